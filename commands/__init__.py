@@ -1,0 +1,1 @@
+"""The ``govnet`` command line: one module per group of commands."""

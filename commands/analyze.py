@@ -1,0 +1,3 @@
+"""govnet analyze commands."""
+
+from commands.cli import app  # noqa: F401

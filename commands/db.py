@@ -1,0 +1,3 @@
+"""govnet db commands."""
+
+from commands.cli import app  # noqa: F401

@@ -1,0 +1,3 @@
+"""govnet ledger commands."""
+
+from commands.cli import app  # noqa: F401

@@ -1,0 +1,1 @@
+"""govnet's graph side: the schema, the network model, stores and analysis."""

@@ -1,0 +1,1 @@
+"""Metrics of DOMAIN.md computed per community and village."""

@@ -1,0 +1,172 @@
+"""The network model: validated ledger tables and the graph built from them.
+
+A ``Network`` holds the seven tables and, built on first use, a NetworkX
+``MultiDiGraph``: one node per place, organization, person, matter and resource (attribute
+``label`` and ``kind``), one edge per link (attribute ``type``, ``weight``, ``since``,
+``until``) plus the implicit edges made by columns (PART_OF, LOCATED_IN, PROVIDES, HANDLES).
+``Network.from_graph`` turns such a graph back into the same tables, so stores only need
+to move graphs.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from functools import cached_property
+
+import networkx as nx
+import pandas as pd
+
+from graph.schema import IMPLICIT_EDGES, LABEL_TABLE, NODE_TABLES, TABLES, pascal
+from graph.tables import Tables, canonical, coerce, empty_tables, tables_equal
+
+NODE_KIND_COLUMN = {"places": "kind", "organizations": "kind", "resources": "kind"}
+FIXED_KIND = {"people": "person", "matters": "matter"}
+
+
+def node_kind(table: str, row: dict) -> str:
+    """The ``kind`` attribute of a node: its kind column, or the label's own kind."""
+    return row[NODE_KIND_COLUMN[table]] if table in NODE_KIND_COLUMN else FIXED_KIND[table]
+
+
+def second_label(label: str, kind: str) -> str | None:
+    """The PascalCase kind label a graph database stores beside the main label."""
+    return pascal(kind) if label in ("Place", "Organization", "Resource") else None
+
+
+def _iso(values: pd.Series) -> pd.Series:
+    """Timestamps as ISO strings: a date alone when the time is midnight."""
+    with_time = values.dt.strftime("%Y-%m-%dT%H:%M:%S")
+    date_only = values.dt.strftime("%Y-%m-%d")
+    midnight = values.dt.normalize() == values
+    return date_only.where(midnight, with_time)
+
+
+def _records(table: str, df: pd.DataFrame, skip: set[str]) -> Iterator[dict]:
+    """Rows as dicts of plain Python values, missing values left out (graph-friendly)."""
+    cols = [c for c in df.columns if c not in skip]
+    data = {}
+    for c in cols:
+        s = df[c]
+        if pd.api.types.is_datetime64_any_dtype(s):
+            s = _iso(s)
+        data[c] = s.astype(object).where(s.notna(), None).tolist()
+    for i in range(len(df)):
+        yield {c: data[c][i] for c in cols if data[c][i] is not None}
+
+
+def link_key(type_: str, n: int) -> str:
+    """The edge key of the n-th link of one type between the same two nodes."""
+    return f"{type_}#{n}"
+
+
+class Network:
+    """A district's ledger as tables and as a graph."""
+
+    def __init__(self, tables: Tables, warnings: list | None = None) -> None:
+        base = empty_tables()
+        self.tables: Tables = {k: coerce(k, tables.get(k, base[k])) for k in TABLES}
+        self.warnings = list(warnings or [])
+
+    # -- graph ---------------------------------------------------------------------------
+    @cached_property
+    def graph(self) -> nx.MultiDiGraph:
+        return build_graph(self.tables)
+
+    @classmethod
+    def from_graph(cls, g: nx.MultiDiGraph) -> Network:
+        return cls(graph_to_tables(g))
+
+    # -- conveniences --------------------------------------------------------------------
+    @property
+    def years(self) -> list[int]:
+        """Years the ledger speaks of: conditions years and matter submission years."""
+        years = set(self.tables["conditions"]["year"].dropna().astype(int))
+        years |= set(self.tables["matters"]["submitted_at"].dropna().dt.year.astype(int))
+        return sorted(years)
+
+    def counts(self) -> dict[str, int]:
+        return {k: len(v) for k, v in self.tables.items()}
+
+    def equals(self, other: Network) -> bool:
+        return tables_equal(self.tables, other.tables)
+
+    def canonical(self) -> Tables:
+        return canonical(self.tables)
+
+
+def build_graph(tables: Tables) -> nx.MultiDiGraph:
+    """Tables → MultiDiGraph with implicit edges; ids are node keys."""
+    g = nx.MultiDiGraph()
+    ref_cols = {col for (_t, col) in IMPLICIT_EDGES}
+    for table in NODE_TABLES:
+        label = TABLES[table].label
+        df = tables[table]
+        skip = {"id"} | (ref_cols & set(df.columns))
+        ids = df["id"].tolist()
+        g.add_nodes_from(
+            (
+                nid,
+                {"label": label, "kind": node_kind(table, attrs), **attrs},
+            )
+            for nid, attrs in zip(ids, _records(table, df, skip), strict=True)
+        )
+    _add_conditions(g, tables["conditions"])
+    for (table, col), (type_, direction) in IMPLICIT_EDGES.items():
+        df = tables[table]
+        sub = df.loc[df[col].notna(), ["id", col]]
+        pairs = zip(sub["id"].tolist(), sub[col].tolist(), strict=True)
+        if direction == "out":
+            g.add_edges_from((a, b, type_, {"type": type_}) for a, b in pairs)
+        else:
+            g.add_edges_from((b, a, type_, {"type": type_}) for a, b in pairs)
+    links = tables["links"]
+    seen: dict[tuple[str, str, str], int] = {}
+    for rec in _records("links", links, set()):
+        s, t, ty = rec.pop("source_id"), rec.pop("target_id"), rec["type"]
+        n = seen.get((s, t, ty), 0)
+        seen[(s, t, ty)] = n + 1
+        g.add_edge(s, t, key=link_key(ty, n), **rec)
+    return g
+
+
+def _add_conditions(g: nx.MultiDiGraph, conditions: pd.DataFrame) -> None:
+    """Yearly conditions go on their place as one JSON property ``conditions``."""
+    if conditions.empty:
+        return
+    by_place: dict[str, dict[str, dict]] = {}
+    for rec in _records("conditions", conditions, set()):
+        place = rec.pop("place_id")
+        year = str(rec.pop("year"))
+        by_place.setdefault(place, {})[year] = rec
+    for place, years in by_place.items():
+        g.nodes[place]["conditions"] = json.dumps(years, ensure_ascii=False, sort_keys=True)
+
+
+def graph_to_tables(g: nx.MultiDiGraph) -> Tables:
+    """MultiDiGraph → tables: the inverse of ``build_graph``."""
+    rows: dict[str, list[dict]] = {t: [] for t in TABLES}
+    for nid, attrs in g.nodes(data=True):
+        table = LABEL_TABLE[attrs["label"]]
+        row = {k: v for k, v in attrs.items() if k not in ("label", "kind", "conditions")}
+        if table in NODE_KIND_COLUMN:
+            row[NODE_KIND_COLUMN[table]] = attrs["kind"]
+        row["id"] = nid
+        rows[table].append(row)
+        if "conditions" in attrs:
+            for year, values in json.loads(attrs["conditions"]).items():
+                rows["conditions"].append({"place_id": nid, "year": int(year), **values})
+    implicit = {type_: (col, d) for (_table, col), (type_, d) in IMPLICIT_EDGES.items()}
+    by_id: dict[str, dict] = {}
+    for table in NODE_TABLES:
+        for row in rows[table]:
+            by_id[row["id"]] = row
+    for u, v, attrs in g.edges(data=True):
+        type_ = attrs["type"]
+        if type_ in implicit:
+            col, direction = implicit[type_]
+            owner, target = (u, v) if direction == "out" else (v, u)
+            by_id[owner][col] = target
+        else:
+            rows["links"].append({"source_id": u, "target_id": v, **attrs})
+    return {t: coerce(t, pd.DataFrame(rows[t])) for t in TABLES}

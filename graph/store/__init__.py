@@ -1,0 +1,1 @@
+"""Cypher graph databases (Neo4j, FalkorDB) behind one repository layer."""

@@ -1,0 +1,1 @@
+"""govnet's ledger side: reading, validating, pseudonymizing, demo data and templates."""
