@@ -262,9 +262,7 @@ TABLES: dict[str, Table] = {
                 Column("name", "名称", "str", True),
                 Column("kind", "形式", "enum", True, enum="resource_kind"),
                 Column("domain", "领域", "enum", True, enum="domain"),
-                Column(
-                    "provider_id", "提供方编号", "ref", True, refs=("organizations", "people")
-                ),
+                Column("provider_id", "提供方编号", "ref", True, refs=("organizations", "people")),
                 Column("place_id", "地点编号", "ref", refs=("places",)),
                 Column("capacity", "数量", "int", default=1),
             ),
@@ -362,9 +360,13 @@ LINK_RULES: dict[str, LinkRule] = {
     "MEMBER_OF": LinkRule((_PERSON,), (_ORG,), "person → organization"),
     "HOLDS_ROLE": LinkRule((_PERSON,), (_ORG,), "person → organization"),
     "REPORTS_TO": LinkRule((_PERSON, _UNIT), (_COMMUNITY,), "person or unit → community/village"),
-    "CO_BUILDS": LinkRule((_UNIT,), (_COMMUNITY, _PARTY), "unit → community/village or its party org"),
+    "CO_BUILDS": LinkRule(
+        (_UNIT,), (_COMMUNITY, _PARTY), "unit → community/village or its party org"
+    ),
     "FULFILLS": LinkRule((End("Resource"),), (End("Matter"),), "resource → matter"),
-    "PARTICIPATES_IN": LinkRule((_ORG, _PERSON), (End("Matter"),), "organization or person → matter"),
+    "PARTICIPATES_IN": LinkRule(
+        (_ORG, _PERSON), (End("Matter"),), "organization or person → matter"
+    ),
 }
 
 # Core: party organizations at C itself of these kinds, highest first.
@@ -386,6 +388,4 @@ def pascal(kind: str) -> str:
     return "".join(part.capitalize() for part in kind.split("_"))
 
 
-KIND_LABELS: dict[str, str] = {
-    pascal(k): k for k in {**PLACE_KINDS, **ORG_KINDS}
-}
+KIND_LABELS: dict[str, str] = {pascal(k): k for k in {**PLACE_KINDS, **ORG_KINDS}}
