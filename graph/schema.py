@@ -194,7 +194,7 @@ TABLES: dict[str, Table] = {
                 Column("lon", "经度", "float"),
             ),
             label="Place",
-            doc="地: districts, streets, communities, villages, grids, compounds, buildings, venues",
+            doc="地: streets, communities, villages, grids, compounds, buildings, venues",
         ),
         Table(
             "conditions",

@@ -1,4 +1,4 @@
-"""Shared fixtures: the demo district, made once per test session by the real generator and loaders."""
+"""Shared fixtures: the demo district, made once per session by the real generator and loaders."""
 
 from __future__ import annotations
 
