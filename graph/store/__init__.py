@@ -1,1 +1,22 @@
-"""Cypher graph databases (Neo4j, FalkorDB) behind one repository layer."""
+"""Cypher graph databases (Neo4j, FalkorDB) behind one repository layer.
+
+``open_store(uri)`` connects (``falkor://`` → FalkorDB native client, ``bolt://`` /
+``neo4j://`` → Neo4j driver); ``query(cypher, **params)`` runs a read-only query against
+the configured database and returns a DataFrame.
+"""
+
+from graph.store.config import DbConfig, resolve
+from graph.store.errors import IncompleteLoadError, ReadOnlyError, StoreError
+from graph.store.repository import GraphStore, LoadSummary, open_store, query
+
+__all__ = [
+    "DbConfig",
+    "GraphStore",
+    "IncompleteLoadError",
+    "LoadSummary",
+    "ReadOnlyError",
+    "StoreError",
+    "open_store",
+    "query",
+    "resolve",
+]

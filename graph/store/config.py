@@ -1,0 +1,132 @@
+"""Where the graph database is and how to log in: URI, environment and config file.
+
+Precedence, highest first: explicit arguments (CLI options), the parts of the URI itself
+(``falkor://user:pw@host:port/graph``), the environment (``GOVNET_DB_URI``,
+``GOVNET_DB_USER``, ``GOVNET_DB_PASSWORD``, ``GOVNET_DB_GRAPH``), the ``[db]`` section of the
+TOML file named by ``GOVNET_CONFIG`` or ``~/.config/govnet/config.toml``, then defaults.
+Secrets never appear in ``repr``/``str`` or in messages: ``DbConfig.safe_uri`` masks them.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+from graph.store.errors import StoreError
+
+DEFAULT_URI = "falkor://127.0.0.1:6379"
+DEFAULT_GRAPH = "govnet"
+
+FALKOR_SCHEMES = {"falkor": False, "falkors": True, "redis": False, "rediss": True}
+NEO4J_SCHEMES = {"bolt", "bolt+s", "bolt+ssc", "neo4j", "neo4j+s", "neo4j+ssc"}
+
+
+@dataclass(frozen=True)
+class DbConfig:
+    """A resolved connection: backend, address, credentials and graph/database name."""
+
+    backend: str  # "falkor" or "neo4j"
+    scheme: str
+    host: str
+    port: int
+    graph: str | None  # FalkorDB graph key, or Neo4j database (None: the server default)
+    user: str | None = None
+    password: str | None = field(default=None, repr=False)
+
+    @property
+    def tls(self) -> bool:
+        return self.scheme in ("falkors", "rediss") or "+s" in self.scheme
+
+    @property
+    def address(self) -> str:
+        """The URI without credentials or path, as the drivers take it."""
+        return f"{self.scheme}://{self.host}:{self.port}"
+
+    @property
+    def safe_uri(self) -> str:
+        """The URI for messages: user shown, password masked."""
+        who = f"{self.user}:***@" if self.user and self.password else ""
+        who = who or (f"{self.user}@" if self.user else "")
+        path = f"/{self.graph}" if self.graph else ""
+        return f"{self.scheme}://{who}{self.host}:{self.port}{path}"
+
+    def __repr__(self) -> str:
+        secret = "'***'" if self.password else "None"
+        return (
+            f"DbConfig(backend={self.backend!r}, uri={self.safe_uri!r}, "
+            f"user={self.user!r}, password={secret})"
+        )
+
+    __str__ = __repr__
+
+
+def config_file() -> Path:
+    """The TOML file read for defaults: ``GOVNET_CONFIG`` or the user config path."""
+    env = os.environ.get("GOVNET_CONFIG")
+    return Path(env) if env else Path.home() / ".config" / "govnet" / "config.toml"
+
+
+def _file_settings() -> dict[str, str]:
+    path = config_file()
+    if not path.is_file():
+        return {}
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, tomllib.TOMLDecodeError) as exc:
+        raise StoreError(f"cannot read config file {path}: {exc}") from None
+    section = data.get("db", {})
+    return {k: str(v) for k, v in section.items() if v is not None}
+
+
+def _setting(name: str, file: dict[str, str]) -> str | None:
+    return os.environ.get(f"GOVNET_DB_{name.upper()}") or file.get(name)
+
+
+def parse_uri(uri: str) -> DbConfig:
+    """Split a database URI into a ``DbConfig``; unknown schemes are a clear error."""
+    try:
+        parts = urlsplit(uri.strip())
+        port = parts.port
+    except ValueError as exc:
+        raise StoreError(f"bad database URI: {exc}") from None
+    scheme = parts.scheme.lower()
+    if scheme in FALKOR_SCHEMES:
+        backend, default_port = "falkor", 6379
+    elif scheme in NEO4J_SCHEMES:
+        backend, default_port = "neo4j", 7687
+    else:
+        known = ", ".join(sorted([*FALKOR_SCHEMES, *NEO4J_SCHEMES]))
+        raise StoreError(f"unknown database URI scheme {scheme!r} (use one of: {known})")
+    if not parts.hostname:
+        raise StoreError("the database URI has no host (e.g. falkor://127.0.0.1:6379)")
+    path = unquote(parts.path.strip("/")) or None
+    return DbConfig(
+        backend=backend,
+        scheme=scheme,
+        host=parts.hostname,
+        port=port or default_port,
+        graph=path,
+        user=unquote(parts.username) if parts.username else None,
+        password=unquote(parts.password) if parts.password else None,
+    )
+
+
+def resolve(
+    uri: str | None = None,
+    graph: str | None = None,
+    user: str | None = None,
+    password: str | None = None,
+) -> DbConfig:
+    """The connection to use, from arguments, URI, environment, config file and defaults."""
+    file = _file_settings()
+    cfg = parse_uri(uri or _setting("uri", file) or DEFAULT_URI)
+    default_graph = DEFAULT_GRAPH if cfg.backend == "falkor" else None
+    return replace(
+        cfg,
+        graph=graph or cfg.graph or _setting("graph", file) or default_graph,
+        user=user or cfg.user or _setting("user", file),
+        password=password or cfg.password or _setting("password", file),
+    )

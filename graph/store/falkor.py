@@ -1,0 +1,161 @@
+"""FalkorDB through its native client (``falkor://`` / ``falkors://``).
+
+FalkorDB's Bolt port is not usable with the Neo4j driver, so only the Redis protocol
+client is used. Reads go through ``GRAPH.RO_QUERY``, which the server refuses to run for
+any query that writes. ``--replace`` writes into ``NAME__staging`` and then renames that
+key over ``NAME`` with Redis ``RENAME``: a single atomic command, so a reader's query runs
+either on the old graph or on the complete new one.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Sequence
+from typing import Any
+
+import redis
+from falkordb import Edge, FalkorDB, Node, Path
+
+from graph.store.backend import OnBatch, Rows, Statement, rows_count
+from graph.store.config import DbConfig
+from graph.store.errors import ReadOnlyError, StoreError
+
+STAGING_SUFFIX = "__staging"
+
+
+def plain(value: Any) -> Any:
+    """FalkorDB result values as plain Python: nodes, edges and paths become dicts."""
+    if isinstance(value, Node):
+        return {**value.properties, "_labels": list(value.labels or [])}
+    if isinstance(value, Edge):
+        return {**value.properties, "_type": value.relation}
+    if isinstance(value, Path):
+        return {
+            "nodes": [plain(n) for n in value.nodes()],
+            "relationships": [plain(e) for e in value.edges()],
+        }
+    if isinstance(value, list):
+        return [plain(v) for v in value]
+    if isinstance(value, dict):
+        return {k: plain(v) for k, v in value.items()}
+    return value
+
+
+def _error(exc: Exception, cfg: DbConfig) -> StoreError:
+    """A driver exception as a StoreError with a message a user can act on."""
+    if isinstance(exc, redis.AuthenticationError):
+        return StoreError(f"FalkorDB at {cfg.safe_uri} refused the user name or password")
+    if isinstance(exc, redis.ConnectionError | redis.TimeoutError):
+        return StoreError(
+            f"cannot reach FalkorDB at {cfg.safe_uri} ({exc}); is it running? "
+            "(`govnet db start` starts a local one)"
+        )
+    text = str(exc)
+    if "read-only" in text or "RO_QUERY" in text:
+        return ReadOnlyError(f"只读查询 read-only: FalkorDB refused a write ({text})")
+    return StoreError(f"FalkorDB error: {text}")
+
+
+class FalkorBackend:
+    """One graph (a Redis key) on a FalkorDB server."""
+
+    name = "falkor"
+
+    def __init__(self, cfg: DbConfig) -> None:
+        self.cfg = cfg
+        self.graph_name = cfg.graph or "govnet"
+        try:
+            self.db = FalkorDB(
+                host=cfg.host,
+                port=cfg.port,
+                username=cfg.user,
+                password=cfg.password,
+                ssl=cfg.tls,
+                socket_connect_timeout=10,
+            )
+            self.db.connection.ping()
+        except redis.RedisError as exc:
+            raise _error(exc, cfg) from None
+
+    # -- writing -------------------------------------------------------------------------
+    def _ensure_indexes(self, graph_name: str, labels: Sequence[str]) -> None:
+        """An index and a unique constraint on ``id`` per label (both created once)."""
+        g = self.db.select_graph(graph_name)
+        for label in labels:
+            for command in (
+                ("GRAPH.QUERY", graph_name, f"CREATE INDEX FOR (n:{label}) ON (n.id)"),
+                (
+                    "GRAPH.CONSTRAINT",
+                    "CREATE",
+                    graph_name,
+                    "UNIQUE",
+                    "NODE",
+                    label,
+                    "PROPERTIES",
+                    1,
+                    "id",
+                ),
+            ):
+                try:
+                    g.execute_command(*command)
+                except redis.ResponseError as exc:
+                    if "already" not in str(exc):
+                        raise
+
+    def _run_all(self, graph_name: str, statements: Sequence[Statement], on_batch: OnBatch | None):
+        g = self.db.select_graph(graph_name)
+        for cypher, params in statements:
+            g.query(cypher, params)
+            if on_batch:
+                on_batch(rows_count(params))
+
+    def load(
+        self,
+        labels: Sequence[str],
+        statements: Sequence[Statement],
+        *,
+        replace: bool,
+        on_batch: OnBatch | None,
+    ) -> None:
+        target = self.graph_name + STAGING_SUFFIX if replace else self.graph_name
+        try:
+            if replace:
+                self.db.connection.delete(target)  # a staging graph left by a killed load
+            self._ensure_indexes(target, labels)
+            self._run_all(target, statements, on_batch)
+            if replace:
+                self.db.connection.rename(target, self.graph_name)
+        except redis.RedisError as exc:
+            raise _error(exc, self.cfg) from None
+        finally:
+            if replace:
+                self._drop_quietly(target)
+
+    def _drop_quietly(self, key: str) -> None:
+        """Remove a half-built staging graph; the server may already be gone."""
+        with contextlib.suppress(redis.RedisError):
+            self.db.connection.delete(key)
+
+    # -- reading -------------------------------------------------------------------------
+    def exists(self) -> bool:
+        return bool(self.db.connection.exists(self.graph_name))
+
+    def read(self, cypher: str, params: dict[str, Any], *, plain_values: bool = False) -> Rows:
+        if not self.exists():
+            raise StoreError(f"graph {self.graph_name!r} does not exist at {self.cfg.safe_uri}")
+        try:
+            res = self.db.select_graph(self.graph_name).ro_query(cypher, params or None)
+        except redis.RedisError as exc:
+            raise _error(exc, self.cfg) from None
+        columns = [h[1] for h in res.header]
+        rows = res.result_set
+        if plain_values:
+            rows = [[plain(v) for v in row] for row in rows]
+        return columns, rows
+
+    def delete_graph(self) -> None:
+        """Remove the whole graph (tests and ``--replace`` clean-up)."""
+        self.db.connection.delete(self.graph_name, self.graph_name + STAGING_SUFFIX)
+
+    def close(self) -> None:
+        self.db.connection.close()
