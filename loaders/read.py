@@ -1,0 +1,509 @@
+"""Raw reading: a workbook, a folder of CSV or a zip of CSV → tables of text.
+
+Everything is read as text first (numbers, dates and enumerations are parsed later in
+``loaders.validate``) so leading zeros survive and every bad value can be shown as the user
+typed it. Each table keeps the row number the user sees in Excel or a CSV viewer.
+Structural problems (unknown sheet, formula cell, merged header, undecodable file) are
+collected as issues rather than raised, so one run reports all of them.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import re
+import unicodedata
+import zipfile
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+
+import numpy as np
+import openpyxl
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.csv as pacsv
+from openpyxl.utils import get_column_letter
+
+from graph.schema import TABLES, Table
+from loaders.errors import Issue
+
+TEXT = pd.StringDtype("pyarrow")
+HELP_SHEETS = frozenset({"说明", "使用说明", "帮助", "readme", "help", "instructions"})
+_CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+_SPLIT = re.compile(r"[\s()\[\]/|:：,，]+")
+
+Tick = Callable[[str], None]
+
+
+@dataclass
+class RawTable:
+    """One table as text: English column keys, missing values as NA, blank rows dropped."""
+
+    table: str
+    data: pd.DataFrame  # dtype string[pyarrow]; extra condition columns keep their header
+    rows: np.ndarray  # the user's row number of each data row (header = row 1)
+    headers: dict[str, str] = field(default_factory=dict)  # column key -> header as written
+    file: str | None = None
+    sheet: str | None = None
+
+    def issue(self, message: str, *, row=None, column=None, value=None) -> Issue:
+        """An issue located in this table."""
+        return Issue(self.table, row, column, value, message, self.file, self.sheet)
+
+
+@dataclass
+class RawLedger:
+    tables: dict[str, RawTable]
+    errors: list[Issue]
+    warnings: list[Issue]
+
+
+# --- names ---------------------------------------------------------------------------------
+
+
+def normalize(text: str) -> str:
+    """Fold full-width forms, case and surrounding space so spellings compare equal."""
+    return unicodedata.normalize("NFKC", str(text)).replace("\ufeff", "").strip().lower()
+
+
+def match_name(text: str, names: dict[str, str]) -> str | None:
+    """The key whose English key or Chinese name ``text`` spells, else None.
+
+    ``names`` maps English key → Chinese name. Accepted: ``id``, ``编号``, ``编号 id``,
+    ``编号(id)``, ``编号（id）``, ``id 编号``, ``Place ID``; in a bilingual form both parts
+    must name the same key, so ``place id`` is never mistaken for ``id``.
+    """
+    n = normalize(text)
+    by_en = {k.lower(): k for k in names}
+    by_zh = {normalize(v): k for k, v in names.items()}
+    flat = re.sub(r"[\s\-]+", "_", n)
+    if flat in by_en:
+        return by_en[flat]
+    if n in by_zh:
+        return by_zh[n]
+    tokens = [t for t in _SPLIT.split(n) if t]
+    zh = "".join(t for t in tokens if _CJK.search(t))
+    en = "_".join(t for t in tokens if not _CJK.search(t))
+    if not zh or not en:
+        return None
+    a, b = by_zh.get(zh), by_en.get(en)
+    return a if a is not None and a == b else None
+
+
+TABLE_NAMES = {key: t.zh for key, t in TABLES.items()}
+
+
+def is_help_sheet(name: str) -> bool:
+    return any(t in HELP_SHEETS for t in _SPLIT.split(normalize(name)) if t)
+
+
+def column_names(spec: Table) -> dict[str, str]:
+    return {c.key: c.zh for c in spec.columns}
+
+
+# --- header and body -----------------------------------------------------------------------
+
+
+def _map_header(
+    spec: Table, header: list[str | None], locate: Callable[[int], str], ctx: RawTable
+) -> tuple[dict[int, str], list[Issue], list[Issue]]:
+    """Header cells → {position: column key}; errors for gaps, duplicates; warnings for extras."""
+    errors: list[Issue] = []
+    warnings: list[Issue] = []
+    last = max((i for i, h in enumerate(header) if h is not None), default=-1)
+    positions: dict[int, str] = {}
+    seen: dict[str, int] = {}
+    names = column_names(spec)
+    for i, text in enumerate(header[: last + 1]):
+        if text is None:
+            errors.append(
+                ctx.issue(
+                    f"表头为空 empty header cell {locate(i)} between headers "
+                    "(合并的表头单元格？merged header cells? give every column its own header)",
+                    row=1,
+                )
+            )
+            continue
+        key = match_name(text, names)
+        if key is None:
+            if spec.extra_numeric:
+                key = text.strip()
+            else:
+                warnings.append(
+                    ctx.issue(
+                        f"未知的列，已忽略 unknown column {text!r} ignored", row=1, value=text
+                    )
+                )
+                continue
+        if key in seen:
+            errors.append(
+                ctx.issue(
+                    f"重复的列 column {key} appears twice ({locate(seen[key])} and {locate(i)})",
+                    row=1,
+                    column=key,
+                    value=text,
+                )
+            )
+            continue
+        seen[key] = i
+        positions[i] = key
+        ctx.headers[key] = text
+    return positions, errors, warnings
+
+
+def _finish(ctx: RawTable, columns: dict[str, pa.Array], rows: np.ndarray) -> None:
+    """Trim text, turn empty cells into NA, drop all-blank rows, store as a DataFrame."""
+    cleaned: dict[str, pa.Array] = {}
+    blank = None
+    for key, arr in columns.items():
+        arr = pc.utf8_trim_whitespace(arr.cast(pa.string()))
+        arr = pc.if_else(pc.equal(arr, ""), pa.scalar(None, pa.string()), arr)
+        cleaned[key] = arr
+        isnull = pc.is_null(arr)
+        blank = isnull if blank is None else pc.and_(blank, isnull)
+    if blank is not None and len(rows):
+        keep = pc.invert(blank)
+        cleaned = {k: pc.filter(a, keep) for k, a in cleaned.items()}
+        rows = rows[np.asarray(keep.to_numpy(zero_copy_only=False), dtype=bool)]
+    elif blank is None:
+        rows = rows[:0]
+    if cleaned:
+        ctx.data = pa.table(cleaned).to_pandas(types_mapper={pa.string(): TEXT}.get)
+    else:
+        ctx.data = pd.DataFrame(index=pd.RangeIndex(len(rows)))
+    ctx.rows = np.asarray(rows, dtype=np.int64)
+
+
+# --- xlsx ----------------------------------------------------------------------------------
+
+
+def _cell_text(value: object) -> str | None:
+    """An Excel cell value as the text the user sees (dates as ISO, 3.0 as 3)."""
+    if value is None:
+        return None
+    if isinstance(value, str):
+        return value
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() and abs(value) < 1e15 else repr(value)
+    if isinstance(value, dt.datetime):
+        if value.time() == dt.time(0):
+            return value.date().isoformat()
+        return value.isoformat(timespec="seconds")
+    if isinstance(value, dt.date | dt.time):
+        return value.isoformat()
+    return str(value)
+
+
+def read_xlsx(path: Path, tick: Tick | None = None) -> RawLedger:
+    """Read every sheet of a workbook; sheets are matched to tables by name."""
+    ledger = RawLedger({}, [], [])
+    try:
+        wb = openpyxl.load_workbook(path, read_only=True, data_only=False)
+    except Exception as exc:  # openpyxl raises many types for a broken file
+        ledger.errors.append(
+            Issue(None, None, None, None, f"无法打开工作簿 cannot open workbook: {exc}", path.name)
+        )
+        return ledger
+    try:
+        for ws in wb.worksheets:
+            if tick:
+                tick(f"{path.name} [{ws.title}]")
+            key = _table_for(ws.title, path.name, ws.title, ledger)
+            if key is None:
+                continue
+            ctx = RawTable(
+                key, pd.DataFrame(), np.zeros(0, np.int64), file=path.name, sheet=ws.title
+            )
+            _read_sheet(ws, ctx, ledger)
+            _add(ledger, ctx)
+    finally:
+        wb.close()
+    return ledger
+
+
+def _read_sheet(ws, ctx: RawTable, ledger: RawLedger) -> None:
+    spec = TABLES[ctx.table]
+    ws.reset_dimensions()  # some writers store a wrong sheet size; read every cell there is
+    rows_iter = enumerate(ws.iter_rows(), start=1)
+    header_row = None
+    for n, cells in rows_iter:
+        if any(c.value is not None and str(c.value).strip() for c in cells):
+            header_row = (n, [_header_text(c.value) for c in cells])
+            break
+    if header_row is None:
+        ctx.data, ctx.rows = pd.DataFrame(), np.zeros(0, np.int64)
+        ledger.warnings.append(ctx.issue("工作表为空 the sheet is empty"))
+        return
+    hn, header = header_row
+
+    def locate(i: int) -> str:
+        return f"{get_column_letter(i + 1)}{hn}"
+
+    positions, errs, warns = _map_header(spec, header, locate, ctx)
+    ledger.errors += [_with_row(e, hn) for e in errs]
+    ledger.warnings += [_with_row(w, hn) for w in warns]
+    values: dict[int, list[str | None]] = {i: [] for i in positions}
+    numbers: list[int] = []
+    for n, cells in rows_iter:
+        numbers.append(n)
+        width = len(cells)
+        for i, col in values.items():
+            cell = cells[i] if i < width else None
+            if cell is not None and cell.data_type == "f":
+                ledger.errors.append(
+                    ctx.issue(
+                        f"公式单元格 formula in cell {get_column_letter(i + 1)}{n}; "
+                        "请粘贴为数值 paste values",
+                        row=n,
+                        column=positions[i],
+                        value=str(cell.value),
+                    )
+                )
+                col.append(None)
+            else:
+                col.append(None if cell is None else _cell_text(cell.value))
+    columns = {positions[i]: pa.array(v, type=pa.string()) for i, v in values.items()}
+    _finish(ctx, columns, np.asarray(numbers, dtype=np.int64))
+
+
+def _header_text(value: object) -> str | None:
+    text = _cell_text(value)
+    return text.strip() or None if text is not None else None
+
+
+def _with_row(issue: Issue, row: int) -> Issue:
+    return Issue(
+        issue.table, row, issue.column, issue.value, issue.message, issue.file, issue.sheet
+    )
+
+
+# --- csv -----------------------------------------------------------------------------------
+
+
+def decode_csv(data: bytes) -> tuple[bytes, str] | None:
+    """CSV bytes → UTF-8 bytes without BOM and the encoding found; None when undecodable."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    try:
+        data.decode("utf-8")
+        return data, "utf-8"
+    except UnicodeDecodeError:
+        pass
+    try:
+        return data.decode("gb18030").encode("utf-8"), "gb18030"
+    except UnicodeDecodeError:
+        return None
+
+
+def read_csv_bytes(data: bytes, ctx: RawTable, ledger: RawLedger) -> None:
+    """Parse one CSV file's bytes into ``ctx`` (all columns as text)."""
+    decoded = decode_csv(data)
+    if decoded is None:
+        ledger.errors.append(
+            ctx.issue("无法识别的编码 cannot decode the file; save it as UTF-8 or GBK CSV")
+        )
+        return
+    data, _encoding = decoded
+    if not data.strip():
+        ledger.errors.append(ctx.issue("文件为空 the file is empty (no header row)"))
+        return
+    first_line = data[: data.find(b"\n") if b"\n" in data else len(data)].decode("utf-8", "replace")
+    delimiter = "," if "," in first_line or "\t" not in first_line else "\t"
+    header = next(
+        csv.reader(io.StringIO(data[: 1 << 20].decode("utf-8", "ignore")), delimiter=delimiter)
+    )
+    header = [h.replace("\ufeff", "").strip() or None for h in header]
+    spec = TABLES[ctx.table]
+    positions, errs, warns = _map_header(spec, header, lambda i: f"column {i + 1}", ctx)
+    ledger.errors += errs
+    ledger.warnings += warns
+    names = [f"c{i}" for i in range(len(header))]
+    bad: list[tuple[int | None, str]] = []
+
+    def parse(threads: bool) -> pa.Table:
+        bad.clear()
+
+        def handler(row) -> str:
+            bad.append((row.number, row.text))
+            return "skip"
+
+        return pacsv.read_csv(
+            io.BytesIO(data),
+            read_options=pacsv.ReadOptions(
+                column_names=names, skip_rows=1, use_threads=threads, block_size=1 << 24
+            ),
+            parse_options=pacsv.ParseOptions(
+                delimiter=delimiter,
+                newlines_in_values=True,
+                ignore_empty_lines=False,
+                invalid_row_handler=handler,
+            ),
+            convert_options=pacsv.ConvertOptions(
+                column_types={n: pa.string() for n in names},
+                strings_can_be_null=False,
+                quoted_strings_can_be_null=False,
+                include_columns=[names[i] for i in positions],
+            ),
+        )
+
+    try:
+        table = parse(threads=True)
+        if bad:  # row numbers of bad rows are only known when reading on one thread
+            table = parse(threads=False)
+    except (pa.ArrowInvalid, ValueError) as exc:
+        ledger.errors.append(ctx.issue(f"无法解析的 CSV cannot parse the CSV file: {exc}"))
+        return
+    skipped = sorted(n for n, _ in bad if n is not None)
+    for n, text in bad:
+        if text.strip(delimiter + " \r\t"):
+            ledger.errors.append(
+                ctx.issue(
+                    "列数不符 this row has a different number of cells "
+                    f"than the header ({len(header)})",
+                    row=n,
+                    value=text[:200],
+                )
+            )
+    total = table.num_rows + len(bad)
+    rows = np.arange(2, total + 2, dtype=np.int64)
+    if skipped:
+        rows = np.setdiff1d(rows, np.asarray(skipped, dtype=np.int64))
+    columns = {positions[i]: table.column(names[i]).combine_chunks() for i in positions}
+    _finish(ctx, columns, rows)
+
+
+def read_csv_folder(path: Path, tick: Tick | None = None) -> RawLedger:
+    files = sorted(p for p in path.iterdir() if p.is_file() and p.suffix.lower() == ".csv")
+    return _read_csv_files(((p.name, p.read_bytes) for p in files), tick, path.name)
+
+
+def read_csv_zip(path: Path, tick: Tick | None = None) -> RawLedger:
+    try:
+        zf = zipfile.ZipFile(path)
+    except (zipfile.BadZipFile, OSError) as exc:
+        ledger = RawLedger({}, [], [])
+        ledger.errors.append(
+            Issue(None, None, None, None, f"无法打开压缩包 cannot open zip file: {exc}", path.name)
+        )
+        return ledger
+    with zf:
+        members = []
+        for info in zf.infolist():
+            name = _zip_name(info)
+            base = PurePosixPath(name).name
+            if info.is_dir() or name.startswith("__MACOSX/") or base.startswith("."):
+                continue
+            if base.lower().endswith(".csv"):
+                members.append((base, lambda info=info: zf.read(info)))
+        return _read_csv_files(members, tick, path.name)
+
+
+def _zip_name(info: zipfile.ZipInfo) -> str:
+    """Zip member name; names zipped on Chinese Windows are GBK without the UTF-8 flag."""
+    if info.flag_bits & 0x800:
+        return info.filename
+    try:
+        return info.filename.encode("cp437").decode("gbk")
+    except (UnicodeEncodeError, UnicodeDecodeError):
+        return info.filename
+
+
+def _read_csv_files(
+    files: Iterable[tuple[str, Callable[[], bytes]]], tick: Tick | None, source: str
+) -> RawLedger:
+    ledger = RawLedger({}, [], [])
+    found = False
+    for name, load in files:
+        found = True
+        if tick:
+            tick(name)
+        key = _table_for(PurePosixPath(name).stem, name, None, ledger)
+        if key is None:
+            continue
+        ctx = RawTable(key, pd.DataFrame(), np.zeros(0, np.int64), file=name)
+        read_csv_bytes(load(), ctx, ledger)
+        _add(ledger, ctx)
+    if not found:
+        ledger.errors.append(
+            Issue(None, None, None, None, f"没有找到 CSV 文件 no CSV files in {source}", source)
+        )
+    return ledger
+
+
+# --- shared --------------------------------------------------------------------------------
+
+
+def _table_for(name: str, file: str, sheet: str | None, ledger: RawLedger) -> str | None:
+    """The table a sheet or file is for; records an error for an unknown name."""
+    key = match_name(name, TABLE_NAMES)
+    if key is None and not is_help_sheet(name):
+        known = ", ".join(f"{k} {t.zh}" for k, t in TABLES.items())
+        ledger.errors.append(
+            Issue(
+                None,
+                None,
+                None,
+                name,
+                f"未知的表 unknown table {name!r} (known tables 可用的表: {known})",
+                file,
+                sheet,
+            )
+        )
+    return key
+
+
+def _add(ledger: RawLedger, ctx: RawTable) -> None:
+    if ctx.table in ledger.tables:
+        first = ledger.tables[ctx.table]
+        ledger.errors.append(
+            ctx.issue(
+                f"表重复 table {ctx.table} {TABLES[ctx.table].zh} appears twice "
+                f"(also {first.sheet or first.file})"
+            )
+        )
+        return
+    ledger.tables[ctx.table] = ctx
+
+
+def read_raw(path: str | Path, tick: Tick | None = None) -> RawLedger:
+    """Read a ledger from an .xlsx workbook, a folder of CSV files or a .zip of CSV files."""
+    path = Path(path)
+    if not path.exists():
+        return RawLedger({}, [_file_issue(path, "文件不存在 no such file or folder")], [])
+    if path.is_dir():
+        return read_csv_folder(path, tick)
+    suffix = path.suffix.lower()
+    if path.stat().st_size == 0:
+        return RawLedger({}, [_file_issue(path, "文件为空 the file is empty")], [])
+    if suffix in (".xlsx", ".xlsm"):
+        return read_xlsx(path, tick)
+    if suffix == ".zip":
+        return read_csv_zip(path, tick)
+    if suffix == ".csv":
+        return _read_csv_files([(path.name, path.read_bytes)], tick, path.name)
+    if suffix == ".xls":
+        return RawLedger(
+            {},
+            [_file_issue(path, "旧版 .xls 格式 old .xls format: save the workbook as .xlsx")],
+            [],
+        )
+    return RawLedger(
+        {},
+        [
+            _file_issue(
+                path, "不支持的文件 expected an .xlsx workbook, a folder of CSV or a .zip of CSV"
+            )
+        ],
+        [],
+    )
+
+
+def _file_issue(path: Path, message: str) -> Issue:
+    return Issue(None, None, None, None, message, path.name)
