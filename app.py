@@ -1,0 +1,183 @@
+"""govnet's Streamlit app: ``streamlit run app.py``.
+
+The sidebar chooses the language, the data source (demo district, uploaded ledger or graph
+database) and the year; it then hands a ``views.source.Context`` to the page chosen in the
+navigation. Pages live in ``views/`` (not ``pages/``, which Streamlit would auto-discover).
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import tempfile
+from pathlib import Path
+
+import streamlit as st
+
+from views import source
+from views.i18n import LANGS, t
+from views.source import Context
+
+ROOT = Path(__file__).resolve().parent
+log = logging.getLogger("govnet.app")
+
+st.set_page_config(page_title="govnet", page_icon="🕸️", layout="wide")
+
+
+def _language() -> None:
+    st.session_state.setdefault("lang", "zh")
+    st.sidebar.radio(
+        t("language"),
+        list(LANGS),
+        format_func=LANGS.get,
+        key="lang",
+        horizontal=True,
+    )
+
+
+def _upload_source() -> Context | None:
+    """The upload path: validation report first, data only when the ledger is valid."""
+    st.sidebar.caption(t("upload_help"))
+    file = st.sidebar.file_uploader(t("upload_file"), type=["xlsx", "zip"], key="upload_file")
+    injected = st.session_state.get("upload_bytes")  # (name, bytes), e.g. from a test
+    if file is not None:
+        name, data = file.name, file.getvalue()
+    elif injected:
+        name, data = injected
+    else:
+        st.info(t("upload_wait"))
+        return None
+    lang = st.session_state.get("lang", "zh")
+    result = source.cached_upload(name, source.fingerprint_of(data), data, lang)
+    if result.message:
+        st.error(result.message)
+        return None
+    if result.errors:
+        st.error(t("upload_invalid"))
+        st.dataframe(source.issues_frame(result.errors), hide_index=True, width="stretch")
+        return None
+    with st.sidebar.expander(t("upload_ok") + f" {name}", expanded=False):
+        st.json(result.counts)
+        if result.warnings:
+            st.caption(t("upload_warnings"))
+            st.dataframe(source.issues_frame(result.warnings), hide_index=True)
+    assert result.network is not None
+    return Context("upload", result.fingerprint, result.network, None)
+
+
+def _db_source() -> Context | None:
+    """The database path: URI without credentials; user/password from env or secrets."""
+    st.sidebar.caption(t("db_help"))
+    uri = st.sidebar.text_input(
+        t("db_uri"), value=os.environ.get("GOVNET_DB_URI", "falkor://127.0.0.1:6379"), key="db_uri"
+    )
+    graph = st.sidebar.text_input(
+        t("db_graph"), value=os.environ.get("GOVNET_DB_GRAPH", "govnet"), key="db_graph"
+    )
+    if st.sidebar.button(t("db_connect"), key="db_connect"):
+        st.session_state["db_target"] = (uri.strip(), graph.strip())
+    target = st.session_state.get("db_target")
+    if not target:
+        st.info(t("db_wait"))
+        return None
+    uri, graph = target
+    if source.uri_has_credentials(uri):
+        st.error(t("db_creds_in_uri"))
+        return None
+    try:
+        network = source.db_network(uri, graph)
+    except Exception as exc:  # unreachable server, wrong graph: a message, not a trace
+        st.error(t("db_error", error=source._short(exc)))
+        return None
+    return Context("db", f"db:{uri}#{graph}", network, None, db_uri=uri, db_graph=graph)
+
+
+def _data_source() -> Context | None:
+    kinds = {"demo": t("src_demo"), "upload": t("src_upload"), "db": t("src_db")}
+    kind = st.sidebar.radio(t("data_source"), list(kinds), format_func=kinds.get, key="src")
+    if kind == "upload":
+        return _upload_source()
+    if kind == "db":
+        return _db_source()
+    with st.spinner(t("loading")):
+        network = source.demo()
+    return Context("demo", f"demo:{source.DEMO_SCALE}:{source.DEMO_SEED}", network, None)
+
+
+def _year(ctx: Context) -> None:
+    years = ctx.network.years
+    if not years:
+        st.sidebar.warning(t("no_years"))
+        return
+    if st.session_state.get("year") not in years:
+        st.session_state["year"] = years[-1]
+    ctx.year = st.sidebar.selectbox(t("year"), years, key="year")
+
+
+def _report(ctx: Context) -> None:
+    """The report workbook of the current source and year, built only when asked for."""
+
+    def build() -> bytes:
+        from graph.analysis import write_report
+
+        with tempfile.TemporaryDirectory(prefix="govnet-report-") as tmp:
+            path = Path(tmp) / "report.xlsx"
+            write_report(ctx.analysis(), path)
+            return path.read_bytes()
+
+    st.sidebar.download_button(
+        t("report"),
+        data=build,
+        file_name=f"govnet-report-{ctx.year or 'all'}.xlsx",
+        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        key="report",
+    )
+
+
+def _pages(ctx: Context | None) -> list:
+    specs = [
+        ("overview", "page_overview", "📊"),
+        ("network", "page_network", "🕸️"),
+        ("coverage", "page_coverage", "🧭"),
+        ("weak", "page_weak", "🩹"),
+        ("stars", "page_stars", "⭐"),
+        ("trends", "page_trends", "📈"),
+    ]
+    if ctx is not None and ctx.kind == "db":
+        specs.append(("query", "page_query", "🔎"))
+    return [
+        st.Page(
+            str(ROOT / "views" / f"{name}.py"),
+            title=t(label),
+            icon=icon,
+            url_path=name,
+            default=(name == "overview"),
+        )
+        for name, label, icon in specs
+    ]
+
+
+def main() -> None:
+    _language()
+    st.sidebar.title(t("app_title"))
+    try:
+        ctx = _data_source()
+    except Exception as exc:
+        log.exception("data source failed")
+        st.error(t("error", error=source._short(exc)))
+        ctx = None
+    if ctx is not None:
+        _year(ctx)
+        _report(ctx)
+    st.session_state["_ctx"] = ctx
+    page = st.navigation(_pages(ctx))
+    if ctx is None:
+        st.stop()
+    try:
+        page.run()
+    except Exception as exc:  # a page bug shows a message; the trace goes to the log
+        log.exception("page %s failed", page.url_path)
+        st.error(t("error", error=source._short(exc)))
+
+
+main()

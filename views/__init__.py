@@ -1,0 +1,1 @@
+"""The Streamlit app's pages and their helpers (labels, data source, network drawing)."""

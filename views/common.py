@@ -1,0 +1,123 @@
+"""Small helpers every page uses: the context guard, place pickers and name lookups."""
+
+from __future__ import annotations
+
+import logging
+
+import pandas as pd
+import streamlit as st
+
+from graph.network import Network
+from views.i18n import LABELS, current_lang, t
+from views.source import Context, context
+
+log = logging.getLogger("govnet.app")
+
+
+def require_context() -> Context:
+    """The sidebar's context; stops the page when no data is loaded."""
+    ctx = context()
+    if ctx is None:
+        st.stop()
+    return ctx
+
+
+def get_analysis(ctx: Context):
+    """The cached analysis, or a message and a stopped page when the engine fails."""
+    try:
+        with st.spinner(t("loading")):
+            return ctx.analysis()
+    except Exception as exc:
+        log.exception("analysis failed")
+        st.error(t("analysis_missing", error=str(exc)[:300]))
+        st.stop()
+
+
+def places_of(network: Network, kinds: tuple[str, ...]) -> pd.DataFrame:
+    places = network.tables["places"]
+    return places[places["kind"].isin(kinds)].sort_values("id")
+
+
+def streets(network: Network) -> pd.DataFrame:
+    return places_of(network, ("street", "town"))
+
+
+def communities(network: Network, street_id: str | None = None) -> pd.DataFrame:
+    df = places_of(network, ("community", "village"))
+    return df if street_id is None else df[df["parent_id"] == street_id]
+
+
+@st.cache_resource(show_spinner=False, max_entries=8)
+def _names(fingerprint: str, _network: Network) -> dict[str, str]:
+    names: dict[str, str] = {}
+    for table, column in (
+        ("places", "name"),
+        ("organizations", "name"),
+        ("people", "name"),
+        ("resources", "name"),
+        ("matters", "title"),
+    ):
+        df = _network.tables[table]
+        ids = df["id"].astype(str)
+        names.update(zip(ids, df[column].astype(object).fillna(ids).astype(str), strict=True))
+    return names
+
+
+def name_map(ctx: Context) -> dict[str, str]:
+    """Id → name for every node that has one (pseudonyms for people, titles for matters)."""
+    return _names(ctx.fingerprint, ctx.network)
+
+
+def pick_community(ctx: Context, key: str, label: str | None = None) -> str | None:
+    """A street then a community/village selectbox pair; returns the community id."""
+    net = ctx.network
+    st_df = streets(net)
+    names = name_map(ctx)
+    if st_df.empty:
+        return None
+    c1, c2 = st.columns(2)
+    street = c1.selectbox(
+        t("pick_street"), st_df["id"].tolist(), format_func=names.get, key=f"{key}_street"
+    )
+    comm = communities(net, street)
+    if comm.empty:
+        return None
+    return c2.selectbox(
+        label or t("pick_community"),
+        comm["id"].tolist(),
+        format_func=names.get,
+        key=f"{key}_community",
+    )
+
+
+def lang() -> str:
+    return current_lang()
+
+
+def metric_table(df: pd.DataFrame, metrics: list[str], lead: list[str] | None = None):
+    """A frame of metrics with display headers and number formats (percent, ‰) that keep
+    sorting numeric; returns (frame, column_config) for ``st.dataframe``."""
+    from views.i18n import PERMILLE_METRICS, SHARE_METRICS, metric_label
+
+    lead = [c for c in (lead or []) if c in df.columns]
+    cols = [m for m in metrics if m in df.columns]
+    out = df[lead + cols].copy()
+    config = {}
+    for m in cols:
+        label = metric_label(m)
+        if m in SHARE_METRICS:
+            out[m] = pd.to_numeric(out[m], errors="coerce").astype(float)
+            config[m] = st.column_config.NumberColumn(label, format="percent")
+        elif m in PERMILLE_METRICS:
+            out[m] = pd.to_numeric(out[m], errors="coerce").astype(float)
+            config[m] = st.column_config.NumberColumn(label, format="%.1f‰")
+        elif pd.api.types.is_bool_dtype(out[m]):
+            config[m] = st.column_config.CheckboxColumn(label)
+        elif pd.api.types.is_numeric_dtype(out[m]):
+            out[m] = out[m].astype(float)
+            config[m] = st.column_config.NumberColumn(label, format="%g")
+        else:
+            config[m] = st.column_config.TextColumn(label)
+    for c in lead:
+        config[c] = st.column_config.TextColumn(t(c) if c in LABELS else c)
+    return out, config

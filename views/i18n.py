@@ -1,0 +1,406 @@
+"""Every label the app shows, in Chinese (first) and English, and how numbers are written.
+
+Pages never hard-code text: they call ``t(key)``; enumerations (kinds, link types, domains,
+roles) take their Chinese names from ``graph.schema`` so the app and the ledger agree.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Literal
+
+from graph.schema import DOMAINS, MATTER_STATUS, ORG_KINDS, PLACE_KINDS, REL_TYPES, ROLES
+
+Lang = Literal["zh", "en"]
+LANGS: dict[str, str] = {"zh": "中文", "en": "English"}
+
+LABELS: dict[str, tuple[str, str]] = {
+    # app frame
+    "app_title": ("govnet 一核多元治理网络", "govnet governance network"),
+    "language": ("语言", "Language"),
+    "data_source": ("数据来源", "Data source"),
+    "src_demo": ("示范区（演示数据）", "Demo district"),
+    "src_upload": ("上传台账", "Upload a ledger"),
+    "src_db": ("图数据库", "Graph database"),
+    "upload_help": (
+        "六要素台账：xlsx 工作簿，或 CSV 文件的 zip 包（上限 50 MB）",
+        "Ledger: an xlsx workbook or a zip of CSV files (max 50 MB)",
+    ),
+    "upload_file": ("选择台账文件", "Choose a ledger file"),
+    "upload_wait": ("请上传台账文件。", "Please upload a ledger file."),
+    "upload_invalid": (
+        "台账未通过校验，未载入任何数据。请修改以下问题后重新上传：",
+        "The ledger did not pass validation; nothing was loaded. Fix these and upload again:",
+    ),
+    "upload_ok": ("台账已通过校验：", "The ledger passed validation:"),
+    "upload_warnings": ("提示（不影响载入）", "Warnings (loading not blocked)"),
+    "upload_too_big": (
+        "文件过大（{size}），上限为 {cap}。",
+        "The file is too large ({size}); the limit is {cap}.",
+    ),
+    "upload_bad_type": (
+        "不支持的文件类型 “{name}”：请上传 .xlsx 或 CSV 的 .zip 包。",
+        "Unsupported file “{name}”: upload an .xlsx or a .zip of CSV files.",
+    ),
+    "upload_unreadable": ("无法读取文件：{error}", "The file could not be read: {error}"),
+    "db_uri": ("数据库地址（不含账号密码）", "Database URI (no credentials)"),
+    "db_graph": ("图名称", "Graph name"),
+    "db_help": (
+        "账号密码只从环境变量 GOVNET_DB_USER / GOVNET_DB_PASSWORD 或 secrets 的 [db] 读取。",
+        "Credentials come only from GOVNET_DB_USER / GOVNET_DB_PASSWORD or the [db] secrets.",
+    ),
+    "db_connect": ("连接", "Connect"),
+    "db_wait": ("请输入数据库地址并连接。", "Enter a database URI and connect."),
+    "db_creds_in_uri": (
+        "地址中不能包含账号或密码，请通过环境变量或 secrets 提供。",
+        "The URI must not contain a user or password; use the environment or secrets.",
+    ),
+    "db_error": ("无法读取图数据库：{error}", "Could not read the graph database: {error}"),
+    "year": ("年度", "Year"),
+    "no_years": ("台账中没有年度数据。", "The ledger has no years."),
+    "report": ("下载分析报告 (xlsx)", "Download the report (xlsx)"),
+    "loading": ("正在分析…", "Analysing…"),
+    "counts": ("台账规模", "Ledger size"),
+    "analysis_missing": (
+        "分析模块不可用：{error}",
+        "The analysis engine is not available: {error}",
+    ),
+    "error": ("出错了：{error}", "Something went wrong: {error}"),
+    # pages
+    "page_overview": ("总览", "Overview"),
+    "page_network": ("网络", "Network"),
+    "page_coverage": ("一核多元", "One core, many actors"),
+    "page_weak": ("薄弱环节", "Weak links"),
+    "page_stars": ("摘星", "Stars"),
+    "page_trends": ("三年行动", "Three-year trends"),
+    "page_query": ("查询", "Query"),
+    # overview
+    "district": ("全区", "District"),
+    "street": ("街道", "Street"),
+    "community": ("社区/村", "Community/village"),
+    "communities": ("社区/村数", "Communities"),
+    "weak_communities": ("薄弱社区", "Weak communities"),
+    "red_flag": ("红旗", "Red flag"),
+    "red_flag_yes": ("已获红旗", "Red flag earned"),
+    "red_flag_no": ("未获红旗", "No red flag"),
+    "five_goods": ("五好党(工)委", "Five goods"),
+    "stars_dist": ("星级分布", "Stars distribution"),
+    "n_stars": ("{n} 星", "{n} stars"),
+    "vs_prev": ("较 {year} 年", "vs {year}"),
+    "street_kpis": ("各街道指标", "Street indicators"),
+    "coverage_by_street": ("各街道覆盖指数", "Coverage index by street"),
+    "no_prev": ("无上一年度数据", "No previous year"),
+    "goods_earned": ("已获", "earned"),
+    "goods_missing": ("未获", "missing"),
+    # network page
+    "pick_street": ("街道", "Street"),
+    "pick_community": ("社区/村", "Community/village"),
+    "all_communities": ("（整个街道）", "(whole street)"),
+    "depth": ("邻域深度", "Neighbourhood depth"),
+    "filter_kinds": ("节点类型", "Node kinds"),
+    "filter_links": ("关系类型", "Link types"),
+    "search": ("按名称搜索", "Search by name"),
+    "search_none": ("没有名称包含 “{q}” 的节点。", "No node name contains “{q}”."),
+    "search_hits": ("匹配节点", "Matching nodes"),
+    "aggregate": ("合并小区和楼栋为计数", "Collapse compounds and buildings into counts"),
+    "drawn": (
+        "绘制 {nodes} 个节点、{edges} 条关系",
+        "Drawing {nodes} nodes and {edges} links",
+    ),
+    "collapsed": ("（已合并 {n} 个节点）", "({n} nodes collapsed)"),
+    "legend": ("图例", "Legend"),
+    "core_node": ("核心（党组织）", "Core (party organization)"),
+    "gaps": ("短板", "Gaps"),
+    "gap_uncovered_grid": ("无党组织的网格", "Grids without a party organization"),
+    "gap_uncovered_compound": ("无党组织的小区", "Compounds without a party organization"),
+    "gap_unled_property": ("非红色物业", "Property companies not led"),
+    "gap_isolate": ("孤立主体", "Isolated actors"),
+    "gap_articulation": ("关键节点（割点）", "Articulation points"),
+    "node_details": ("节点详情", "Node details"),
+    "click_hint": ("点击节点查看属性和关系", "Click a node to see its properties and links"),
+    "properties": ("属性", "Properties"),
+    "links": ("关系", "Links"),
+    "no_nodes": ("当前筛选下没有节点。", "No nodes under the current filters."),
+    "aggregated_node": ("{n} 个{kind}", "{n} {kind}"),
+    # coverage
+    "heatmap": ("社区 × 六个延伸", "Community × extension"),
+    "explain": ("指标说明", "Explain a value"),
+    "explain_metric": ("指标", "Metric"),
+    "numerator": ("分子（已覆盖）", "Numerator (covered)"),
+    "denominator": ("分母（全部）", "Denominator (all)"),
+    "not_covered": ("未覆盖", "Not covered"),
+    "explain_none": ("该指标无明细。", "No detail for this metric."),
+    "select_cell": (
+        "点击表格中的单元格，或在下方选择社区和指标。",
+        "Click a cell in the table, or pick a community and metric below.",
+    ),
+    # weak
+    "weak_ranked": ("薄弱社区排序", "Weak communities, ranked"),
+    "unmatched": ("未匹配的需求", "Unmatched needs"),
+    "suggestions": ("建议链接", "Suggested links"),
+    "download_xlsx": ("下载 xlsx", "Download xlsx"),
+    "no_weak": ("没有薄弱社区。", "No weak communities."),
+    # stars
+    "stars_of": ("星级明细", "Star detail"),
+    "criterion": ("条件", "Criterion"),
+    "actual": ("实际", "Actual"),
+    "required": ("要求", "Required"),
+    "earned": ("达成", "Earned"),
+    "rubric": ("评星细则", "Rubric"),
+    "rubric_edit": (
+        "编辑细则（TOML），保存后实时重新评星",
+        "Edit the rubric (TOML); scores update live",
+    ),
+    "rubric_apply": ("应用细则", "Apply rubric"),
+    "rubric_reset": ("恢复默认细则", "Reset to the default rubric"),
+    "rubric_invalid": ("细则有误：{error}", "The rubric is invalid: {error}"),
+    "rubric_ok": ("已应用自定义细则。", "Custom rubric applied."),
+    "rubric_download": ("下载细则", "Download the rubric"),
+    "street_goods": ("街道五好", "Street goods"),
+    # trends
+    "trend_metric": ("指标", "Metric"),
+    "trend_level": ("层级", "Level"),
+    # query
+    "query_need_db": (
+        "查询页需要连接图数据库（在侧栏选择“图数据库”）。",
+        "The query page needs a graph database (choose “Graph database” in the sidebar).",
+    ),
+    "cypher": ("Cypher 查询（只读）", "Cypher query (read-only)"),
+    "examples": ("示例", "Examples"),
+    "run": ("运行", "Run"),
+    "rows": ("{n} 行", "{n} rows"),
+    "query_error": ("查询失败：{error}", "The query failed: {error}"),
+    "col_domain": ("领域", "Domain"),
+    "col_status": ("状态", "Status"),
+    "col_submitted": ("交单时间", "Submitted"),
+    "col_need": ("需求", "Need"),
+    "col_resource": ("资源", "Resource"),
+    "col_unit": ("共建单位", "Unit"),
+    "col_cost": ("成本", "Cost"),
+    "col_partners": ("已结对社区数", "Partners"),
+    "col_kind": ("建议类型", "Suggestion"),
+    "sugg_resource": ("资源对接需求", "resource → need"),
+    "sugg_co_building": ("共建结对", "co-building partner"),
+    # generic
+    "id": ("编号", "Id"),
+    "name": ("名称", "Name"),
+    "kind": ("类型", "Kind"),
+    "reasons": ("原因", "Reasons"),
+    "stars": ("星级", "Stars"),
+    "value": ("数值", "Value"),
+    "none": ("无", "none"),
+    "yes": ("是", "yes"),
+    "no": ("否", "no"),
+    "no_core": ("无核心党组织", "no core party organization"),
+}
+
+METRICS: dict[str, tuple[str, str]] = {
+    "has_core": ("有核心", "Has core"),
+    "core": ("核心党组织", "Core"),
+    "ext_grid": ("网格延伸", "Grids"),
+    "ext_compound": ("小区延伸", "Compounds"),
+    "ext_building": ("楼栋延伸", "Buildings"),
+    "ext_property": ("红色物业", "Red property"),
+    "ext_owners": ("业委会延伸", "Owners' committees"),
+    "ext_social": ("社会组织延伸", "Social organizations"),
+    "coverage_index": ("覆盖指数", "Coverage index"),
+    "reach": ("引领覆盖率", "Reach"),
+    "actor_kinds": ("主体类型数", "Actor kinds"),
+    "co_building_units": ("共建单位数", "Co-building units"),
+    "reporting_members_per_1000": ("报到党员(‰)", "Reporting members (‰)"),
+    "volunteers_per_1000": ("志愿者(‰)", "Volunteers (‰)"),
+    "needs_total": ("需求总数", "Needs"),
+    "needs_closed": ("已结单", "Needs closed"),
+    "closure_rate": ("结单率", "Closure rate"),
+    "unmatched_needs": ("未匹配需求", "Unmatched needs"),
+    "sla_rate": ("13710 按时率", "13710 on-time rate"),
+    "top_provider_share": ("最大供给方占比", "Top provider share"),
+    "components": ("连通分量", "Components"),
+    "isolates": ("孤立主体", "Isolated actors"),
+    "articulation_points": ("割点", "Articulation points"),
+    "bridges": ("桥", "Bridges"),
+    "brokers": ("中介节点", "Brokers"),
+    "core_constraint": ("核心约束度", "Core constraint"),
+    "weak_score": ("薄弱分", "Weak score"),
+    "weak": ("薄弱", "Weak"),
+    "stars": ("星级", "Stars"),
+    "population": ("常住人口", "Population"),
+    "communities": ("社区(村)数", "Communities"),
+    "weak_count": ("薄弱社区数", "Weak communities"),
+    "weak_share": ("薄弱社区占比", "Weak share"),
+    "full_star_share": ("五星社区占比", "Five-star share"),
+    "mean_stars": ("平均星级", "Mean stars"),
+    "min_stars": ("最低星级", "Fewest stars"),
+    "has_core_share": ("有核心占比", "Share with a core"),
+    "mean_coverage_index": ("平均覆盖指数", "Mean coverage index"),
+    "mean_reach": ("平均引领度", "Mean reach"),
+    "mean_actor_kinds": ("平均主体类型数", "Mean actor kinds"),
+    "mean_co_building_units": ("平均共建单位数", "Mean co-building units"),
+    "mean_reporting_members_per_1000": ("平均报到党员(‰)", "Mean reporting members (‰)"),
+    "mean_volunteers_per_1000": ("平均志愿者(‰)", "Mean volunteers (‰)"),
+    "mean_sla_rate": ("平均13710按时率", "Mean 13710 on-time rate"),
+    "goods": ("五好项数", "Goods"),
+    "streets": ("街道(乡镇)数", "Streets"),
+    "min_goods": ("街道最少五好项数", "Fewest goods of a street"),
+    "mean_goods": ("街道平均五好项数", "Mean goods per street"),
+    "five_good_share": ("五好街道占比", "Five-good street share"),
+}
+
+EXTENSIONS = (
+    "ext_grid",
+    "ext_compound",
+    "ext_building",
+    "ext_property",
+    "ext_owners",
+    "ext_social",
+)
+SHARE_METRICS = frozenset(
+    {
+        *EXTENSIONS,
+        "coverage_index",
+        "reach",
+        "closure_rate",
+        "sla_rate",
+        "top_provider_share",
+        "weak_share",
+        "full_star_share",
+        "has_core_share",
+        "mean_coverage_index",
+        "mean_reach",
+        "mean_sla_rate",
+        "five_good_share",
+    }
+)
+PERMILLE_METRICS = frozenset(
+    {
+        "reporting_members_per_1000",
+        "volunteers_per_1000",
+        "mean_reporting_members_per_1000",
+        "mean_volunteers_per_1000",
+    }
+)
+
+STAR_NAMES: dict[str, tuple[str, str]] = {
+    "strong_branch": ("支部过硬", "Strong branch"),
+    "co_building": ("共建共享", "Co-building and sharing"),
+    "safety": ("平安法治", "Safety and rule of law"),
+    "harmony": ("幸福和谐", "Happiness and harmony"),
+    "enterprise": ("宜业兴业", "Jobs and enterprise"),
+    "industry": ("产业兴旺", "Thriving industry"),
+    "ecology": ("生态宜居", "Ecological livability"),
+    "civility": ("文明幸福", "Civility and happiness"),
+    "leadership": ("领导班子好", "Good leadership"),
+    "team": ("队伍建设好", "Good team building"),
+    "development": ("推动发展好", "Good development"),
+    "governance": ("基层治理好", "Good grassroots governance"),
+    "service": ("服务群众好", "Good service to residents"),
+}
+
+_ENUM_ZH: dict[str, str] = {
+    **PLACE_KINDS,
+    **ORG_KINDS,
+    **ROLES,
+    **DOMAINS,
+    **MATTER_STATUS,
+    **REL_TYPES,
+    "person": "人员",
+    "matter": "事项",
+    "resource": "资源",
+    "Place": "地点",
+    "Organization": "组织",
+    "Person": "人员",
+    "Matter": "事项",
+    "Resource": "资源",
+}
+_RESOURCE_KIND_ZH = {
+    "venue": "场地",
+    "funding": "资金",
+    "service": "服务",
+    "expertise": "专业",
+    "supplies": "物资",
+    "jobs": "岗位",
+}
+
+
+def current_lang() -> Lang:
+    """The language chosen in the sidebar (Chinese until someone switches)."""
+    try:
+        import streamlit as st
+
+        lang = st.session_state.get("lang", "zh")
+    except Exception:  # outside a Streamlit run (scripts, tests of pure helpers)
+        lang = "zh"
+    return "en" if lang == "en" else "zh"
+
+
+def _pick(pair: tuple[str, str], lang: Lang | None) -> str:
+    return pair[1] if (lang or current_lang()) == "en" else pair[0]
+
+
+def t(key: str, lang: Lang | None = None, **fmt: object) -> str:
+    """The label ``key`` in the current language, with ``{placeholders}`` filled."""
+    text = _pick(LABELS[key], lang)
+    return text.format(**fmt) if fmt else text
+
+
+def metric_label(metric: str, lang: Lang | None = None) -> str:
+    """A metric's display name: our label, else the engine's Chinese label or the key."""
+    if metric in METRICS:
+        return _pick(METRICS[metric], lang)
+    if (lang or current_lang()) == "zh":
+        from graph.analysis.metrics import zh
+
+        return zh(metric)
+    return metric.replace("_", " ").replace("per 1000", "‰").capitalize()
+
+
+def star_label(star: str, lang: Lang | None = None) -> str:
+    """A star's or good's display name; unknown names show as written in the rubric."""
+    return _pick(STAR_NAMES[star], lang) if star in STAR_NAMES else star
+
+
+def enum_label(key: str | None, lang: Lang | None = None) -> str:
+    """An enumeration value (kind, link type, domain, role, status) as people read it."""
+    if key is None:
+        return ""
+    if (lang or current_lang()) == "zh":
+        return _ENUM_ZH.get(key, _RESOURCE_KIND_ZH.get(key, key))
+    return key.replace("_", " ").lower() if key.isupper() else key.replace("_", " ")
+
+
+def _missing(value: object) -> bool:
+    if value is None:
+        return True
+    try:
+        return bool(value != value) or (isinstance(value, float) and math.isnan(value))
+    except (TypeError, ValueError):
+        return False
+
+
+def fmt_pct(value: object, digits: int = 1) -> str:
+    """A share in [0, 1] as a percent; missing values as an en dash."""
+    return "–" if _missing(value) else f"{float(value) * 100:.{digits}f}%"
+
+
+def fmt_permille(value: object, digits: int = 1) -> str:
+    """A per-1000 rate with the ‰ sign."""
+    return "–" if _missing(value) else f"{float(value):.{digits}f}‰"
+
+
+def fmt_num(value: object, digits: int = 2) -> str:
+    """Counts without decimals, other numbers with a few."""
+    if _missing(value):
+        return "–"
+    if isinstance(value, bool):
+        return t("yes") if value else t("no")
+    number = float(value)
+    return f"{int(number):,}" if number.is_integer() else f"{number:,.{digits}f}"
+
+
+def fmt_metric(metric: str, value: object) -> str:
+    """A metric value written the way its kind is read: percent, ‰ or a number."""
+    if metric in SHARE_METRICS:
+        return fmt_pct(value)
+    if metric in PERMILLE_METRICS:
+        return fmt_permille(value)
+    return fmt_num(value)

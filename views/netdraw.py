@@ -1,0 +1,260 @@
+"""A ``View`` as self-contained pyvis HTML: colours by kind, styled link types, a legend,
+the core highlighted, gaps marked, and a click panel with the node's properties and links.
+
+Everything is inline (vis-network from the pyvis package, our own template without the
+CDN bootstrap of pyvis' default), so the page works offline; physics stabilizes and stops.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+from pathlib import Path
+
+import pyvis
+from jinja2 import ChoiceLoader, Environment, FileSystemLoader
+from pyvis.network import Network as PyvisNetwork
+
+from graph.schema import PARTY_ORG_KINDS
+from views.i18n import Lang, enum_label, t
+from views.netview import View, group, node_links, node_props
+
+TEMPLATE_DIR = Path(__file__).with_name("templates")
+PYVIS_TEMPLATES = Path(pyvis.__file__).with_name("templates")
+
+PARTY_COLOR = "#d62728"
+KIND_COLORS: dict[str, str] = {
+    **dict.fromkeys(PARTY_ORG_KINDS, PARTY_COLOR),
+    "district": "#3f3f3f",
+    "street": "#5a5a5a",
+    "town": "#5a5a5a",
+    "community": "#7f7f7f",
+    "village": "#7f7f7f",
+    "grid": "#2ca02c",
+    "compound": "#98df8a",
+    "building": "#c7e9c0",
+    "venue": "#bcbd22",
+    "residents_committee": "#ff7f0e",
+    "villagers_committee": "#ff7f0e",
+    "property_company": "#8c564b",
+    "owners_committee": "#e377c2",
+    "social_org": "#9467bd",
+    "volunteer_team": "#17becf",
+    "unit": "#1f77b4",
+    "business": "#aec7e8",
+    "collective_economy": "#ffbb78",
+    "person": "#9edae5",
+    "matter": "#f7b6d2",
+    "venue_resource": "#c5b0d5",
+}
+LABEL_COLORS = {"Resource": "#c5b0d5", "Matter": "#f7b6d2", "Person": "#9edae5"}
+PLACE_SHAPES = {"district", "street", "town", "community", "village", "grid", "compound"}
+
+# Link type → vis edge style.
+LINK_STYLES: dict[str, dict] = {
+    "LEADS": {"color": PARTY_COLOR, "width": 3},
+    "SUBORDINATE_TO": {"color": "#a50f15", "width": 2, "dashes": True},
+    "ESTABLISHED_IN": {"color": "#fb6a4a", "width": 2, "dashes": [2, 4]},
+    "MANAGES": {"color": "#8c564b", "width": 2},
+    "COVERS": {"color": "#2ca02c", "width": 1.5, "dashes": True},
+    "SERVES": {"color": "#17becf", "width": 1.5},
+    "MEMBER_OF": {"color": "#9e9e9e", "width": 1},
+    "HOLDS_ROLE": {"color": "#616161", "width": 1.5},
+    "REPORTS_TO": {"color": "#1f77b4", "width": 1.5, "dashes": True},
+    "CO_BUILDS": {"color": "#1f77b4", "width": 2.5},
+    "FULFILLS": {"color": "#9467bd", "width": 2},
+    "PARTICIPATES_IN": {"color": "#ff7f0e", "width": 1, "dashes": [6, 3]},
+    "PART_OF": {"color": "#cfcfcf", "width": 1},
+    "LOCATED_IN": {"color": "#e6e6e6", "width": 0.5, "dashes": [1, 3]},
+    "PROVIDES": {"color": "#c5b0d5", "width": 1, "dashes": True},
+    "HANDLES": {"color": "#f7b6d2", "width": 1},
+}
+GAP_COLOR = "#ff9800"
+
+
+def node_color(attrs: dict) -> str:
+    kind = attrs.get("kind")
+    if attrs.get("label") in LABEL_COLORS and kind not in KIND_COLORS:
+        return LABEL_COLORS[attrs["label"]]
+    if attrs.get("label") == "Resource":
+        return LABEL_COLORS["Resource"]
+    return KIND_COLORS.get(kind, "#bdbdbd")
+
+
+def display_name(nid: str, attrs: dict, lang: Lang) -> str:
+    if attrs.get("label") == "Aggregate":
+        return t("aggregated_node", lang, n=attrs["count"], kind=enum_label(attrs["kind"], lang))
+    return str(attrs.get("name") or attrs.get("title") or nid)
+
+
+def _props_for_panel(attrs: dict, lang: Lang) -> dict[str, str]:
+    props = node_props(attrs)
+    shown: dict[str, str] = {}
+    for k, v in props.items():
+        if k in ("kind", "domain", "status"):
+            v = enum_label(str(v), lang)
+        elif k == "roles":
+            v = "; ".join(enum_label(r, lang) for r in str(v).split(";") if r)
+        shown[k] = str(v)
+    return shown
+
+
+def to_pyvis(
+    view: View,
+    *,
+    lang: Lang = "zh",
+    gaps: dict[str, str] | None = None,
+    cores: set[str] | frozenset[str] = frozenset(),
+    height: str = "640px",
+) -> PyvisNetwork:
+    """Nodes and edges of a view on a pyvis network with our styles and options."""
+    gaps = gaps or {}
+    net = PyvisNetwork(
+        height=height, width="100%", directed=True, cdn_resources="in_line", notebook=False
+    )
+    names = {nid: display_name(nid, a, lang) for nid, a in view.nodes.items()}
+    for nid, attrs in view.nodes.items():
+        kind = attrs.get("kind", "")
+        is_core = nid in cores
+        is_center = nid in view.centers
+        size = (
+            30
+            if is_core
+            else (24 if is_center else 12 + min(int(attrs.get("count", 1)) ** 0.5, 14))
+        )
+        node = {
+            "label": names[nid] if len(names[nid]) <= 14 else names[nid][:13] + "…",
+            "title": f"{names[nid]} · {enum_label(kind, lang)}",
+            "color": {
+                "background": node_color(attrs),
+                "border": GAP_COLOR
+                if nid in gaps
+                else ("#000000" if is_core or is_center else "#555555"),
+            },
+            "borderWidth": 5 if (nid in gaps or is_core or is_center) else 1,
+            "size": size,
+            "shape": "star"
+            if is_core
+            else (
+                "box"
+                if attrs.get("label") == "Aggregate"
+                else ("square" if kind in PLACE_SHAPES else "dot")
+            ),
+            "kindKey": kind,
+            "fullName": names[nid],
+            "kindName": enum_label(kind, lang) + (f" · {t('core_node', lang)}" if is_core else ""),
+            "props": _props_for_panel(attrs, lang),
+            "gap": gaps.get(nid, ""),
+        }
+        if nid in gaps:
+            node["shapeProperties"] = {"borderDashes": [6, 3]}
+        net.add_node(nid, **node)
+    for a, b, ty, count in view.edges:
+        style = LINK_STYLES.get(ty, {"color": "#999999", "width": 1})
+        net.add_edge(
+            a,
+            b,
+            title=f"{enum_label(ty, lang)}" + (f" ×{count}" if count > 1 else ""),
+            typeKey=ty,
+            typeName=enum_label(ty, lang),
+            count=count,
+            color=style["color"],
+            width=style["width"] + min(count - 1, 4) * 0.5,
+            dashes=style.get("dashes", False),
+        )
+    big = view.size > 300
+    net.set_options(
+        json.dumps(
+            {
+                "layout": {"improvedLayout": not big},
+                "interaction": {"hover": True, "tooltipDelay": 150, "hideEdgesOnDrag": big},
+                "edges": {"arrows": {"to": {"enabled": True, "scaleFactor": 0.5}}},
+                "nodes": {"font": {"size": 12}},
+                "physics": {
+                    "enabled": True,
+                    "solver": "forceAtlas2Based",
+                    "forceAtlas2Based": {"gravitationalConstant": -60, "springLength": 90},
+                    "stabilization": {
+                        "enabled": True,
+                        "iterations": 250 if big else 400,
+                        "updateInterval": 25,
+                    },
+                },
+            }
+        )
+    )
+    return net
+
+
+def legend_items(view: View, lang: Lang) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
+    """(colour, kind name) for the node kinds drawn and (colour, type name) for link types."""
+    kinds: dict[str, str] = {}
+    for attrs in view.nodes.values():
+        kinds.setdefault(enum_label(group(attrs), lang), node_color(attrs))
+    types = {ty for _, _, ty, _ in view.edges}
+    links = [
+        (LINK_STYLES.get(ty, {"color": "#999"})["color"], enum_label(ty, lang))
+        for ty in sorted(types)
+    ]
+    return sorted((c, k) for k, c in kinds.items()), links
+
+
+def render_html(
+    view: View,
+    *,
+    lang: Lang = "zh",
+    gaps: dict[str, str] | None = None,
+    cores: set[str] | frozenset[str] = frozenset(),
+    height: str = "640px",
+) -> str:
+    """The full HTML document for ``st.components.v1.html``: no external script or style."""
+    net = to_pyvis(view, lang=lang, gaps=gaps, cores=cores, height=height)
+    net.templateEnv = Environment(
+        loader=ChoiceLoader([FileSystemLoader(TEMPLATE_DIR), FileSystemLoader(PYVIS_TEMPLATES)]),
+        autoescape=False,
+    )
+    net.path = "network.html"
+    node_kinds, link_types = legend_items(view, lang)
+    if cores & set(view.nodes):
+        node_kinds.insert(0, ("#d62728", "★ " + t("core_node", lang)))
+    net.html = ""
+    html_doc = net.generate_html()
+    legend = "".join(
+        f'<span class="chip"><i style="background:{c}"></i>{html.escape(k)}</span>'
+        for c, k in node_kinds
+    ) + "".join(
+        f'<span class="chip"><b style="border-color:{c}"></b>{html.escape(k)}</span>'
+        for c, k in link_types
+    )
+    texts = {
+        "hint": t("click_hint", lang),
+        "properties": t("properties", lang),
+        "links": t("links", lang),
+        "gap": t("gaps", lang),
+        "legend": t("legend", lang),
+        "core": t("core_node", lang),
+    }
+    return html_doc.replace("__LEGEND__", legend).replace(
+        "__TEXTS__", json.dumps(texts, ensure_ascii=False)
+    )
+
+
+def links_table(view: View, node: str, lang: Lang) -> list[dict[str, object]]:
+    """A node's drawn links as rows for the details table below the component."""
+    rows = []
+    for direction, ty, other, count in node_links(view, node):
+        attrs = view.nodes.get(other, {})
+        rows.append(
+            {
+                t("links", lang): f"{direction} {enum_label(ty, lang)}",
+                t("name", lang): display_name(other, attrs, lang),
+                t("kind", lang): enum_label(attrs.get("kind", ""), lang),
+                "×": count,
+            }
+        )
+    return rows
+
+
+def props_table(view: View, node: str, lang: Lang) -> dict[str, str]:
+    """A node's shown properties (personal columns other than the pseudonym left out)."""
+    return _props_for_panel(view.nodes[node], lang)

@@ -1,0 +1,279 @@
+"""What the network page draws: a scope (street, community or one node), its neighbourhood,
+filters, and aggregation so the browser never gets more than ``MAX_NODES`` nodes.
+
+Pure functions over ``graph.network.Network`` (no Streamlit), so tests and the benchmark
+call them directly; ``views.netdraw`` turns the result into inline pyvis HTML.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, deque
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+import networkx as nx
+
+from graph.network import Network
+from graph.schema import CORE_KINDS, LINK_TYPES
+
+MAX_NODES = 1500
+# Collapsed first when a selection is too big: the most numerous, least telling kinds first.
+COLLAPSE_ORDER = ("building", "person", "matter", "resource", "compound", "grid", "venue")
+SCOPE_TYPES = frozenset({"PART_OF", "LOCATED_IN"})
+HIDDEN_PROPS = frozenset({"phone", "id_number", "conditions"})
+
+
+@dataclass
+class View:
+    """A drawable selection: nodes (id → attributes) and edges (source, target, type, count)."""
+
+    nodes: dict[str, dict]
+    edges: list[tuple[str, str, str, int]]
+    centers: list[str]
+    collapsed: int = 0
+    truncated: int = 0
+    aggregates: dict[str, list[str]] = field(default_factory=dict)
+
+    @property
+    def size(self) -> int:
+        return len(self.nodes)
+
+
+def group(attrs: dict) -> str:
+    """The kind a filter or aggregate speaks of: a place's or organization's kind, else
+    person, matter or resource (resource kinds such as venue would clash with places)."""
+    return "resource" if attrs.get("label") == "Resource" else str(attrs.get("kind", ""))
+
+
+def link_active(attrs: dict, year: int | None) -> bool:
+    """A link counts in year Y when since ≤ Y-12-31 and until is empty or after it."""
+    if year is None:
+        return True
+    end = f"{year}-12-31"
+    since, until = attrs.get("since"), attrs.get("until")
+    return (since is None or str(since)[:10] <= end) and (until is None or str(until)[:10] > end)
+
+
+def node_active(attrs: dict, year: int | None) -> bool:
+    """Matters show in the year they were submitted, like the metrics count them."""
+    if year is None or attrs.get("label") != "Matter":
+        return True
+    return str(attrs.get("submitted_at", ""))[:4] == str(year)
+
+
+def scope(g: nx.MultiDiGraph, place_id: str) -> set[str]:
+    """A place and everything in it: places whose PART_OF chain reaches it, nodes located
+    in those places, and resources provided by those nodes."""
+    places = {place_id}
+    queue = deque([place_id])
+    while queue:
+        p = queue.popleft()
+        for child, _, data in g.in_edges(p, data=True):
+            if data.get("type") == "PART_OF" and child not in places:
+                places.add(child)
+                queue.append(child)
+    inside = set(places)
+    for p in places:
+        inside.update(u for u, _, d in g.in_edges(p, data=True) if d.get("type") == "LOCATED_IN")
+    for n in list(inside):
+        inside.update(v for _, v, d in g.out_edges(n, data=True) if d.get("type") == "PROVIDES")
+    return inside
+
+
+def _expand(
+    g: nx.MultiDiGraph,
+    start: set[str],
+    depth: int,
+    types: set[str],
+    year: int | None,
+) -> set[str]:
+    """Breadth-first over edges of ``types`` (both directions) up to ``depth`` hops."""
+    seen = set(start)
+    frontier = set(start)
+    for _ in range(depth):
+        nxt: set[str] = set()
+        for n in frontier:
+            for u, v, d in (*g.out_edges(n, data=True), *g.in_edges(n, data=True)):
+                other = v if u == n else u
+                if other in seen or d.get("type") not in types or not link_active(d, year):
+                    continue
+                if node_active(g.nodes[other], year):
+                    nxt.add(other)
+        seen |= nxt
+        frontier = nxt
+    return seen
+
+
+def search(network: Network, query: str, limit: int = 50) -> list[tuple[str, str]]:
+    """Nodes whose name (or id) contains ``query``, as (id, name) pairs."""
+    q = query.strip().lower()
+    if not q:
+        return []
+    hits = []
+    for nid, attrs in network.graph.nodes(data=True):
+        name = str(attrs.get("name") or attrs.get("title") or nid)
+        if q in name.lower() or q == str(nid).lower():
+            hits.append((nid, name))
+            if len(hits) >= limit:
+                break
+    return hits
+
+
+def _anchor(g: nx.MultiDiGraph, n: str, collapse: set[str], keep: set[str]) -> str | None:
+    """The nearest place above ``n`` that stays drawn (its aggregate's home)."""
+    current, seen = n, {n}
+    while True:
+        up = [
+            v
+            for _, v, d in g.out_edges(current, data=True)
+            if d.get("type") in SCOPE_TYPES and v not in seen
+        ]
+        if not up:
+            return None
+        current = up[0]
+        seen.add(current)
+        if group(g.nodes[current]) not in collapse and current in keep:
+            return current
+
+
+def build_view(
+    network: Network,
+    *,
+    place_id: str | None = None,
+    node_id: str | None = None,
+    depth: int = 1,
+    kinds: Iterable[str] | None = None,
+    link_types: Iterable[str] | None = None,
+    year: int | None = None,
+    collapse: Iterable[str] = (),
+    max_nodes: int = MAX_NODES,
+) -> View:
+    """Select, filter and aggregate the nodes to draw.
+
+    A place scope takes the place and everything in it, then follows explicit links
+    ``depth`` hops out; a node focus follows every selected edge type from that node.
+    Kinds in ``collapse`` (and, when still too big, more kinds in ``COLLAPSE_ORDER``)
+    become one count node per nearest drawn place.
+    """
+    g = network.graph
+    types = set(link_types) if link_types is not None else set(g_types(g))
+    if node_id is not None:
+        centers = [node_id]
+        chosen = _expand(g, {node_id}, max(depth, 1), types, year)
+    elif place_id is not None:
+        centers = [place_id]
+        inside = {n for n in scope(g, place_id) if node_active(g.nodes[n], year)}
+        chosen = _expand(g, inside, depth, types & set(LINK_TYPES), year)
+    else:
+        raise ValueError("build_view needs a place_id or a node_id")
+    if kinds is not None:
+        wanted = set(kinds)
+        chosen = {n for n in chosen if group(g.nodes[n]) in wanted or n in centers}
+
+    collapse_set = set(collapse)
+    for kind in COLLAPSE_ORDER:
+        if _drawn_size(g, chosen, collapse_set) <= max_nodes:
+            break
+        collapse_set.add(kind)
+    return _aggregate(g, chosen, centers, collapse_set, types, year, max_nodes)
+
+
+def g_types(g: nx.MultiDiGraph) -> set[str]:
+    """The edge types present in a graph."""
+    return {d.get("type") for _, _, d in g.edges(data=True)}
+
+
+def _drawn_size(g: nx.MultiDiGraph, chosen: set[str], collapse: set[str]) -> int:
+    """How many nodes would be drawn with ``collapse``: kept nodes plus one per aggregate."""
+    keep = {n for n in chosen if group(g.nodes[n]) not in collapse}
+    homes = {(_anchor(g, n, collapse, keep), group(g.nodes[n])) for n in chosen - keep}
+    return len(keep) + len(homes)
+
+
+def _aggregate(
+    g: nx.MultiDiGraph,
+    chosen: set[str],
+    centers: list[str],
+    collapse: set[str],
+    types: set[str],
+    year: int | None,
+    max_nodes: int,
+) -> View:
+    keep = {n for n in chosen if group(g.nodes[n]) not in collapse or n in centers}
+    mapping: dict[str, str] = {n: n for n in keep}
+    aggregates: dict[str, list[str]] = {}
+    agg_attrs: dict[str, dict] = {}
+    for n in sorted(chosen - keep):
+        kind = group(g.nodes[n])
+        home = _anchor(g, n, collapse, keep)
+        agg = f"agg:{home or 'none'}:{kind}"
+        mapping[n] = agg
+        aggregates.setdefault(agg, []).append(n)
+        agg_attrs.setdefault(agg, {"label": "Aggregate", "kind": kind, "home": home})
+    nodes: dict[str, dict] = {n: dict(g.nodes[n]) for n in keep}
+    for agg, members in aggregates.items():
+        nodes[agg] = {**agg_attrs[agg], "count": len(members)}
+
+    truncated = 0
+    if len(nodes) > max_nodes:
+        order = _bfs_order(g, centers, set(nodes) & keep)
+        drop = [n for n in reversed(order) if n not in centers][: len(nodes) - max_nodes]
+        truncated = len(drop)
+        for n in drop:
+            nodes.pop(n, None)
+
+    counts: Counter[tuple[str, str, str]] = Counter()
+    for u, v, d in g.subgraph(chosen).edges(data=True):
+        ty = d.get("type")
+        if ty not in types or not link_active(d, year):
+            continue
+        a, b = mapping.get(u), mapping.get(v)
+        if a is None or b is None or a == b or a not in nodes or b not in nodes:
+            continue
+        counts[(a, b, ty)] += 1
+    edges = [(a, b, ty, c) for (a, b, ty), c in sorted(counts.items())]
+    collapsed = sum(len(m) for m in aggregates.values())
+    return View(nodes, edges, centers, collapsed, truncated, aggregates)
+
+
+def _bfs_order(g: nx.MultiDiGraph, centers: list[str], allowed: set[str]) -> list[str]:
+    """Nodes by distance from the centers (nearest first), unreachable ones last."""
+    und = g.subgraph(allowed).to_undirected(as_view=True)
+    order: list[str] = []
+    seen: set[str] = set()
+    for c in centers:
+        if c in allowed and c not in seen:
+            for n in nx.bfs_tree(und, c):
+                if n not in seen:
+                    seen.add(n)
+                    order.append(n)
+    order.extend(sorted(allowed - seen))
+    return order
+
+
+def cores(network: Network, place_ids: Iterable[str]) -> set[str]:
+    """The core of each community or village: the highest party organization at the place
+    itself (committee > general branch > branch, then by id), as DOMAIN.md defines it."""
+    orgs = network.tables["organizations"]
+    wanted = set(place_ids)
+    at = orgs[orgs["place_id"].isin(wanted) & orgs["kind"].isin(CORE_KINDS)].copy()
+    at["rank"] = at["kind"].map({k: i for i, k in enumerate(CORE_KINDS)})
+    best = at.sort_values(["rank", "id"]).drop_duplicates("place_id")
+    return set(best["id"].tolist())
+
+
+def node_props(attrs: dict) -> dict[str, object]:
+    """The properties shown for a node: its attributes minus graph plumbing and any
+    personal column beyond the pseudonymized name."""
+    return {k: v for k, v in attrs.items() if k not in HIDDEN_PROPS and k != "label"}
+
+
+def node_links(view: View, node: str) -> list[tuple[str, str, str, int]]:
+    """The drawn links of a node as (direction, type, other node, count)."""
+    out = []
+    for a, b, ty, c in view.edges:
+        if a == node:
+            out.append(("→", ty, b, c))
+        elif b == node:
+            out.append(("←", ty, a, c))
+    return out

@@ -1,0 +1,137 @@
+"""总览 Overview page: how the district is doing at a glance, and what changed since last year."""
+
+from __future__ import annotations
+
+import pandas as pd
+import plotly.express as px
+import streamlit as st
+
+from views.common import get_analysis, metric_table, require_context
+from views.i18n import fmt_metric, metric_label, star_label, t
+
+DISTRICT_KPIS = (
+    "communities",
+    "mean_coverage_index",
+    "mean_reach",
+    "weak_count",
+    "closure_rate",
+    "mean_stars",
+)
+STREET_COLUMNS = [
+    "communities",
+    "mean_coverage_index",
+    "mean_reach",
+    "mean_stars",
+    "weak_count",
+    "needs_total",
+    "closure_rate",
+    "unmatched_needs",
+    "goods",
+]
+LOWER_IS_BETTER = frozenset({"weak_count", "weak_share", "unmatched_needs"})
+
+
+def _value(row: pd.Series | None, metric: str) -> object:
+    if row is None or metric not in row.index:
+        return None
+    value = row[metric]
+    return None if pd.isna(value) else value
+
+
+def _delta(now: object, before: object, metric: str) -> str | None:
+    if now is None or before is None:
+        return None
+    diff = float(now) - float(before)
+    if diff == 0:
+        return None
+    text = fmt_metric(metric, abs(diff))
+    return ("+" if diff > 0 else "-") + text
+
+
+def kpis(district: pd.Series, previous: pd.Series | None, prev_year: int | None) -> None:
+    cols = st.columns(len(DISTRICT_KPIS) + 1)
+    for col, metric in zip(cols, DISTRICT_KPIS, strict=False):
+        now = _value(district, metric)
+        col.metric(
+            metric_label(metric),
+            fmt_metric(metric, now),
+            delta=_delta(now, _value(previous, metric), metric),
+            delta_color="inverse" if metric in LOWER_IS_BETTER else "normal",
+            help=t("vs_prev", year=prev_year) if prev_year else t("no_prev"),
+        )
+    flag = _value(district, "red_flag")
+    cols[-1].metric(t("red_flag"), "🚩 " + t("red_flag_yes") if flag else t("red_flag_no"))
+
+
+def stars_chart(communities: pd.DataFrame) -> None:
+    counts = communities["stars"].astype(int).value_counts().reindex(range(6), fill_value=0)
+    frame = pd.DataFrame(
+        {t("stars"): [t("n_stars", n=n) for n in counts.index], t("communities"): counts.values}
+    )
+    fig = px.bar(frame, x=t("stars"), y=t("communities"), title=t("stars_dist"), text_auto=True)
+    fig.update_traces(marker_color="#c62828")
+    fig.update_layout(height=320, margin={"t": 40, "b": 10, "l": 10, "r": 10})
+    st.plotly_chart(fig, width="stretch", key="ov_stars")
+
+
+def street_chart(streets: pd.DataFrame) -> None:
+    frame = streets.assign(
+        coverage=streets["mean_coverage_index"].astype(float),
+        weak=streets["weak_count"].astype(float),
+    )
+    fig = px.bar(
+        frame,
+        x="name",
+        y="coverage",
+        color="weak",
+        color_continuous_scale="OrRd",
+        title=t("coverage_by_street"),
+        labels={
+            "name": t("street"),
+            "coverage": metric_label("mean_coverage_index"),
+            "weak": metric_label("weak_count"),
+        },
+    )
+    fig.update_yaxes(tickformat=".0%", range=[0, 1])
+    fig.update_layout(height=320, margin={"t": 40, "b": 10, "l": 10, "r": 10})
+    st.plotly_chart(fig, width="stretch", key="ov_streets")
+
+
+def goods_grid(goods: pd.DataFrame, streets: pd.DataFrame) -> None:
+    """Street × good matrix of earned goods (✅ / ✗)."""
+    if goods is None or goods.empty:
+        return
+    names = streets.set_index("id")["name"]
+    first = goods.drop_duplicates(["street_id", "key"])
+    grid = first.pivot(index="street_id", columns="key", values="earned")
+    order = list(dict.fromkeys(first.sort_values("star")["key"]))
+    grid = grid[order].map(lambda v: "✅" if bool(v) else "✗")
+    grid.index = [names.get(i, i) for i in grid.index]
+    grid.columns = [star_label(c) for c in grid.columns]
+    st.subheader(t("five_goods"))
+    st.dataframe(grid, width="stretch")
+
+
+def render() -> None:
+    ctx = require_context()
+    a = get_analysis(ctx)
+    st.header(f"{t('page_overview')} · {ctx.year}")
+    prev = ctx.previous()
+    district = a.district.iloc[0] if len(a.district) else None
+    prev_row = prev.district.iloc[0] if prev is not None and len(prev.district) else None
+    kpis(district, prev_row, prev.year if prev is not None else None)
+
+    c1, c2 = st.columns(2)
+    with c1:
+        stars_chart(a.communities)
+    with c2:
+        street_chart(a.streets)
+
+    st.subheader(t("street_kpis"))
+    frame, config = metric_table(a.streets, STREET_COLUMNS, lead=["name"])
+    st.dataframe(frame, column_config=config, hide_index=True, width="stretch")
+    goods_grid(a.goods, a.streets)
+
+
+if __name__ == "__main__":
+    render()

@@ -1,0 +1,247 @@
+"""Where the app's data comes from (demo, uploaded ledger, graph database) and the shared
+caches that make page switches instant.
+
+Each source has a fingerprint (``demo:district:7``, the upload's SHA-256, the database
+URI and graph); networks and analyses are cached per fingerprint, year and rubric with
+``st.cache_resource``, so every analyst on the server shares the work. Upload handling is
+a plain function (``load_upload(name, data)``) so tests can feed it bytes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import pandas as pd
+import streamlit as st
+
+from graph.network import Network
+
+MAX_UPLOAD_MB = 50
+MAX_UPLOAD_BYTES = MAX_UPLOAD_MB * 1024 * 1024
+UPLOAD_SUFFIXES = (".xlsx", ".zip")
+PERSONAL_COLUMNS = frozenset({"name", "phone", "id_number"})
+DEMO_SCALE, DEMO_SEED = "district", 7
+
+
+@dataclass
+class UploadResult:
+    """What an upload produced: a network, or the reasons it was refused."""
+
+    name: str
+    fingerprint: str
+    network: Network | None = None
+    errors: list[dict[str, Any]] = field(default_factory=list)
+    warnings: list[dict[str, Any]] = field(default_factory=list)
+    counts: dict[str, int] = field(default_factory=dict)
+    message: str | None = None  # a refusal that is not a ledger issue (size, type, unreadable)
+
+    @property
+    def ok(self) -> bool:
+        return self.network is not None and not self.errors and self.message is None
+
+
+def _issue_row(issue: Any) -> dict[str, Any]:
+    """An issue for display; values of personal columns never shown in clear."""
+    row = issue.to_dict() if hasattr(issue, "to_dict") else dict(issue)
+    if row.get("table") in (None, "people") and row.get("column") in PERSONAL_COLUMNS:
+        row["value"] = "***" if row.get("value") not in (None, "") else row.get("value")
+    return row
+
+
+def issues_frame(issues: list[dict[str, Any]]) -> pd.DataFrame:
+    """Issues as a table with the columns people look at first."""
+    cols = ["file", "sheet", "table", "row", "column", "value", "message"]
+    df = pd.DataFrame(issues, columns=cols)
+    return df.dropna(axis=1, how="all")
+
+
+def human_size(n: int) -> str:
+    return f"{n / 1024 / 1024:.1f} MB" if n >= 1024 * 1024 else f"{n / 1024:.0f} KB"
+
+
+def load_upload(name: str, data: bytes, lang: str = "zh") -> UploadResult:
+    """Validate an uploaded ledger (xlsx or zip of CSV) and read it when valid.
+
+    Never raises for a bad file: size, type, unreadable and invalid ledgers all come back
+    as messages or issues for the page to show.
+    """
+    from views.i18n import t
+
+    digest = hashlib.sha256(data).hexdigest()
+    result = UploadResult(name=name, fingerprint=f"upload:{digest}")
+    if len(data) > MAX_UPLOAD_BYTES:
+        result.message = t(
+            "upload_too_big", lang, size=human_size(len(data)), cap=f"{MAX_UPLOAD_MB} MB"
+        )
+        return result
+    suffix = Path(name).suffix.lower()
+    if suffix not in UPLOAD_SUFFIXES:
+        result.message = t("upload_bad_type", lang, name=name)
+        return result
+    from loaders.ledger import validate_ledger
+
+    with tempfile.TemporaryDirectory(prefix="govnet-upload-") as tmp:
+        path = Path(tmp) / f"ledger{suffix}"
+        path.write_bytes(data)
+        try:
+            report = validate_ledger(path)
+        except Exception as exc:  # a corrupt zip or workbook: a message, not a stack trace
+            result.message = t("upload_unreadable", lang, error=_short(exc))
+            return result
+    result.errors = [_issue_row(i) for i in report.errors]
+    result.warnings = [_issue_row(i) for i in report.warnings]
+    result.counts = dict(report.counts or {})
+    if not result.errors:
+        result.network = report.network
+        if result.network is not None and not result.counts:
+            result.counts = result.network.counts()
+    return result
+
+
+def _short(exc: BaseException) -> str:
+    text = str(exc) or type(exc).__name__
+    return text if len(text) < 300 else text[:300] + "…"
+
+
+@st.cache_resource(show_spinner=False, max_entries=8)
+def cached_upload(name: str, digest: str, _data: bytes, lang: str) -> UploadResult:
+    """One validation per uploaded file content, shared by every session."""
+    return load_upload(name, _data, lang)
+
+
+@st.cache_resource(show_spinner=False)
+def demo() -> Network:
+    """The demo district (generated once per server process)."""
+    from loaders.demo import demo_network
+
+    return demo_network(DEMO_SCALE, seed=DEMO_SEED)
+
+
+def uri_has_credentials(uri: str) -> bool:
+    """Credentials belong in the environment or secrets, never in a typed URI."""
+    try:
+        return "@" in (urlsplit(uri).netloc or "")
+    except ValueError:
+        return True
+
+
+def db_credentials() -> tuple[str | None, str | None]:
+    """User and password from the environment or Streamlit secrets (section ``[db]``)."""
+    user = os.environ.get("GOVNET_DB_USER")
+    password = os.environ.get("GOVNET_DB_PASSWORD")
+    try:
+        section = st.secrets.get("db", {})
+    except Exception:  # no secrets file: the environment is all there is
+        section = {}
+    return user or section.get("user"), password or section.get("password")
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def store(uri: str, graph: str | None):
+    """An open connection to the graph database, shared by sessions."""
+    from graph.store import open_store
+
+    user, password = db_credentials()
+    return open_store(uri, graph or None, user=user, password=password)
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def db_network(uri: str, graph: str | None) -> Network:
+    """The network read from the database once per URI and graph."""
+    return store(uri, graph).read()
+
+
+def rubric_key(texts: dict[str, str] | None) -> str | None:
+    """Edited rubric files (kind → TOML text) as one hashable cache key (None: shipped)."""
+    return json.dumps(texts, sort_keys=True, ensure_ascii=False) if texts else None
+
+
+def rubric_from_text(key: str | None):
+    """The rubric in force: the shipped files overridden by the edited ones in ``key``."""
+    from graph.analysis.rubric import load_rubric
+
+    if not key:
+        return load_rubric(None)
+    texts: dict[str, str] = json.loads(key)
+    with tempfile.TemporaryDirectory(prefix="govnet-rubric-") as tmp:
+        paths = []
+        for kind, text in sorted(texts.items()):
+            path = Path(tmp) / f"{kind}.toml"
+            path.write_text(text, encoding="utf-8")
+            paths.append(path)
+        return load_rubric(paths)
+
+
+def check_rubric_text(text: str) -> str | None:
+    """None when a rubric file's text is valid, else the validator's message."""
+    from graph.analysis.rubric import RubricError, read_rubric_file
+
+    with tempfile.TemporaryDirectory(prefix="govnet-rubric-") as tmp:
+        path = Path(tmp) / "rubric.toml"
+        path.write_text(text, encoding="utf-8")
+        try:
+            read_rubric_file(path)
+        except RubricError as exc:
+            return str(exc).replace(str(path), "rubric")
+    return None
+
+
+@st.cache_resource(show_spinner=False, max_entries=32)
+def analysis(fingerprint: str, year: int | None, rubric_text: str | None, _network: Network):
+    """The analysis of one source, year and rubric, computed once and shared."""
+    from graph.analysis import analyze
+
+    return analyze(_network, year=year, rubric=rubric_from_text(rubric_text))
+
+
+@st.cache_resource(show_spinner=False, max_entries=8)
+def analyses(fingerprint: str, rubric_text: str | None, _network: Network):
+    """Every year's analysis (the trends page), computed once and shared."""
+    from graph.analysis import analyze_years
+
+    return analyze_years(_network, rubric=rubric_from_text(rubric_text))
+
+
+@dataclass
+class Context:
+    """What the sidebar chose, handed to every page."""
+
+    kind: str  # demo | upload | db
+    fingerprint: str
+    network: Network
+    year: int | None
+    db_uri: str | None = None
+    db_graph: str | None = None
+
+    @property
+    def rubric_text(self) -> str | None:
+        return rubric_key(st.session_state.get("rubric_texts"))
+
+    def analysis(self):
+        return analysis(self.fingerprint, self.year, self.rubric_text, self.network)
+
+    def analyses(self) -> dict:
+        return analyses(self.fingerprint, self.rubric_text, self.network)
+
+    def previous(self):
+        """The analysis of the year before, when the ledger has it."""
+        years = [y for y in self.network.years if self.year is not None and y < self.year]
+        if not years:
+            return None
+        return analysis(self.fingerprint, max(years), self.rubric_text, self.network)
+
+
+def context() -> Context | None:
+    """The context the sidebar set up in this run (None when no data is loaded)."""
+    return st.session_state.get("_ctx")
+
+
+def fingerprint_of(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
