@@ -1,3 +1,151 @@
-"""govnet analyze commands."""
+"""govnet analyze: every metric per community and village, as a table, JSON or an xlsx report."""
 
-from commands.cli import app  # noqa: F401
+from __future__ import annotations
+
+import json
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from commands.cli import app
+from graph.analysis import Analysis, RubricError, analyze, to_json, write_report
+from graph.analysis.metrics import zh
+from graph.network import Network
+
+
+class Format(StrEnum):
+    table = "table"
+    json = "json"
+    xlsx = "xlsx"
+
+
+SHOWN = ["stars", "coverage_index", "reach", "actor_kinds", "co_building_units"]
+SHOWN += ["volunteers_per_1000", "closure_rate", "sla_rate", "weak_score"]
+
+
+def _fail(message: str, code: int = 1) -> None:
+    Console(stderr=True).print(f"[red]{message}[/red]")
+    raise typer.Exit(code)
+
+
+def _load(ledger: Path | None, db: str | None, graph: str | None) -> Network:
+    """The network from a ledger file or from a graph database, with readable errors."""
+    if db:
+        from graph.store import StoreError, open_store
+
+        try:
+            with open_store(db, graph) as store:
+                return store.read()
+        except StoreError as e:
+            _fail(f"数据库读取失败 cannot read the database: {e}")
+    if ledger is None:
+        _fail("give a LEDGER (xlsx, CSV folder or zip) or --db URI", 2)
+    from loaders.errors import LedgerInvalid
+    from loaders.ledger import read_ledger
+
+    try:
+        return read_ledger(ledger)
+    except LedgerInvalid as e:
+        lines = [str(i) for i in e.errors[:20]]
+        more = f"\n… and {len(e.errors) - 20} more" if len(e.errors) > 20 else ""
+        _fail(f"台账有误 invalid ledger ({len(e.errors)} errors):\n" + "\n".join(lines) + more)
+    except (FileNotFoundError, OSError) as e:
+        _fail(f"cannot read {ledger}: {e}")
+    raise AssertionError("unreachable")
+
+
+def _fmt(v: object) -> str:
+    if v is None or v is _NA or (isinstance(v, float) and v != v):
+        return "—"
+    if isinstance(v, float):
+        return f"{v:.2f}"
+    return str(v)
+
+
+_NA = __import__("pandas").NA
+
+
+def _print_table(a: Analysis) -> None:
+    console = Console()
+    c = a.communities.sort_values(["weak", "weak_score", "id"], ascending=[False, False, True])
+    t = Table(title=f"社区/村 communities and villages · {a.year} (weak first)")
+    for col in ["id", "name", "core", *SHOWN, "reasons"]:
+        t.add_column(zh(col), overflow="fold")
+    for row in c.to_dict("records"):
+        style = "red" if row["weak"] else None
+        reasons = "、".join("无核心" if r == "no_core" else zh(r) for r in row["reasons"])
+        t.add_row(*(_fmt(row[k]) for k in ["id", "name", "core", *SHOWN]), reasons, style=style)
+    console.print(t)
+    s = Table(title="街道 streets · 五好")
+    for col in ["id", "name", "communities", "weak_count", "mean_stars", "goods"]:
+        s.add_column(zh(col))
+    for row in a.streets.to_dict("records"):
+        s.add_row(
+            *(
+                _fmt(row[k])
+                for k in ["id", "name", "communities", "weak_count", "mean_stars", "goods"]
+            )
+        )
+    console.print(s)
+    for row in a.district.to_dict("records"):
+        flag = (
+            "[green]红旗 red flag earned[/green]" if row["red_flag"] else "红旗 red flag not earned"
+        )
+        console.print(
+            f"{row['name']} ({row['id']}): {row['communities']} communities/villages, "
+            f"{row['weak_count']} weak, full-star share {_fmt(row['full_star_share'])}; {flag}"
+        )
+    kinds = a.suggestions["kind"].value_counts()
+    console.print(
+        f"建议 suggestions: {kinds.get('resource', 0)} matter→resource links, "
+        f"{kinds.get('co_building', 0)} co-building partners (--format json or xlsx lists them)"
+    )
+
+
+@app.command("analyze")
+def analyze_command(
+    ledger: Annotated[
+        Path | None, typer.Argument(help="台账 ledger: .xlsx, a folder of CSV or a .zip of CSV")
+    ] = None,
+    year: Annotated[
+        int | None, typer.Option("--year", "-y", help="analysis year (default: latest)")
+    ] = None,
+    rubric: Annotated[
+        list[Path] | None,
+        typer.Option("--rubric", "-r", help="rubric TOML (community or village; repeatable)"),
+    ] = None,
+    fmt: Annotated[
+        Format, typer.Option("--format", "-f", help="table, json or xlsx")
+    ] = Format.table,
+    out: Annotated[
+        Path | None, typer.Option("--out", "-o", help="output file (json, xlsx)")
+    ] = None,
+    db: Annotated[
+        str | None, typer.Option("--db", help="read from a graph database URI instead")
+    ] = None,
+    graph: Annotated[str | None, typer.Option("--graph", help="graph name in the database")] = None,
+) -> None:
+    """分析 Analyze: core, six extensions, reach, resource links, structure, weak links, stars."""
+    network = _load(ledger, db, graph)
+    try:
+        a = analyze(network, year, rubric or None)
+    except RubricError as e:
+        _fail(str(e), 2)
+    except ValueError as e:
+        _fail(str(e), 2)
+    if fmt is Format.json:
+        text = json.dumps(to_json(a), ensure_ascii=False, indent=1, allow_nan=False)
+        if out:
+            out.write_text(text, encoding="utf-8")
+            Console(stderr=True).print(f"wrote {out}")
+        else:
+            typer.echo(text)
+    elif fmt is Format.xlsx:
+        path = write_report(a, out or Path(f"govnet-analysis-{a.year}.xlsx"))
+        Console(stderr=True).print(f"wrote {path}")
+    else:
+        _print_table(a)

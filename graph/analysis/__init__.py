@@ -1,1 +1,25 @@
-"""Metrics of DOMAIN.md computed per community and village."""
+"""Metrics of DOMAIN.md computed per community and village, rolled up, rated and explained.
+
+Notebook use::
+
+    from graph.analysis import analyze
+    a = analyze(network, year=2024)
+    a.communities            # one row per community/village, DOMAIN.md metric names
+    a.explain("C01", "reach")
+"""
+
+from graph.analysis.model import Analysis, to_json
+from graph.analysis.report import write_report
+from graph.analysis.rubric import RubricError, load_rubric
+from graph.analysis.run import analyze, analyze_years, changes
+
+__all__ = [
+    "Analysis",
+    "RubricError",
+    "analyze",
+    "analyze_years",
+    "changes",
+    "load_rubric",
+    "to_json",
+    "write_report",
+]

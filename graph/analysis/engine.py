@@ -1,0 +1,148 @@
+"""Partition the ledger into one small graph per community and analyze them in parallel.
+
+Communities are independent once each carries the few outside nodes its metrics need
+(property companies managing its compounds, co-building units, social organizations
+serving it, the party organizations its core reaches). Partitions are built with
+vectorized joins, then analyzed across cores with a process pool in chunks; small inputs
+run serially because starting workers would cost more than it saves.
+"""
+
+from __future__ import annotations
+
+import multiprocessing as mp
+import os
+from concurrent.futures import ProcessPoolExecutor
+
+import networkx as nx
+import pandas as pd
+
+from graph.analysis.core import leadership_edges
+from graph.analysis.scope import Context
+from graph.analysis.structure import (
+    Partition,
+    analyze_chunk,
+    analyze_partition,
+    reached,
+    structure_metrics,
+)
+
+# Below this many structure edges in total a serial run is faster than starting workers.
+PARALLEL_MIN_EDGES = 150_000
+
+
+def _grouped(df: pd.DataFrame, cols: list[str]) -> dict[str, list]:
+    """community_id → list of tuples (or values for one column), via one sort and split."""
+    out: dict[str, list] = {}
+    if df.empty:
+        return out
+    df = df.sort_values("community_id", kind="stable")
+    keys = df["community_id"].to_numpy()
+    values = (
+        list(zip(*(df[c].tolist() for c in cols), strict=True))
+        if len(cols) > 1
+        else df[cols[0]].tolist()
+    )
+    start = 0
+    for i in range(1, len(keys) + 1):
+        if i == len(keys) or keys[i] != keys[start]:
+            out[keys[start]] = values[start:i]
+            start = i
+    return out
+
+
+def structure_members(ctx: Context, core: pd.Series, actors: pd.DataFrame) -> pd.DataFrame:
+    """(community_id, id) of structure nodes: actors, core, party orgs and people in C."""
+    party = ctx.orgs[ctx.orgs["party"] & ctx.orgs["community_id"].notna()]
+    frames = [
+        actors[["community_id", "id"]],
+        pd.DataFrame({"community_id": core.index, "id": core.to_numpy()}),
+        party[["community_id", "id"]],
+        ctx.people[ctx.people["community_id"].notna()][["community_id", "id"]],
+    ]
+    members = pd.concat(frames, ignore_index=True).dropna().astype(object)
+    return members.drop_duplicates().reset_index(drop=True)
+
+
+def build_partitions(
+    ctx: Context, core: pd.Series, actors: pd.DataFrame, targets: pd.DataFrame
+) -> list[Partition]:
+    """One Partition per community, from whole-ledger tables by joins (no per-community scans)."""
+    members = structure_members(ctx, core, actors)
+    links = ctx.links[ctx.links["source_id"] != ctx.links["target_id"]][["source_id", "target_id"]]
+    links = links.astype(object)
+    e = links.merge(members, left_on="source_id", right_on="id")[
+        ["community_id", "source_id", "target_id"]
+    ]
+    e = e.merge(members, left_on=["community_id", "target_id"], right_on=["community_id", "id"])
+    edges = _grouped(e, ["source_id", "target_id"])
+    nodes = _grouped(members, ["id"])
+    acts = _grouped(actors, ["id"])
+    tgts = _grouped(targets, ["id"])
+
+    lead = leadership_edges(ctx.links)
+    party_ids = set(ctx.orgs.loc[ctx.orgs["party"], "id"].astype(object))
+    party_graph = nx.DiGraph(lead[lead["dst"].isin(party_ids)].itertuples(index=False, name=None))
+    out_edges = _grouped(lead.rename(columns={"src": "community_id"}), ["community_id", "dst"])
+
+    parts = []
+    for cid, c in core.items():
+        c = None if pd.isna(c) else c
+        l_edges: list[tuple[str, str]] = []
+        if c is not None:
+            leaders = {c} | (nx.descendants(party_graph, c) if c in party_graph else set())
+            l_edges = [e for s in sorted(leaders) for e in out_edges.get(s, [])]
+        parts.append(
+            Partition(
+                cid,
+                c,
+                l_edges,
+                tgts.get(cid, []),
+                nodes.get(cid, []),
+                acts.get(cid, []),
+                edges.get(cid, []),
+            )
+        )
+    return parts
+
+
+def run_partitions(parts: list[Partition], parallel: bool | None = None) -> list[dict]:
+    """Analyze every partition; in a process pool when the input is big enough."""
+    workers = os.cpu_count() or 1
+    size = sum(len(p.edges) + len(p.nodes) for p in parts)
+    if parallel is None:
+        parallel = workers > 1 and size >= PARALLEL_MIN_EDGES
+    if not parallel or len(parts) < 2:
+        return [analyze_partition(p) for p in parts]
+    # Big partitions first, dealt round-robin, so chunks carry similar work.
+    order = sorted(range(len(parts)), key=lambda i: -(len(parts[i].edges) + len(parts[i].nodes)))
+    n_chunks = min(len(parts), workers * 8)
+    chunks = [[parts[i] for i in order[k::n_chunks]] for k in range(n_chunks)]
+    with ProcessPoolExecutor(workers, mp_context=mp.get_context("forkserver")) as pool:
+        results = [r for chunk in pool.map(analyze_chunk, chunks) for r in chunk]
+    by_cid = {r["cid"]: r for r in results}
+    return [by_cid[p.cid] for p in parts]
+
+
+def run_whole_graph(ctx: Context, parts: list[Partition]) -> list[dict]:
+    """The naive baseline: the same NetworkX calls on subgraph views of one whole graph.
+
+    Used by the benchmark and the equivalence test; partitions only supply node lists.
+    """
+    lead = leadership_edges(ctx.links)
+    lg = nx.DiGraph(lead.itertuples(index=False, name=None))
+    whole = nx.Graph()
+    whole.add_edges_from(
+        (a, b) for a, b in ctx.links[["source_id", "target_id"]].itertuples(index=False) if a != b
+    )
+    out = []
+    for p in parts:
+        whole.add_nodes_from(p.nodes)
+        view = whole.subgraph(p.nodes)
+        out.append(
+            {
+                "cid": p.cid,
+                "reached": reached(lg, p.core, p.targets),
+                **structure_metrics(view, p.core, set(p.actors)),
+            }
+        )
+    return out

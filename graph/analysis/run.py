@@ -1,0 +1,188 @@
+"""analyze(): every metric of DOMAIN.md for one year, assembled into the Analysis tables."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from graph.analysis import evidence as ev
+from graph.analysis.core import cores
+from graph.analysis.coverage import (
+    EXTENSIONS,
+    actors,
+    co_builders,
+    extension_evidence,
+    social_candidates,
+)
+from graph.analysis.engine import build_partitions, run_partitions, run_whole_graph
+from graph.analysis.metrics import COMMUNITY_METRICS
+from graph.analysis.model import Analysis
+from graph.analysis.resources import resource_evidence
+from graph.analysis.rollup import rollups, year_changes
+from graph.analysis.rubric import Rubric, load_rubric
+from graph.analysis.scope import Context, build_context
+from graph.analysis.stars import community_stars, earned_counts
+from graph.analysis.suggest import COLUMNS as SUGGESTION_COLUMNS
+from graph.analysis.suggest import partner_suggestions, resource_suggestions
+from graph.analysis.weak import weak_columns
+from graph.network import Network
+from graph.schema import ACTOR_KIND_GROUPS
+
+COUNT_METRICS = ("co_building_units", "needs_total", "needs_closed", "unmatched_needs")
+
+
+def latest_year(network: Network) -> int:
+    """The default analysis year: the latest year the ledger speaks of."""
+    if not network.years:
+        raise ValueError(
+            "the ledger has no conditions or matters, so no year to analyze; pass year="
+        )
+    return max(network.years)
+
+
+def _graph_evidence(results: list[dict], acts: pd.DataFrame, social: pd.DataFrame) -> list:
+    """Evidence rows from the per-community graph results."""
+    reach = pd.DataFrame(
+        [(r["cid"], t) for r in results for t in r["reached"]], columns=["community_id", "id"]
+    )
+    out = [
+        ev.rows(acts, "reach", ev.DEN),
+        ev.rows(reach.merge(acts, on=["community_id", "id"]), "reach", ev.NUM),
+        ev.rows(social, "ext_social", ev.DEN),
+        ev.rows(reach.merge(social, on=["community_id", "id"]), "ext_social", ev.NUM),
+    ]
+    for metric in ("isolates", "articulation_points", "brokers"):
+        listed = [(r["cid"], x) for r in results for x in (r[metric] or [])]
+        out.append(ev.rows(pd.DataFrame(listed, columns=["community_id", "id"]), metric, ev.NUM))
+    bridges = [(r["cid"], f"{a}|{b}") for r in results for a, b in r["bridges"]]
+    out.append(ev.rows(pd.DataFrame(bridges, columns=["community_id", "id"]), "bridges", ev.NUM))
+    return out
+
+
+def _table(
+    ctx: Context, core: pd.Series, results: list[dict], evidence: pd.DataFrame, acts: pd.DataFrame
+) -> pd.DataFrame:
+    """The communities table (before weak links and stars)."""
+    u = ctx.units.copy()
+    uid = pd.Index(u["id"].astype(object))
+    u.index = uid
+    u["core"] = core.reindex(uid).astype("string")
+    u["has_core"] = u["core"].notna().astype(bool)
+    for m in EXTENSIONS:
+        u[m] = ev.share(evidence, uid, m)
+    u["coverage_index"] = u[EXTENSIONS].astype(float).mean(axis=1, skipna=True).astype("Float64")
+    u["reach"] = ev.share(evidence, uid, "reach").where(u["has_core"], 0.0).astype("Float64")
+    groups = acts.groupby("community_id")["group"].nunique()
+    u["actor_kinds"] = groups.reindex(uid, fill_value=0).astype("Int64")
+    assert set(acts["group"]) <= set(ACTOR_KIND_GROUPS)
+    for m in COUNT_METRICS:
+        u[m] = ev.count(evidence, uid, m)
+    pop = u["population"].astype("Float64")
+    per = (1000 / pop).where(pop > 0)
+    for m in ("reporting_members_per_1000", "volunteers_per_1000"):
+        u[m] = (ev.count(evidence, uid, m).astype("Float64") * per).astype("Float64")
+    for m in ("closure_rate", "sla_rate"):
+        u[m] = ev.share(evidence, uid, m)
+    top = ev.count(evidence, uid, "top_provider_share", ev.NUM).astype("Float64")
+    links = ev.count(evidence, uid, "top_provider_share", ev.DEN).astype("Float64")
+    u["top_provider_share"] = (top / links).where(links > 0).astype("Float64")
+    by = {r["cid"]: r for r in results}
+    r = [by[c] for c in uid]
+    u["components"] = pd.array([x["components"] for x in r], dtype="Int64")
+    u["isolates"] = pd.array([len(x["isolates"]) for x in r], dtype="Int64")
+    u["articulation_points"] = pd.array(
+        [None if x["articulation_points"] is None else len(x["articulation_points"]) for x in r],
+        dtype="Int64",
+    )
+    u["bridges"] = pd.array([len(x["bridges"]) for x in r], dtype="Int64")
+    u["brokers"] = [x["brokers"] for x in r]
+    u["core_constraint"] = pd.array([x["core_constraint"] for x in r], dtype="Float64")
+    return u.reset_index(drop=True)
+
+
+def analyze(
+    network: Network,
+    year: int | None = None,
+    rubric: Rubric | str | None = None,
+    *,
+    parallel: bool | None = None,
+    baseline: bool = False,
+) -> Analysis:
+    """Every DOMAIN.md metric per community and village as of ``year`` (default: latest).
+
+    ``rubric`` is a loaded Rubric, a TOML path, or None for the shipped example rubric.
+    ``parallel`` forces the process pool on or off (default: on for big ledgers).
+    ``baseline`` runs the graph metrics on views of one whole graph (benchmarks, tests).
+    """
+    rubric = rubric if isinstance(rubric, Rubric) else load_rubric(rubric)
+    year = latest_year(network) if year is None else int(year)
+    ctx = build_context(network.tables, year)
+    uid = pd.Index(ctx.units["id"].astype(object))
+    core = cores(ctx.orgs, ctx.units["id"]).reindex(uid)
+    acts = actors(ctx)
+    social = social_candidates(ctx)
+    targets = pd.concat([acts[["community_id", "id"]], social]).drop_duplicates()
+    parts = build_partitions(ctx, core, acts, targets)
+    results = run_whole_graph(ctx, parts) if baseline else run_partitions(parts, parallel)
+
+    kinds = ctx.units.set_index("id")["kind"]
+    settings = {k: rubric.for_kind(k).settings for k in ("community", "village")}
+    claim = kinds.map(lambda k: settings[k].claim_days)
+    close = kinds.map(lambda k: settings[k].close_days)
+    evidence = ev.combine(
+        extension_evidence(ctx)
+        + resource_evidence(ctx, acts, claim, close)
+        + _graph_evidence(results, acts, social)
+    )
+    table = _table(ctx, core, results, evidence, acts)
+    table = pd.concat([table, weak_columns(table)], axis=1)
+
+    detail = community_stars(table, rubric)
+    table["stars"] = earned_counts(detail, "community_id", pd.Index(table["id"])).to_numpy()
+    for i in range(1, 6):
+        got = detail[(detail["star"] == i) & detail["earned"]]["community_id"]
+        table[f"star_{i}"] = table["id"].isin(got)
+    max_stars = table["kind"].map(lambda k: len(rubric.for_kind(k).stars))
+    streets, goods, district, flag = rollups(table, network.tables["places"], rubric, max_stars)
+
+    suggestions = pd.concat(
+        [
+            resource_suggestions(ctx).astype(object),
+            partner_suggestions(ctx, table, co_builders(ctx), rubric).astype(object),
+        ],
+        ignore_index=True,
+    ).reindex(columns=SUGGESTION_COLUMNS)
+    order = ["id", "name", "kind", "street_id", "district_id", "core", "population"]
+    order += [*COMMUNITY_METRICS, "stars"] + [f"star_{i}" for i in range(1, 6)]
+    return Analysis(
+        year, table[order], streets, district, suggestions, detail, goods, flag, evidence, rubric
+    )
+
+
+def analyze_years(
+    network: Network, rubric: Rubric | str | None = None, *, parallel: bool | None = None
+) -> dict[int, Analysis]:
+    """The same tables for every year in the ledger."""
+    rubric = rubric if isinstance(rubric, Rubric) else load_rubric(rubric)
+    return {y: analyze(network, y, rubric, parallel=parallel) for y in network.years}
+
+
+def changes(analyses: dict[int, Analysis]) -> dict[str, pd.DataFrame]:
+    """Change of every numeric metric between consecutive analyzed years, per level."""
+    numeric = [m for m in COMMUNITY_METRICS if m not in ("brokers", "reasons", "has_core", "weak")]
+    numeric.append("stars")
+    streets = (
+        [
+            c
+            for c in next(iter(analyses.values())).streets.columns
+            if c not in ("id", "name", "kind", "district_id")
+        ]
+        if analyses
+        else []
+    )
+    streets = [c for c in streets if not c.startswith("good_")]
+    district = [c for c in streets if c != "goods"] + ["min_goods", "mean_goods", "five_good_share"]
+    return {
+        "communities": year_changes({y: a.communities for y, a in analyses.items()}, numeric),
+        "streets": year_changes({y: a.streets for y, a in analyses.items()}, streets),
+        "district": year_changes({y: a.district for y, a in analyses.items()}, district),
+    }

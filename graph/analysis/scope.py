@@ -1,0 +1,135 @@
+"""Which community, street and district every place and node belongs to.
+
+A node is *in C* when its place's PART_OF chain reaches the community or village C
+(DOMAIN.md, "Scope"). The mapping is computed once for all places, then every table gets
+`community_id`, `street_id` and `district_id` columns by a vectorized lookup, which is
+what lets each community be analyzed on its own.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from graph.analysis.asof import active_links, existing_orgs, population, year_end
+from graph.tables import Tables
+
+COMMUNITY_KINDS = ("community", "village")
+STREET_KINDS = ("street", "town")
+
+
+def _ancestor_of_kind(parent: dict[str, str], kind: dict[str, str], kinds: tuple[str, ...]):
+    """place id → its nearest ancestor-or-self whose kind is in ``kinds`` (memoized walk)."""
+    found: dict[str, str | None] = {}
+    for start in parent.keys() | kind.keys():
+        path: list[str] = []
+        node: str | None = start
+        result: str | None = None
+        seen: set[str] = set()
+        while node is not None and node not in seen:
+            if node in found:
+                result = found[node]
+                break
+            seen.add(node)
+            path.append(node)
+            if kind.get(node) in kinds:
+                result = node
+                break
+            node = parent.get(node)
+        for p in path:
+            found[p] = result
+    return found
+
+
+def place_scopes(places: pd.DataFrame) -> pd.DataFrame:
+    """One row per place: id, kind, community_id, street_id, district_id (NA where none)."""
+    ids = places["id"].astype(object).tolist()
+    parent = {
+        i: p
+        for i, p in zip(ids, places["parent_id"].astype(object).tolist(), strict=True)
+        if isinstance(p, str)
+    }
+    kind = dict(zip(ids, places["kind"].astype(object).tolist(), strict=True))
+    out = pd.DataFrame({"id": places["id"], "kind": places["kind"]})
+    for col, kinds in (
+        ("community_id", COMMUNITY_KINDS),
+        ("street_id", STREET_KINDS),
+        ("district_id", ("district",)),
+    ):
+        found = _ancestor_of_kind(parent, kind, kinds)
+        out[col] = pd.array([found.get(i) for i in ids], dtype="string")
+    return out
+
+
+def _located(df: pd.DataFrame, scopes: pd.DataFrame, col: str = "place_id") -> pd.DataFrame:
+    """Add community/street/district of each row's place."""
+    s = scopes.set_index("id")
+    out = df.copy()
+    for c in ("community_id", "street_id", "district_id"):
+        out[c] = out[col].map(s[c]).astype("string")
+    return out
+
+
+@dataclass
+class Context:
+    """The ledger as seen in year Y, every node tagged with its community, street, district."""
+
+    year: int
+    units: (
+        pd.DataFrame
+    )  # communities and villages: id, name, kind, street_id, district_id, population
+    places: pd.DataFrame  # id, kind, community_id, street_id, district_id
+    orgs: pd.DataFrame  # organizations existing in Y, plus party flag and scope columns
+    people: pd.DataFrame
+    matters: pd.DataFrame  # matters submitted by Y-12-31; `in_year`, `closed` flags
+    resources: pd.DataFrame  # resources of existing providers; scope from place, else provider
+    links: pd.DataFrame  # links counting in Y: source_id, target_id, type, weight
+    dropped_orgs: frozenset[str]
+
+
+def build_context(tables: Tables, year: int) -> Context:
+    """Tag every table with its scope and filter it to what counts as of ``year``."""
+    scopes = place_scopes(tables["places"])
+    units = tables["places"][tables["places"]["kind"].isin(COMMUNITY_KINDS)][["id", "name", "kind"]]
+    units = units.merge(scopes[["id", "street_id", "district_id"]], on="id", how="left")
+    units = units.sort_values("id").reset_index(drop=True)
+    units["population"] = population(tables["conditions"], units["id"], year).array
+
+    all_orgs = tables["organizations"]
+    orgs = existing_orgs(all_orgs, year)
+    dropped = frozenset(set(all_orgs["id"].astype(object)) - set(orgs["id"].astype(object)))
+    orgs = _located(orgs[["id", "name", "kind", "place_id"]], scopes)
+    orgs["party"] = orgs["kind"].str.startswith("party_").astype(bool)
+
+    people = _located(tables["people"][["id", "place_id", "party_member", "roles"]], scopes)
+    people["party_member"] = people["party_member"].fillna(False).astype(bool)
+    people["roles"] = people["roles"].fillna("")
+
+    end = year_end(year)
+    m = tables["matters"]
+    m = m[m["submitted_at"].dt.normalize() <= end]
+    m = _located(
+        m[["id", "place_id", "domain", "status", "submitted_at", "claimed_at", "closed_at"]],
+        scopes,
+    )
+    m["in_year"] = (m["submitted_at"].dt.year == year).astype(bool)
+    closed_by = m["closed_at"].isna() | (m["closed_at"].dt.normalize() <= end)
+    m["closed"] = ((m["status"] == "closed") & closed_by).astype(bool)
+
+    r = tables["resources"]
+    r = r[~r["provider_id"].isin(dropped)][
+        ["id", "domain", "provider_id", "place_id", "capacity"]
+    ].copy()
+    r["capacity"] = r["capacity"].fillna(1).astype(int)
+    provider_place = pd.concat(
+        [tables["organizations"][["id", "place_id"]], tables["people"][["id", "place_id"]]]
+    ).set_index("id")["place_id"]
+    r["located_at"] = r["place_id"].fillna(r["provider_id"].map(provider_place))
+    r = _located(r, scopes, "place_id")
+    loc = _located(r[["located_at"]], scopes, "located_at")
+    for c in ("community_id", "street_id", "district_id"):
+        r["loc_" + c] = loc[c]
+
+    links = active_links(tables["links"], year, set(dropped))
+    return Context(year, units, scopes, orgs, people, m, r, links, dropped)

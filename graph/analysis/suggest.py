@@ -1,0 +1,124 @@
+"""Suggested links: open matters → spare resources (min-cost flow); partners for weak ones.
+
+Matters only match resources of their own domain inside their own district, so the flow
+splits into one small problem per (district, domain). Within one, each matter reaches
+three hubs — its community's, its street's and its district's resources of that domain —
+at cost 1, 2 and 4; hubs feed resources up to their spare capacity. That is the same
+optimum as an edge per (matter, resource) pair with far fewer edges.
+"""
+
+from __future__ import annotations
+
+import networkx as nx
+import pandas as pd
+
+from graph.analysis.rubric import Rubric
+from graph.analysis.scope import Context
+
+COLUMNS = [
+    "kind",
+    "matter_id",
+    "resource_id",
+    "cost",
+    "community_id",
+    "unit_id",
+    "domain",
+    "partners",
+]
+LEVELS = (("community_id", 1), ("street_id", 2), ("district_id", 4))
+
+
+def spare_capacity(ctx: Context) -> pd.DataFrame:
+    """Resources with capacity left: capacity minus FULFILLS links counting in Y."""
+    f = ctx.links[ctx.links["type"] == "FULFILLS"].groupby("source_id").size()
+    r = ctx.resources.copy()
+    r["spare"] = r["capacity"] - r["id"].map(f).fillna(0).astype(int)
+    return r[r["spare"] > 0]
+
+
+def open_matters(ctx: Context) -> pd.DataFrame:
+    """Matters submitted by Y, not closed as of Y, with no FULFILLS link counting in Y."""
+    f = ctx.links[ctx.links["type"] == "FULFILLS"]["target_id"]
+    m = ctx.matters
+    return m[~m["closed"] & ~m["id"].isin(f) & m["district_id"].notna()]
+
+
+def _solve(matters: pd.DataFrame, resources: pd.DataFrame) -> list[dict]:
+    """Min-cost max flow for one (district, domain); returns matter→resource pairs."""
+    g = nx.DiGraph()
+    for rec in resources.itertuples(index=False):
+        g.add_edge(("r", rec.id), "T", capacity=int(rec.spare), weight=0)
+        for col, _cost in LEVELS:
+            place = getattr(rec, "loc_" + col)
+            if isinstance(place, str):
+                g.add_edge(("h", col, place), ("r", rec.id), capacity=int(rec.spare), weight=0)
+    for rec in matters.itertuples(index=False):
+        g.add_edge("S", ("m", rec.id), capacity=1, weight=0)
+        for col, cost in LEVELS:
+            place = getattr(rec, col)
+            hub = ("h", col, place)
+            if isinstance(place, str) and hub in g:
+                g.add_edge(("m", rec.id), hub, capacity=1, weight=cost)
+    if "S" not in g or "T" not in g:
+        return []
+    flow = nx.max_flow_min_cost(g, "S", "T")
+    pairs = []
+    for hub, outs in flow.items():
+        if hub[0] != "h":
+            continue
+        inflow = sorted(
+            m for m, fl in ((u, flow[u].get(hub, 0)) for u in g.predecessors(hub)) if fl
+        )
+        supply = [r for r, fl in sorted(outs.items()) for _ in range(fl)]
+        pairs += [
+            {"matter_id": m[1], "resource_id": r[1]} for m, r in zip(inflow, supply, strict=True)
+        ]
+    return pairs
+
+
+def resource_suggestions(ctx: Context) -> pd.DataFrame:
+    """Open matters matched to spare resources, cost 1 same community, 2 same street, 4 district."""
+    matters, resources = open_matters(ctx), spare_capacity(ctx)
+    resources = resources[resources["loc_district_id"].notna()]
+    pairs: list[dict] = []
+    for (district, domain), m in matters.groupby(["district_id", "domain"]):
+        r = resources[(resources["loc_district_id"] == district) & (resources["domain"] == domain)]
+        if len(r):
+            pairs += _solve(m, r)
+    out = pd.DataFrame(pairs, columns=["matter_id", "resource_id"])
+    m = matters.set_index("id")
+    r = resources.set_index("id")
+    out["community_id"] = out["matter_id"].map(m["community_id"])
+    out["domain"] = out["matter_id"].map(m["domain"])
+    same_c = out["community_id"].notna() & (
+        out["community_id"] == out["resource_id"].map(r["loc_community_id"])
+    )
+    same_s = out["matter_id"].map(m["street_id"]) == out["resource_id"].map(r["loc_street_id"])
+    out["cost"] = 4
+    out.loc[same_s.fillna(False).astype(bool), "cost"] = 2
+    out.loc[same_c.fillna(False).astype(bool), "cost"] = 1
+    out["kind"] = "resource"
+    return out.sort_values(["cost", "matter_id"]).reindex(columns=COLUMNS)
+
+
+def partner_suggestions(
+    ctx: Context, communities: pd.DataFrame, co_builders: pd.DataFrame, rubric: Rubric
+) -> pd.DataFrame:
+    """Units of its street with fewest partners, for weak communities short of co-building."""
+    units = ctx.orgs[(ctx.orgs["kind"] == "unit") & ctx.orgs["street_id"].notna()]
+    partners = co_builders.groupby("id")["community_id"].nunique()
+    units = units.assign(partners=units["id"].map(partners).fillna(0).astype(int))
+    units = units.sort_values(["partners", "id"])
+    have = set(zip(co_builders["community_id"], co_builders["id"], strict=True))
+    recs = []
+    for row in communities[communities["weak"]].itertuples(index=False):
+        need = rubric.for_kind(row.kind).settings.co_building_min - int(row.co_building_units)
+        if need <= 0 or pd.isna(row.street_id):
+            continue
+        cands = units[(units["street_id"] == row.street_id)]
+        cands = cands[[(row.id, u) not in have for u in cands["id"]]].head(need)
+        recs += [
+            {"kind": "co_building", "community_id": row.id, "unit_id": u, "partners": n}
+            for u, n in zip(cands["id"], cands["partners"], strict=True)
+        ]
+    return pd.DataFrame(recs, columns=COLUMNS)
