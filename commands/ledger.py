@@ -127,3 +127,68 @@ def info(ledger: LedgerArg, format: FormatOpt = Format.text) -> None:
     console.print(et)
     years = ", ".join(map(str, report.network.years)) or "-"
     console.print(f"年度 years: {years}; 提示 warnings: {len(report.warnings)}")
+
+
+# --- demo and template (helper "demo") ------------------------------------------------------
+
+
+class Scale(StrEnum):
+    district = "district"
+    city = "city"
+    province = "province"
+
+
+@app.command()
+def demo(
+    out: Annotated[Path, typer.Argument(help="输出文件夹 output folder")],
+    seed: Annotated[int, typer.Option(help="随机种子 random seed: same seed, same files")] = 7,
+    scale: Annotated[
+        Scale, typer.Option(help="规模 district (~50k people), city (10×), province (100×)")
+    ] = Scale.district,
+) -> None:
+    """生成演示台账 Write a demo ledger of a 二七区-like district: ledger.xlsx and csv/."""
+    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from loaders.demo import write_demo
+
+    console = Console()
+    with Progress(
+        TextColumn("[bold]{task.description}"),
+        BarColumn(),
+        TextColumn("{task.completed}/{task.total}"),
+        TimeElapsedColumn(),
+        console=console,
+        transient=True,
+    ) as bar:
+        task = bar.add_task("生成 generating", total=None)
+
+        def step(what: str, done: int, total: int) -> None:
+            bar.update(task, description=what, completed=done, total=total)
+
+        written = write_demo(out, scale=scale.value, seed=seed, progress=step)
+    summary = Table(title=f"演示台账 demo ledger: {scale.value}, seed {seed}")
+    summary.add_column("表 table")
+    summary.add_column("行数 rows", justify="right")
+    for key, spec in TABLES.items():
+        summary.add_row(f"{spec.zh} {key}", f"{written.counts[key]:,}")
+    console.print(summary)
+    if written.xlsx:
+        console.print(f"工作簿 workbook: {written.xlsx}")
+    if written.csv:
+        console.print(f"CSV 文件夹 folder: {written.csv}")
+    if written.note:
+        console.print(f"[yellow]{written.note}[/]")
+
+
+@app.command()
+def template(
+    out: Annotated[Path, typer.Argument(help="输出 .xlsx 文件 output workbook")],
+) -> None:
+    """台账模板 Write an empty ledger workbook with drop-down lists and a 说明 help sheet."""
+    from loaders.template import write_template
+
+    if out.suffix.lower() != ".xlsx":
+        Console().print(f"[red]模板须为 .xlsx the template must be an .xlsx file: {out}[/]")
+        raise typer.Exit(2)
+    path = write_template(out)
+    Console().print(f"模板 template: {path} ({len(TABLES)} 张表 sheets + 说明)")

@@ -1,0 +1,1466 @@
+"""A realistic, fictional demo ledger of a 二七区-like district in Zhengzhou.
+
+The generator works table-wise with numpy (no per-person Python objects) so the ``city``
+(10×) and ``province`` (100×) scales stay fast. It tells the story of a three-year plan:
+links carry ``since`` dates so that, as of 2022, fewer party organizations reach grids,
+compounds, property companies and social organizations than as of 2024, and closure and
+on-time rates of matters rise year by year. Weak spots are planted on purpose so every
+metric has something to find: communities without a core, property companies never led,
+isolated social organizations, needs in domains no resource of the street covers, actors
+led only through one grid branch.
+"""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+
+import numpy as np
+import numpy.typing as npt
+import pandas as pd
+
+from graph.network import Network
+from graph.schema import TABLES
+from loaders import demo_names as N
+from loaders.ledger import read_ledger
+from loaders.write import EXCEL_MAX_ROWS, fits_excel, write_csv, write_xlsx
+
+SCALES: dict[str, int] = {"district": 1, "city": 10, "province": 100}
+YEARS: tuple[int, ...] = (2022, 2023, 2024)
+DOMAIN_KEYS: tuple[str, ...] = tuple(N.MATTER_TITLES)
+GAP_DOMAINS: tuple[str, ...] = ("childcare", "legal", "employment", "health", "elderly_care")
+END = np.datetime64("2024-12-31T23:59:59", "s")  # the demo ledger is "as of" this moment
+
+# Link `since` buckets: probability of (before 2022, 2022, 2023, 2024); the rest never.
+Bucket = tuple[float, float, float, float]
+Arr = npt.ArrayLike
+
+
+# --- small vectorized helpers --------------------------------------------------------------
+
+
+def _digits(values: np.ndarray, width: int) -> np.ndarray:
+    """Non-negative ints → (n, width) uint8 matrix of ASCII digits, zero padded."""
+    powers = 10 ** np.arange(width - 1, -1, -1, dtype=np.int64)
+    return ((values.astype(np.int64)[:, None] // powers) % 10 + 48).astype(np.uint8)
+
+
+def _ascii(matrix: np.ndarray) -> np.ndarray:
+    """(n, w) uint8 ASCII matrix → array of str."""
+    w = matrix.shape[1]
+    return np.ascontiguousarray(matrix).view(f"S{w}").ravel().astype(f"U{w}")
+
+
+def _ids(prefix: str, n: int, width: int | None = None) -> np.ndarray:
+    """``prefix`` + zero-padded 1-based numbers: readable ids, unique per prefix."""
+    width = width or max(3, len(str(n)))
+    return np.strings.add(prefix, _ascii(_digits(np.arange(1, n + 1), width)))
+
+
+def _cat(*parts: np.ndarray | str) -> np.ndarray:
+    """Element-wise string concatenation of arrays and scalars."""
+    out = np.asarray(parts[0]).astype(str)
+    for p in parts[1:]:
+        out = np.strings.add(out, np.asarray(p).astype(str))
+    return out
+
+
+def _group_pick(
+    rng: np.random.Generator, cand_group: np.ndarray, n_groups: int, query: np.ndarray
+) -> np.ndarray:
+    """For each query group, a random candidate index of that group (-1 when none)."""
+    query = np.asarray(query, dtype=np.int64)
+    order = np.argsort(cand_group, kind="stable")
+    counts = np.bincount(cand_group, minlength=n_groups)
+    starts = np.cumsum(counts) - counts
+    safe = np.where(query >= 0, query, 0)
+    c = counts[safe]
+    r = np.floor(rng.random(len(query)) * np.maximum(c, 1)).astype(np.int64)
+    idx = order[np.minimum(starts[safe] + r, len(order) - 1)] if len(order) else r * 0
+    return np.where((query >= 0) & (c > 0), idx, -1)
+
+
+def _rank(groups: np.ndarray) -> np.ndarray:
+    """Position of each element within its group, for group-sorted arrays (0-based)."""
+    n = len(groups)
+    if n == 0:
+        return np.zeros(0, dtype=np.int64)
+    start = np.r_[True, groups[1:] != groups[:-1]]
+    first = np.maximum.accumulate(np.where(start, np.arange(n), 0))
+    return np.arange(n) - first
+
+
+def _day_in_year(rng: np.random.Generator, years: np.ndarray) -> np.ndarray:
+    """A random day (datetime64[D]) in each given year."""
+    base = (
+        (np.asarray(years, dtype=np.int64) - 1970).astype("datetime64[Y]").astype("datetime64[D]")
+    )
+    return base + rng.integers(0, 365, len(base)).astype("timedelta64[D]")
+
+
+def _since(rng: np.random.Generator, n: int, bucket: Bucket) -> np.ndarray:
+    """``since`` dates drawn from a bucket; NaT where the link never happens."""
+    p = np.array([*bucket, max(0.0, 1 - sum(bucket))])
+    which = rng.choice(5, size=n, p=p / p.sum())
+    years = np.where(which == 0, rng.integers(2012, 2022, n), 2021 + which)
+    dates = _day_in_year(rng, years)
+    dates[which == 4] = np.datetime64("NaT")
+    return dates
+
+
+def _iso(dates: np.ndarray) -> pd.Series:
+    """datetime64 → ISO strings (date, or date and time when not midnight); NaT → missing."""
+    if np.issubdtype(dates.dtype, np.datetime64) and dates.dtype != np.dtype("datetime64[D]"):
+        s = np.strings.replace(
+            np.datetime_as_string(dates.astype("datetime64[s]"), unit="s"), "T", " "
+        )
+    else:
+        s = np.datetime_as_string(dates.astype("datetime64[D]"), unit="D")
+    out = pd.Series(s, dtype="str")
+    return out.where(~np.isnat(dates), None)
+
+
+def _str(values: np.ndarray) -> pd.Series:
+    """str array with "" meaning missing."""
+    s = pd.Series(values, dtype="str")
+    return s.where(s != "", None)
+
+
+# --- the ledger being built ----------------------------------------------------------------
+
+
+@dataclass
+class _Parts:
+    """Column chunks of one table, concatenated once at the end."""
+
+    cols: dict[str, list[np.ndarray]] = field(default_factory=dict)
+    n: int = 0
+
+    def add(self, **cols: np.ndarray | object) -> np.ndarray:
+        n = max(len(v) for v in cols.values() if isinstance(v, np.ndarray))
+        for k, v in cols.items():
+            arr = v if isinstance(v, np.ndarray) else np.full(n, v)
+            self.cols.setdefault(k, []).append(arr)
+        idx = np.arange(self.n, self.n + n)
+        self.n += n
+        return idx
+
+    def get(self, key: str) -> np.ndarray:
+        return np.concatenate(self.cols[key])
+
+
+@dataclass
+class _Ledger:
+    rng: np.random.Generator
+    places: _Parts = field(default_factory=_Parts)
+    orgs: _Parts = field(default_factory=_Parts)
+    people: _Parts = field(default_factory=_Parts)
+    links: list[tuple[str, str, np.ndarray, str, np.ndarray, np.ndarray, np.ndarray]] = field(
+        default_factory=list
+    )
+
+    def link(
+        self,
+        type_: str,
+        src: tuple[str, np.ndarray],
+        dst: tuple[str, np.ndarray],
+        since: np.ndarray,
+        until: np.ndarray | None = None,
+    ) -> None:
+        """Queue links; rows with a missing end (-1) or a NaT ``since`` are dropped."""
+        s_idx, d_idx = np.asarray(src[1]), np.asarray(dst[1])
+        keep = (s_idx >= 0) & (d_idx >= 0) & ~np.isnat(since)
+        if until is None:
+            until = np.full(len(s_idx), np.datetime64("NaT"), "datetime64[D]")
+        self.links.append(
+            (type_, src[0], s_idx[keep], dst[0], d_idx[keep], since[keep], until[keep])
+        )
+
+    def add_orgs(self, name: Arr, kind: Arr, place: Arr, founded: Arr) -> np.ndarray:
+        """Queue organizations; returns their indices (ids are given at the end)."""
+        name = np.asarray(name).astype(str)
+        n = len(name)
+        return self.orgs.add(
+            name=name,
+            kind=np.broadcast_to(np.asarray(kind).astype(str), (n,)).copy(),
+            place=np.asarray(place, dtype=np.int64),
+            founded=np.asarray(founded, dtype="datetime64[D]"),
+        )
+
+
+def generate(scale: str = "district", seed: int = 7) -> dict[str, pd.DataFrame]:
+    """Raw demo ledger tables (English keys and values, ISO dates) for one district.
+
+    ``scale`` is ``district`` (~16 streets, ~150 communities and villages, ~1,500 grids,
+    ~50,000 people), ``city`` (10×) or ``province`` (100×): same structure, more streets.
+    The same seed always gives the same tables.
+    """
+    if scale not in SCALES:
+        raise ValueError(f"unknown scale {scale!r}; choose one of {', '.join(SCALES)}")
+    return _Generator(SCALES[scale], scale, np.random.default_rng(seed)).run()
+
+
+class _Generator:
+    """One run of the demo generator; each method adds one layer of the district."""
+
+    def __init__(self, factor: int, scale: str, rng: np.random.Generator) -> None:
+        self.k = factor
+        self.scale = scale
+        self.rng = rng
+        self.L = _Ledger(rng)
+
+    # -- places ---------------------------------------------------------------------------
+    def run(self) -> dict[str, pd.DataFrame]:
+        self.make_places()
+        self.make_party()
+        self.make_actors()
+        self.make_people()
+        self.make_matters_and_resources()
+        return self.tables()
+
+    def _place(
+        self,
+        prefix: str,
+        names: Arr,
+        kinds: Arr,
+        parent: Arr,
+        lat: Arr | None = None,
+        lon: Arr | None = None,
+    ) -> np.ndarray:
+        n = len(names)
+        nan = np.full(n, np.nan)
+        idx = self.L.places.add(
+            id=_ids(prefix, n),
+            name=np.asarray(names).astype(str),
+            kind=np.broadcast_to(np.asarray(kinds), (n,)).astype(str),
+            parent=np.asarray(parent, dtype=np.int64),
+            lat=nan if lat is None else np.round(lat, 6),
+            lon=nan if lon is None else np.round(lon, 6),
+        )
+        return idx
+
+    def make_places(self) -> None:
+        rng, k = self.rng, self.k
+        stems = np.array(N.STEMS)
+        name = N.DISTRICT if k == 1 else f"{N.DISTRICT}（{self.scale}规模演示）"
+        self.district = self._place("D", [name], "district", [-1], [34.724], [113.626])[0]
+
+        # streets and towns: the 16 real names, then generated ones for larger scales
+        ns = 16 * k
+        base = [s for s, _ in N.STREETS]
+        is_town = np.array([t for _, t in N.STREETS] * k)
+        extra = np.arange(ns - 16)
+        ex_stem = stems[(extra * 7) % len(stems)]
+        ex_round = extra // len(stems)
+        ex_suffix = np.where(is_town[16:], N.EXTRA_TOWN_SUFFIX, N.EXTRA_STREET_SUFFIX)
+        ex_names = _cat(ex_stem, np.where(ex_round > 0, _cat("第", ex_round + 1), ""), ex_suffix)
+        s_names = np.concatenate([np.array(base), ex_names]) if ns > 16 else np.array(base)
+        spread = 0.035 * np.sqrt(k)
+        s_lat = 34.724 + rng.normal(0, spread, ns)
+        s_lon = 113.626 + rng.normal(0, spread, ns)
+        self.streets = self._place(
+            "S",
+            s_names,
+            np.where(is_town, "town", "street"),
+            np.full(ns, self.district),
+            s_lat,
+            s_lon,
+        )
+        self.street_is_town = is_town
+        self.street_names = s_names
+
+        # communities and villages
+        n_comm = np.where(is_town, rng.integers(1, 3, ns), rng.integers(7, 12, ns))
+        n_vill = np.where(is_town, rng.integers(8, 15, ns), 0)
+        c_street = np.concatenate(
+            [np.repeat(np.arange(ns), n_comm), np.repeat(np.arange(ns), n_vill)]
+        )
+        order = np.argsort(c_street, kind="stable")
+        c_street = c_street[order]
+        c_village = np.concatenate([np.zeros(n_comm.sum(), bool), np.ones(n_vill.sum(), bool)])[
+            order
+        ]
+        nc = len(c_street)
+        perm = rng.permutation(nc)
+        c_stem = stems[perm % len(stems)]
+        c_round = perm // len(stems)
+        c_names = _cat(
+            c_stem,
+            np.where(c_round > 0, (c_round + 1).astype(str), ""),
+            np.where(c_village, N.VILLAGE_SUFFIX, N.COMMUNITY_SUFFIX),
+        )
+        pop = np.where(
+            c_village,
+            rng.lognormal(np.log(2500), 0.35, nc),
+            rng.lognormal(np.log(6000), 0.45, nc),
+        )
+        self.c_pop = np.clip(pop, 800, 22000).round().astype(np.int64)
+        c_lat = s_lat[c_street] + rng.normal(0, 0.008, nc)
+        c_lon = s_lon[c_street] + rng.normal(0, 0.008, nc)
+        self.comms = self._place(
+            "C",
+            c_names,
+            np.where(c_village, "village", "community"),
+            self.streets[c_street],
+            c_lat,
+            c_lon,
+        )
+        self.c_street, self.c_village, self.c_names = c_street, c_village, c_names
+        self.nc = nc
+
+        # grids
+        n_grid = np.where(
+            c_village,
+            rng.integers(3, 8, nc),
+            np.clip(np.round(self.c_pop / 600 + rng.normal(0, 1, nc)), 4, 20).astype(np.int64),
+        )
+        g_comm = np.repeat(np.arange(nc), n_grid)
+        g_no = _rank(g_comm) + 1
+        g_names = _cat(c_names[g_comm], "第", g_no, "网格")
+        self.grids = self._place("G", g_names, "grid", self.comms[g_comm])
+        self.g_comm, self.g_names = g_comm, g_names
+
+        # compounds: each in one grid of its community (the grid COVERS it)
+        n_cp = np.where(c_village, rng.integers(0, 3, nc), rng.poisson(5, nc) + 1)
+        q_comm = np.repeat(np.arange(nc), n_cp)
+        nq = len(q_comm)
+        q_names = _cat(
+            stems[rng.integers(0, len(stems), nq)],
+            np.array(N.COMPOUND_SUFFIXES)[rng.integers(0, len(N.COMPOUND_SUFFIXES), nq)],
+        )
+        q_lat = c_lat[q_comm] + rng.normal(0, 0.003, nq)
+        q_lon = c_lon[q_comm] + rng.normal(0, 0.003, nq)
+        self.compounds = self._place("Q", q_names, "compound", self.comms[q_comm], q_lat, q_lon)
+        self.q_comm, self.q_names = q_comm, q_names
+        self.q_grid = _group_pick(rng, g_comm, nc, q_comm)  # grid index (local)
+        self.q_old = rng.random(nq) < 0.3  # 老旧小区
+        p_prop = np.where(c_village[q_comm], 0.6, np.where(self.q_old, 0.45, 0.9))
+        self.q_managed = rng.random(nq) < p_prop
+        self.L.link(
+            "COVERS",
+            ("places", self.grids[self.q_grid]),
+            ("places", self.compounds),
+            np.full(nq, np.datetime64("2019-01-01"), "datetime64[D]"),
+        )
+
+        # buildings: in compounds, plus scattered buildings directly under a grid
+        n_b = rng.poisson(7, nq) + 2
+        b_q = np.repeat(np.arange(nq), n_b)
+        b_names = _cat(q_names[b_q], _rank(b_q) + 1, "号楼")
+        n_sb = np.where(c_village[g_comm], 0, rng.integers(0, 3, len(g_comm)))
+        sb_g = np.repeat(np.arange(len(g_comm)), n_sb)
+        sb_names = _cat(g_names[sb_g], "散居楼院", _rank(sb_g) + 1, "号")
+        self.buildings = self._place(
+            "B",
+            np.concatenate([b_names, sb_names]),
+            "building",
+            np.concatenate([self.compounds[b_q], self.grids[sb_g]]),
+        )
+        self.b_comm = np.concatenate([q_comm[b_q], g_comm[sb_g]])
+        self.b_q = np.concatenate([b_q, np.full(len(sb_g), -1)])
+        self.b_grid = np.concatenate([self.q_grid[b_q], sb_g])
+        self.L.link(
+            "COVERS",
+            ("places", self.grids[sb_g]),
+            ("places", self.buildings[len(b_q) :]),
+            np.full(len(sb_g), np.datetime64("2019-01-01"), "datetime64[D]"),
+        )
+
+        # venues: party-mass service centres at every level, practice stations, service posts
+        v_civ = rng.random(nc) < 0.25
+        v_red = rng.random(nq) < 0.12
+        v_names = np.concatenate(
+            [
+                [f"{N.DISTRICT}党群服务中心"],
+                _cat(s_names, "党群服务中心"),
+                _cat(c_names, "党群服务中心"),
+                _cat(c_names[v_civ], "新时代文明实践站"),
+                _cat(q_names[v_red], "红色物业服务站"),
+            ]
+        )
+        v_parent = np.concatenate(
+            [[self.district], self.streets, self.comms, self.comms[v_civ], self.compounds[v_red]]
+        )
+        v_lat = np.concatenate([[34.724], s_lat, c_lat, c_lat[v_civ], q_lat[v_red]])
+        v_lon = np.concatenate([[113.626], s_lon, c_lon, c_lon[v_civ], q_lon[v_red]])
+        venues = self._place("V", v_names, "venue", v_parent, v_lat, v_lon)
+        self.c_venue = venues[1 + ns : 1 + ns + nc]  # each community's 党群服务中心
+
+        # global place index → street (local index), -1 above street level
+        n_places = self.L.places.n
+        street_of = np.full(n_places, -1)
+        street_of[self.streets] = np.arange(ns)
+        street_of[self.comms] = c_street
+        street_of[self.grids] = c_street[g_comm]
+        street_of[self.compounds] = c_street[q_comm]
+        street_of[self.buildings] = c_street[self.b_comm]
+        street_of[venues] = np.concatenate(
+            [[-1], np.arange(ns), c_street, c_street[v_civ], c_street[q_comm[v_red]]]
+        )
+        self.street_of = street_of
+        comm_of = np.full(n_places, -1)
+        comm_of[self.comms] = np.arange(nc)
+        comm_of[self.grids] = g_comm
+        comm_of[self.compounds] = q_comm
+        comm_of[self.buildings] = self.b_comm
+        comm_of[venues] = np.concatenate(
+            [np.full(1 + ns, -1), np.arange(nc), np.flatnonzero(v_civ), q_comm[v_red]]
+        )
+        self.comm_of = comm_of
+
+    # -- party organizations --------------------------------------------------------------
+    def make_party(self) -> None:
+        rng, L, nc = self.rng, self.L, self.nc
+        ns = len(self.streets)
+        old = np.datetime64("2010-07-01", "D")
+
+        self.dist_org = L.add_orgs(
+            ["中共郑州市二七区委员会"], "party_committee", [self.district], [old]
+        )[0]
+        s_kind = np.where(self.street_is_town, "party_committee", "party_working_committee")
+        s_org_names = np.where(
+            self.street_is_town,
+            _cat("中共二七区", self.street_names, "委员会"),
+            _cat("中共二七区", self.street_names, "工作委员会"),
+        )
+        self.s_org = L.add_orgs(s_org_names, s_kind, self.streets, np.full(ns, old))
+        L.link(
+            "SUBORDINATE_TO",
+            ("orgs", self.s_org),
+            ("orgs", np.full(ns, self.dist_org)),
+            np.full(ns, old),
+        )
+
+        # community cores; a few communities have none (a planted weak spot)
+        n_none = max(2, round(0.04 * nc))
+        has_core = np.ones(nc, bool)
+        has_core[rng.choice(nc, n_none, replace=False)] = False
+        kind = np.where(
+            self.c_pop > 8000,
+            "party_committee",
+            np.where(self.c_pop > 4000, "party_general_branch", "party_branch"),
+        )
+        kind = np.where(self.c_village & (self.c_pop <= 3500), "party_branch", kind)
+        suffix = np.where(
+            kind == "party_committee",
+            "委员会",
+            np.where(kind == "party_general_branch", "总支部委员会", "支部委员会"),
+        )
+        ci = np.flatnonzero(has_core)
+        founded = _day_in_year(rng, rng.integers(2005, 2018, len(ci)))
+        cores = L.add_orgs(
+            _cat("中共", self.c_names[ci], suffix[ci]), kind[ci], self.comms[ci], founded
+        )
+        self.core = np.full(nc, -1)
+        self.core[ci] = cores
+        L.link("SUBORDINATE_TO", ("orgs", cores), ("orgs", self.s_org[self.c_street[ci]]), founded)
+        # the organization above a community's own organizations: its core, else the street's
+        self.upper = np.where(has_core, self.core, self.s_org[self.c_street])
+        self.has_core = has_core
+
+        # numbered branches under committees and general branches
+        n_sub = np.where(
+            kind == "party_committee", 3, np.where(kind == "party_general_branch", 2, 0)
+        )
+        n_sub = np.where(has_core, n_sub, 0)
+        sb_c = np.repeat(np.arange(nc), n_sub)
+        sb_no = np.array(list("一二三"))[_rank(sb_c)]
+        sb_f = _day_in_year(rng, rng.integers(2008, 2020, len(sb_c)))
+        self.sub_branch = L.add_orgs(
+            _cat("中共", self.c_names[sb_c], "第", sb_no, "支部委员会"),
+            "party_branch",
+            self.comms[sb_c],
+            sb_f,
+        )
+        self.sb_comm = sb_c
+        L.link("SUBORDINATE_TO", ("orgs", self.sub_branch), ("orgs", self.core[sb_c]), sb_f)
+
+        # grid branches: older ones sit in their grid; new ones (2022+) are registered at the
+        # community's service centre and ESTABLISHED_IN the grid, so coverage grows by year
+        ng = len(self.grids)
+        g_since = _since(rng, ng, (0.55, 0.13, 0.12, 0.10))
+        gi = np.flatnonzero(~np.isnat(g_since))
+        new = g_since[gi] >= np.datetime64("2022-01-01")
+        g_place = np.where(new, self.c_venue[self.g_comm[gi]], self.grids[gi])
+        self.grid_branch = np.full(ng, -1)
+        self.grid_branch[gi] = L.add_orgs(
+            _cat("中共", self.g_names[gi], "支部委员会"), "party_branch", g_place, g_since[gi]
+        )
+        self.grid_since = g_since
+        L.link(
+            "ESTABLISHED_IN",
+            ("orgs", self.grid_branch[gi[new]]),
+            ("places", self.grids[gi[new]]),
+            g_since[gi[new]],
+        )
+        L.link(
+            "SUBORDINATE_TO",
+            ("orgs", self.grid_branch[gi]),
+            ("orgs", self.upper[self.g_comm[gi]]),
+            g_since[gi],
+        )
+
+        # compound party groups, same pattern (new ones registered at the covering grid)
+        nq = len(self.compounds)
+        q_since = _since(rng, nq, (0.42, 0.1, 0.1, 0.1))
+        qi = np.flatnonzero(~np.isnat(q_since))
+        new = q_since[qi] >= np.datetime64("2022-01-01")
+        q_place = np.where(new, self.grids[self.q_grid[qi]], self.compounds[qi])
+        self.q_group = np.full(nq, -1)
+        self.q_group[qi] = L.add_orgs(
+            _cat(self.q_names[qi], "党小组"), "party_group", q_place, q_since[qi]
+        )
+        self.q_group_since = q_since
+        L.link(
+            "ESTABLISHED_IN",
+            ("orgs", self.q_group[qi[new]]),
+            ("places", self.compounds[qi[new]]),
+            q_since[qi[new]],
+        )
+        gb = self.grid_branch[self.q_grid[qi]]
+        sup = np.where(gb >= 0, gb, self.upper[self.q_comm[qi]])
+        L.link("SUBORDINATE_TO", ("orgs", self.q_group[qi]), ("orgs", sup), q_since[qi])
+
+        # a few building party groups
+        nb = len(self.buildings)
+        bi = np.flatnonzero(rng.random(nb) < 0.03)
+        b_f = _day_in_year(rng, rng.integers(2016, 2025, len(bi)))
+        names = self.L.places.get("name")[self.buildings[bi]]
+        b_groups = L.add_orgs(_cat(names, "党小组"), "party_group", self.buildings[bi], b_f)
+        qg = np.where(self.b_q[bi] >= 0, self.q_group[np.maximum(self.b_q[bi], 0)], -1)
+        gb = self.grid_branch[self.b_grid[bi]]
+        sup = np.where(qg >= 0, qg, np.where(gb >= 0, gb, self.upper[self.b_comm[bi]]))
+        L.link("SUBORDINATE_TO", ("orgs", b_groups), ("orgs", sup), b_f)
+
+    # -- actors ---------------------------------------------------------------------------
+    def make_actors(self) -> None:
+        rng, L, nc = self.rng, self.L, self.nc
+        ns = len(self.streets)
+        stems = np.array(N.STEMS)
+        old = _day_in_year(rng, rng.integers(2012, 2020, nc))
+
+        # residents' / villagers' committees, led by the core (or by the street when none)
+        self.committee = L.add_orgs(
+            np.where(
+                self.c_village, _cat(self.c_names, "村民委员会"), _cat(self.c_names, "居民委员会")
+            ),
+            np.where(self.c_village, "villagers_committee", "residents_committee"),
+            self.comms,
+            old,
+        )
+        L.link("LEADS", ("orgs", self.upper), ("orgs", self.committee), old)
+
+        # collective economies of villages
+        vi = np.flatnonzero(self.c_village)
+        ce = L.add_orgs(
+            _cat(self.c_names[vi], "股份经济合作社"), "collective_economy", self.comms[vi], old[vi]
+        )
+        L.link("LEADS", ("orgs", self.upper[vi]), ("orgs", ce), old[vi])
+
+        # property companies: a pool per street; every managed compound gets one
+        qm = np.flatnonzero(self.q_managed)
+        q_street = self.c_street[self.q_comm[qm]]
+        per_street = np.bincount(q_street, minlength=ns)
+        n_co = np.maximum(np.ceil(per_street / 3.5).astype(np.int64), (per_street > 0) * 1)
+        co_street = np.repeat(np.arange(ns), n_co)
+        co_start = np.cumsum(n_co) - n_co
+        order = np.argsort(q_street, kind="stable")
+        rank = np.empty(len(qm), np.int64)
+        rank[order] = _rank(q_street[order])
+        rand_pick = np.floor(rng.random(len(qm)) * n_co[q_street]).astype(np.int64)
+        local = np.where(rank < n_co[q_street], rank, rand_pick)
+        q_co = co_start[q_street] + local  # company (local index) of each managed compound
+        nco = len(co_street)
+        first_q = np.full(nco, len(self.compounds))
+        np.minimum.at(first_q, q_co, qm)  # each company sits in the first compound it manages
+        brands = np.array(N.PROPERTY_BRANDS)[rng.integers(0, len(N.PROPERTY_BRANDS), nco)]
+        co_names = _cat(
+            "郑州", brands, "物业服务有限公司", stems[rng.integers(0, len(stems), nco)], "分公司"
+        )
+        co_f = _day_in_year(rng, rng.integers(2005, 2020, nco))
+        self.company = L.add_orgs(co_names, "property_company", self.compounds[first_q], co_f)
+        self.co_comm = self.q_comm[first_q]
+        self.q_company = np.full(len(self.compounds), -1)
+        self.q_company[qm] = self.company[q_co]
+        # management contracts; some compounds changed company in 2023
+        m_since = _day_in_year(rng, rng.integers(2010, 2022, len(qm)))
+        switch = rng.random(len(qm)) < 0.08
+        sw_date = _day_in_year(rng, np.full(switch.sum(), 2023))
+        until = np.full(len(qm), np.datetime64("NaT"), "datetime64[D]")
+        until[switch] = sw_date
+        prev_co = co_start[q_street[switch]] + ((local[switch] + 1) % n_co[q_street[switch]])
+        L.link(
+            "MANAGES",
+            ("orgs", self.company[prev_co]),
+            ("places", self.compounds[qm[switch]]),
+            m_since[switch],
+            until[switch],
+        )
+        m_since[switch] = sw_date
+        L.link("MANAGES", ("orgs", self.company[q_co]), ("places", self.compounds[qm]), m_since)
+        # red property: a branch in the company, or led by its community's core; some never
+        red = _since(rng, nco, (0.25, 0.2, 0.15, 0.15))
+        by_branch = rng.random(nco) < 0.4
+        bi = np.flatnonzero(by_branch & ~np.isnat(red))
+        br = L.add_orgs(
+            _cat("中共", co_names[bi], "支部委员会"),
+            "party_branch",
+            self.compounds[first_q[bi]],
+            red[bi],
+        )
+        L.link("ESTABLISHED_IN", ("orgs", br), ("orgs", self.company[bi]), red[bi])
+        L.link("SUBORDINATE_TO", ("orgs", br), ("orgs", self.upper[self.co_comm[bi]]), red[bi])
+        li = np.flatnonzero(~by_branch)
+        L.link("LEADS", ("orgs", self.core[self.co_comm[li]]), ("orgs", self.company[li]), red[li])
+
+        # owners' committees in half of the managed compounds
+        oi = qm[rng.random(len(qm)) < 0.5]
+        o_f = _day_in_year(rng, rng.integers(2014, 2025, len(oi)))
+        self.owners = L.add_orgs(
+            _cat(self.q_names[oi], "业主委员会"), "owners_committee", self.compounds[oi], o_f
+        )
+        self.o_comm = self.q_comm[oi]
+        qg = self.q_group[oi]
+        by_group = (qg >= 0) & (rng.random(len(oi)) < 0.5)
+        g_since = np.maximum(o_f, self.q_group_since[oi])
+        L.link("LEADS", ("orgs", np.where(by_group, qg, -1)), ("orgs", self.owners), g_since)
+        c_since = _since(rng, len(oi), (0.15, 0.15, 0.15, 0.15))
+        c_since = np.where(c_since < o_f, o_f, c_since)
+        L.link(
+            "LEADS",
+            ("orgs", np.where(by_group, -1, self.core[self.o_comm])),
+            ("orgs", self.owners),
+            c_since,
+        )
+
+        # social organizations: a pool per street, serving some of its communities
+        n_so = rng.integers(5, 11, ns)
+        so_street = np.repeat(np.arange(ns), n_so)
+        nso = len(so_street)
+        so_comm = _group_pick(rng, self.c_street, nc, so_street)
+        types = np.array(N.SOCIAL_ORG_TYPES)
+        so_type = rng.integers(0, len(types), nso)
+        so_names = _cat("郑州市二七区", stems[rng.integers(0, len(stems), nso)], types[so_type])
+        so_f = _day_in_year(rng, rng.integers(2012, 2024, nso))
+        self.social = L.add_orgs(so_names, "social_org", self.c_venue[so_comm], so_f)
+        self.so_comm, self.so_type = so_comm, so_type
+        n_serve = rng.integers(1, 4, nso)
+        sv = np.repeat(np.arange(nso), n_serve)
+        sv_comm = np.where(
+            _rank(sv) == 0, so_comm[sv], _group_pick(rng, self.c_street, nc, so_street[sv])
+        )
+        sv_since = np.maximum(_since(rng, len(sv), (0.4, 0.25, 0.2, 0.15)), so_f[sv])
+        L.link("SERVES", ("orgs", self.social[sv]), ("places", self.comms[sv_comm]), sv_since)
+        mode = rng.choice(4, nso, p=[0.45, 0.2, 0.15, 0.2])  # led, branch, via person, isolated
+        led_since = np.maximum(_since(rng, nso, (0.3, 0.3, 0.2, 0.2)), so_f)
+        li = np.flatnonzero(mode == 0)
+        L.link("LEADS", ("orgs", self.core[so_comm[li]]), ("orgs", self.social[li]), led_since[li])
+        bi = np.flatnonzero((mode == 1) & ~np.isnat(led_since))
+        br = L.add_orgs(
+            _cat("中共", so_names[bi], "支部委员会"),
+            "party_branch",
+            self.c_venue[so_comm[bi]],
+            led_since[bi],
+        )
+        L.link("ESTABLISHED_IN", ("orgs", br), ("orgs", self.social[bi]), led_since[bi])
+        L.link("SUBORDINATE_TO", ("orgs", br), ("orgs", self.upper[so_comm[bi]]), led_since[bi])
+        self.so_via_person = np.flatnonzero(mode == 2)
+
+        # volunteer teams: led by the core, some only through a grid branch, a few not at all
+        n_vt = rng.integers(1, 4, nc)
+        vt_comm = np.repeat(np.arange(nc), n_vt)
+        nvt = len(vt_comm)
+        themes = np.array(N.VOLUNTEER_THEMES)[rng.integers(0, len(N.VOLUNTEER_THEMES), nvt)]
+        vt_f = _day_in_year(rng, rng.integers(2013, 2025, nvt))
+        self.teams = L.add_orgs(
+            _cat(self.c_names[vt_comm], themes, "志愿服务队"),
+            "volunteer_team",
+            self.comms[vt_comm],
+            vt_f,
+        )
+        self.vt_comm = vt_comm
+        L.link("SERVES", ("orgs", self.teams), ("places", self.comms[vt_comm]), vt_f)
+        mode = rng.choice(3, nvt, p=[0.75, 0.15, 0.10])
+        since = np.maximum(_since(rng, nvt, (0.5, 0.2, 0.2, 0.1)), vt_f)
+        L.link(
+            "LEADS",
+            ("orgs", np.where(mode == 0, self.core[vt_comm], -1)),
+            ("orgs", self.teams),
+            since,
+        )
+        gb = self.grid_branch[_group_pick(rng, self.g_comm, nc, vt_comm)]
+        L.link(
+            "LEADS",
+            ("orgs", np.where(mode == 1, gb, -1)),
+            ("orgs", self.teams),
+            np.maximum(since, vt_f),
+        )
+
+        # co-building units: district bureaus, and a pool of units per street
+        tmpl = np.array(N.UNIT_TEMPLATES)
+        is_bureau = np.strings.find(tmpl, "{stem}") < 0
+        bureaus = tmpl[is_bureau]
+        nbu = len(bureaus)
+        bu_f = np.full(nbu, np.datetime64("2000-01-01"), "datetime64[D]")
+        bu = L.add_orgs(bureaus, "unit", np.full(nbu, self.district), bu_f)
+        per = tmpl[~is_bureau]
+        n_u = rng.integers(8, 17, ns)
+        u_street = np.repeat(np.arange(ns), n_u)
+        nu = len(u_street)
+        t = per[rng.integers(0, len(per), nu)]
+        u_names = np.strings.replace(t, "{stem}", stems[rng.integers(0, len(stems), nu)])
+        u_f = _day_in_year(rng, rng.integers(1990, 2020, nu))
+        su = L.add_orgs(u_names, "unit", self.streets[u_street], u_f)
+        self.units = np.concatenate([bu, su])
+        self.u_street = np.concatenate([np.full(nbu, -1), u_street])
+        n_all = len(self.units)
+        # partners: street units pair with communities of their street; bureaus anywhere
+        n_pair = np.where(self.u_street < 0, rng.integers(3, 7, n_all), rng.integers(1, 4, n_all))
+        pu = np.repeat(np.arange(n_all), n_pair)
+        p_comm = np.where(
+            self.u_street[pu] < 0,
+            rng.integers(0, nc, len(pu)),
+            _group_pick(rng, self.c_street, nc, np.maximum(self.u_street[pu], 0)),
+        )
+        p_since = _since(rng, len(pu), (0.22, 0.25, 0.25, 0.2))
+        to_core = (rng.random(len(pu)) < 0.5) & self.has_core[p_comm]
+        L.link(
+            "CO_BUILDS",
+            ("orgs", self.units[pu[to_core]]),
+            ("orgs", self.core[p_comm[to_core]]),
+            p_since[to_core],
+        )
+        L.link(
+            "CO_BUILDS",
+            ("orgs", self.units[pu[~to_core]]),
+            ("places", self.comms[p_comm[~to_core]]),
+            p_since[~to_core],
+        )
+        first = _rank(pu) == 0
+        rep = first & (rng.random(len(pu)) < 0.6)
+        L.link(
+            "REPORTS_TO",
+            ("orgs", self.units[pu[rep]]),
+            ("places", self.comms[p_comm[rep]]),
+            p_since[rep],
+        )
+        # half of the units have their own party branch (under the district's organs)
+        ub = np.flatnonzero(rng.random(n_all) < 0.5)
+        ub_place = np.where(
+            self.u_street[ub] < 0, self.district, self.streets[np.maximum(self.u_street[ub], 0)]
+        )
+        ub_f = np.concatenate([bu_f, u_f])[ub]
+        self.unit_branch = np.full(n_all, -1)
+        self.unit_branch[ub] = L.add_orgs(
+            _cat("中共", np.concatenate([bureaus, u_names])[ub], "支部委员会"),
+            "party_branch",
+            ub_place,
+            ub_f,
+        )
+        L.link("ESTABLISHED_IN", ("orgs", self.unit_branch[ub]), ("orgs", self.units[ub]), ub_f)
+        L.link(
+            "SUBORDINATE_TO",
+            ("orgs", self.unit_branch[ub]),
+            ("orgs", np.full(len(ub), self.dist_org)),
+            ub_f,
+        )
+
+        # shops and businesses
+        n_bz = np.where(self.c_village, rng.integers(0, 2, nc), rng.poisson(2, nc))
+        bz_comm = np.repeat(np.arange(nc), n_bz)
+        nbz = len(bz_comm)
+        bz_names = _cat(
+            stems[rng.integers(0, len(stems), nbz)],
+            np.array(N.BUSINESS_TYPES)[rng.integers(0, len(N.BUSINESS_TYPES), nbz)],
+        )
+        bz_q = _group_pick(rng, self.q_comm, nc, bz_comm)
+        bz_place = np.where(bz_q >= 0, self.compounds[np.maximum(bz_q, 0)], self.comms[bz_comm])
+        self.business = L.add_orgs(
+            bz_names, "business", bz_place, _day_in_year(rng, rng.integers(2008, 2024, nbz))
+        )
+
+    # -- people ---------------------------------------------------------------------------
+    def _people(self, place: Arr, party: Arr, roles: Arr, comm: Arr) -> np.ndarray:
+        n = len(place)
+        return self.L.people.add(
+            place=np.asarray(place, np.int64),
+            party=np.broadcast_to(np.asarray(party, bool), (n,)).copy(),
+            roles=np.broadcast_to(np.asarray(roles, np.int64), (n,)).copy(),
+            comm=np.asarray(comm, np.int64),
+        )
+
+    def _home(self, comm: np.ndarray) -> np.ndarray:
+        """A random building of each community (its grid or itself when it has none)."""
+        b = _group_pick(self.rng, self.b_comm, self.nc, comm)
+        g = _group_pick(self.rng, self.g_comm, self.nc, comm)
+        return np.where(
+            b >= 0,
+            self.buildings[np.maximum(b, 0)],
+            np.where(g >= 0, self.grids[np.maximum(g, 0)], self.comms[comm]),
+        )
+
+    def make_people(self) -> None:
+        rng, L, nc = self.rng, self.L, self.nc
+        R = {
+            r: 1 << i
+            for i, r in enumerate(
+                ("grid_worker", "building_leader", "volunteer", "cadre", "in_service_member")
+            )
+        }
+        self.role_bits = R
+
+        # community cadres
+        n = np.where(self.c_village, rng.integers(3, 6, nc), rng.integers(5, 10, nc))
+        comm = np.repeat(np.arange(nc), n)
+        party = rng.random(len(comm)) < 0.8
+        cad = self._people(
+            self.comms[comm],
+            party,
+            R["cadre"] | np.where(rng.random(len(comm)) < 0.3, R["volunteer"], 0),
+            comm,
+        )
+        since = _since(rng, len(comm), (0.7, 0.1, 0.1, 0.1))
+        L.link("HOLDS_ROLE", ("people", cad), ("orgs", self.committee[comm]), since)
+        L.link("MEMBER_OF", ("people", cad[party]), ("orgs", self.upper[comm[party]]), since[party])
+        self.cadres, self.cad_comm = cad, comm
+        # some social organizations are tied to the core only through one cadre
+        via = self.so_via_person
+        c = _group_pick(rng, comm, nc, self.so_comm[via])
+        L.link(
+            "HOLDS_ROLE",
+            ("people", np.where(c >= 0, cad[np.maximum(c, 0)], -1)),
+            ("orgs", self.social[via]),
+            _since(rng, len(via), (0.3, 0.3, 0.2, 0.2)),
+        )
+
+        # grid workers: one per grid, a second in some
+        ng = len(self.grids)
+        g = np.concatenate([np.arange(ng), np.flatnonzero(rng.random(ng) < 0.2)])
+        party = rng.random(len(g)) < 0.6
+        gw = self._people(self.grids[g], party, R["grid_worker"], self.g_comm[g])
+        L.link(
+            "SERVES",
+            ("people", gw),
+            ("places", self.grids[g]),
+            _since(rng, len(g), (0.7, 0.1, 0.1, 0.1)),
+        )
+        gb = self.grid_branch[g]
+        org = np.where(gb >= 0, gb, self.upper[self.g_comm[g]])
+        since = np.where(gb >= 0, self.grid_since[g], _since(rng, len(g), (1, 0, 0, 0)))
+        L.link("MEMBER_OF", ("people", gw[party]), ("orgs", org[party]), since[party])
+        self.gw, self.gw_grid = gw, g
+
+        # building leaders in most buildings
+        b = np.flatnonzero(rng.random(len(self.buildings)) < 0.6)
+        party = rng.random(len(b)) < 0.55
+        bl = self._people(
+            self.buildings[b],
+            party,
+            R["building_leader"] | np.where(rng.random(len(b)) < 0.4, R["volunteer"], 0),
+            self.b_comm[b],
+        )
+        qg = np.where(self.b_q[b] >= 0, self.q_group[np.maximum(self.b_q[b], 0)], -1)
+        gb = self.grid_branch[self.b_grid[b]]
+        org = np.where(qg >= 0, qg, np.where(gb >= 0, gb, self.upper[self.b_comm[b]]))
+        qs = np.where(
+            self.b_q[b] >= 0, self.q_group_since[np.maximum(self.b_q[b], 0)], np.datetime64("NaT")
+        )
+        since = np.where(
+            qg >= 0,
+            qs,
+            np.where(gb >= 0, self.grid_since[self.b_grid[b]], _since(rng, len(b), (1, 0, 0, 0))),
+        )
+        L.link("MEMBER_OF", ("people", bl[party]), ("orgs", org[party]), since[party])
+
+        # resident party members
+        n = np.round(self.c_pop * 0.018 * rng.lognormal(0, 0.2, nc)).astype(np.int64)
+        comm = np.repeat(np.arange(nc), n)
+        home = self._home(comm)
+        pm = self._people(
+            home, True, np.where(rng.random(len(comm)) < 0.35, R["volunteer"], 0), comm
+        )
+        grid_of_home = np.full(L.places.n, -1)
+        grid_of_home[self.buildings] = self.b_grid
+        gb = self.grid_branch[np.maximum(grid_of_home[home], 0)]
+        gb = np.where(grid_of_home[home] >= 0, gb, -1)
+        sb = self.sub_branch[np.maximum(_group_pick(rng, self.sb_comm, nc, comm), 0)]
+        has_sb = _group_pick(rng, self.sb_comm, nc, comm) >= 0
+        u = rng.random(len(comm))
+        org = np.where(
+            (u < 0.5) & (gb >= 0), gb, np.where((u < 0.75) & has_sb, sb, self.upper[comm])
+        )
+        since = _since(rng, len(comm), (0.75, 0.09, 0.08, 0.08))
+        L.link("MEMBER_OF", ("people", pm), ("orgs", org), since)
+        self.pm, self.pm_comm = pm, comm
+        # owners' committee directors who are party members (rising year by year)
+        d = _group_pick(rng, comm, nc, self.o_comm)
+        L.link(
+            "HOLDS_ROLE",
+            ("people", np.where(d >= 0, pm[np.maximum(d, 0)], -1)),
+            ("orgs", self.owners),
+            _since(rng, len(d), (0.35, 0.2, 0.15, 0.1)),
+        )
+
+        # in-service party members: members of a unit of their street, reporting to home
+        n = np.round(self.c_pop * 0.008 * rng.lognormal(0, 0.3, nc)).astype(np.int64)
+        comm = np.repeat(np.arange(nc), n)
+        ism = self._people(
+            self._home(comm),
+            True,
+            R["in_service_member"] | np.where(rng.random(len(comm)) < 0.2, R["volunteer"], 0),
+            comm,
+        )
+        street_units = np.flatnonzero(self.u_street >= 0)
+        u = street_units[
+            _group_pick(rng, self.u_street[street_units], len(self.streets), self.c_street[comm])
+        ]
+        org = np.where(self.unit_branch[u] >= 0, self.unit_branch[u], self.units[u])
+        L.link("MEMBER_OF", ("people", ism), ("orgs", org), _since(rng, len(comm), (1, 0, 0, 0)))
+        paired = rng.random(len(comm)) < 0.1
+        target = np.where(paired, _group_pick(rng, self.c_street, nc, self.c_street[comm]), comm)
+        L.link(
+            "REPORTS_TO",
+            ("people", ism),
+            ("places", self.comms[target]),
+            _since(rng, len(comm), (0.25, 0.25, 0.2, 0.15)),
+        )
+
+        # volunteers: long-registered ones carry the role; new recruits join a team
+        n = np.round(self.c_pop * 0.02 * rng.lognormal(0, 0.35, nc)).astype(np.int64)
+        comm = np.repeat(np.arange(nc), n)
+        join = _since(rng, len(comm), (0.6, 0.14, 0.13, 0.13))
+        registered = join < np.datetime64("2022-01-01")
+        vol = self._people(self._home(comm), False, np.where(registered, R["volunteer"], 0), comm)
+        t = _group_pick(rng, self.vt_comm, nc, comm)
+        left = rng.random(len(comm)) < 0.04
+        until = np.where(
+            left,
+            join + rng.integers(200, 700, len(comm)).astype("timedelta64[D]"),
+            np.datetime64("NaT"),
+        )
+        until = np.where(until > np.datetime64("2024-12-31"), np.datetime64("NaT"), until)
+        L.link(
+            "MEMBER_OF",
+            ("people", vol),
+            ("orgs", np.where(t >= 0, self.teams[np.maximum(t, 0)], -1)),
+            join,
+            until.astype("datetime64[D]"),
+        )
+        # a few non-party volunteers also sit on owners' committees
+        o = np.flatnonzero(rng.random(len(self.owners)) < 0.3)
+        d = _group_pick(rng, comm, nc, self.o_comm[o])
+        L.link(
+            "HOLDS_ROLE",
+            ("people", np.where(d >= 0, vol[np.maximum(d, 0)], -1)),
+            ("orgs", self.owners[o]),
+            _since(rng, len(o), (0.6, 0.15, 0.15, 0.1)),
+        )
+        self.p_place = L.people.get("place")
+
+    # -- matters and resources ------------------------------------------------------------
+    def make_matters_and_resources(self) -> None:
+        rng, L, nc = self.rng, self.L, self.nc
+        ns = len(self.streets)
+        nd = len(DOMAIN_KEYS)
+        d_index = {d: i for i, d in enumerate(DOMAIN_KEYS)}
+        org_place = L.orgs.get("place")
+
+        # resources: (provider table, provider index, place, domain index, kind)
+        rk = ("venue", "funding", "service", "expertise", "supplies", "jobs")
+        parts: list[tuple[str, np.ndarray, np.ndarray, np.ndarray, np.ndarray]] = []
+
+        def offer(
+            table: str, who: np.ndarray, place: np.ndarray, domains: list[str], kinds: list[str]
+        ) -> None:
+            n = len(who)
+            dom = np.array([d_index[d] for d in domains])[rng.integers(0, len(domains), n)]
+            kind = np.array([rk.index(k) for k in kinds])[rng.integers(0, len(kinds), n)]
+            parts.append((table, who, place, dom, kind))
+
+        everything = list(DOMAIN_KEYS)
+        offer("orgs", self.committee, org_place[self.committee], ["culture", "other"], ["venue"])
+        u2 = np.repeat(self.units, 2)
+        street_unit = np.repeat(self.u_street, 2) >= 0
+        offer(
+            "orgs",
+            u2[street_unit],
+            org_place[u2[street_unit]],
+            everything,
+            ["funding", "jobs", "expertise", "venue", "supplies"],
+        )
+        offer(
+            "orgs",
+            u2[~street_unit],
+            org_place[u2[~street_unit]],
+            ["culture", "safety", "environment", "repair", "other"],
+            ["funding", "supplies"],
+        )
+        so_n = np.repeat(np.arange(len(self.social)), rng.integers(1, 4, len(self.social)))
+        offer(
+            "orgs",
+            self.social[so_n],
+            org_place[self.social[so_n]],
+            everything,
+            ["service", "expertise"],
+        )
+        offer(
+            "orgs",
+            self.teams,
+            org_place[self.teams],
+            ["environment", "safety", "elderly_care", "culture", "other"],
+            ["service"],
+        )
+        offer(
+            "orgs",
+            self.company,
+            org_place[self.company],
+            ["repair", "repair", "safety"],
+            ["service"],
+        )
+        offer(
+            "orgs",
+            self.business,
+            org_place[self.business],
+            ["employment", "other"],
+            ["jobs", "supplies"],
+        )
+        ex = self.pm[rng.random(len(self.pm)) < 0.03]
+        offer("people", ex, self.p_place[ex], ["legal", "health", "repair", "other"], ["expertise"])
+        r_table = np.concatenate([np.full(len(p[1]), p[0]) for p in parts])
+        r_who = np.concatenate([p[1] for p in parts])
+        r_place = np.concatenate([p[2] for p in parts])
+        r_dom = np.concatenate([p[3] for p in parts])
+        r_kind = np.concatenate([p[4] for p in parts])
+        r_street = self.street_of[r_place]
+        # each street lacks one domain entirely: its needs there stay unmatched
+        gap = np.array([d_index[d] for d in GAP_DOMAINS])[rng.integers(0, len(GAP_DOMAINS), ns)]
+        in_gap = (r_street >= 0) & (r_dom == gap[np.maximum(r_street, 0)])
+        r_dom = np.where(in_gap, d_index["other"], r_dom)
+        self.gap = gap
+
+        # matters: per community and year, more of them and handled better each year
+        activity = rng.lognormal(0, 0.3, nc)
+        quality = np.clip(rng.normal(0, 0.07, nc), -0.2, 0.1)
+        rate = {2022: 6.0, 2023: 7.0, 2024: 8.0}
+        p_claim1 = {2022: 0.68, 2023: 0.8, 2024: 0.9}
+        p_close = {2022: 0.84, 2023: 0.89, 2024: 0.93}
+        p_close7 = {2022: 0.6, 2023: 0.73, 2024: 0.85}
+        comm_l, year_l = [], []
+        for y in YEARS:
+            n = rng.poisson(self.c_pop / 1000 * rate[y] * activity)
+            comm_l.append(np.repeat(np.arange(nc), n))
+            year_l.append(np.full(n.sum(), y))
+        comm, year = np.concatenate(comm_l), np.concatenate(year_l)
+        nm = len(comm)
+        where = rng.choice(3, nm, p=[0.45, 0.25, 0.3])  # grid, compound, community
+        g = _group_pick(rng, self.g_comm, nc, comm)
+        q = _group_pick(rng, self.q_comm, nc, comm)
+        in_grid = (where == 0) & (g >= 0)
+        in_q = (where == 1) & (q >= 0)
+        m_place = np.where(
+            in_grid,
+            self.grids[np.maximum(g, 0)],
+            np.where(in_q, self.compounds[np.maximum(q, 0)], self.comms[comm]),
+        )
+        dom_p = np.array([0.12, 0.06, 0.1, 0.15, 0.07, 0.08, 0.08, 0.08, 0.2, 0.06])
+        dom = rng.choice(nd, nm, p=dom_p / dom_p.sum())
+        titles = [np.array(N.MATTER_TITLES[d]) for d in DOMAIN_KEYS]
+        flat = np.concatenate(titles)
+        lens = np.array([len(t) for t in titles])
+        offs = np.cumsum(lens) - lens
+        title = flat[offs[dom] + np.floor(rng.random(nm) * lens[dom]).astype(np.int64)]
+        place_names = L.places.get("name")
+        m_title = _cat(place_names[m_place], title)
+
+        def per_year(table: dict[int, float]) -> np.ndarray:
+            return np.select([year == y for y in YEARS], [table[y] for y in YEARS])
+
+        sec = np.timedelta64(1, "s")
+        submitted = (
+            _day_in_year(rng, year).astype("datetime64[s]")
+            + (rng.integers(8 * 3600, 20 * 3600, nm) // 60 * 60) * sec
+        )
+        q_ = quality[comm]
+        claimed_ok = rng.random(nm) < 0.96
+        fast = rng.random(nm) < per_year(p_claim1) + q_
+        claim_h = np.where(fast, rng.uniform(0.2, 23.5, nm), rng.uniform(24.5, 120, nm))
+        claimed = submitted + (claim_h * 60).astype(np.int64) * 60 * sec
+        claimed_ok &= claimed <= END
+        close_ok = claimed_ok & (rng.random(nm) < per_year(p_close) + q_)
+        fast7 = rng.random(nm) < per_year(p_close7) + q_
+        close_d = np.where(fast7, rng.uniform(0.1, 6.9, nm), rng.uniform(7.2, 40, nm))
+        closed = np.maximum(
+            submitted + (close_d * 24 * 60).astype(np.int64) * 60 * sec, claimed + 3600 * sec
+        )
+        close_ok &= closed <= END
+        nat = np.datetime64("NaT", "s")
+        claimed = np.where(claimed_ok, claimed, nat)
+        closed = np.where(close_ok, closed, nat)
+        status = np.where(
+            close_ok,
+            "closed",
+            np.where(
+                claimed_ok, np.where(rng.random(nm) < 0.5, "claimed", "in_progress"), "submitted"
+            ),
+        )
+
+        # handlers: the committee, the grid worker, the property company or a social org
+        h = rng.choice(4, nm, p=[0.45, 0.3, 0.15, 0.1])
+        gw_by_grid = np.full(len(self.grids), -1)
+        gw_by_grid[self.gw_grid[::-1]] = self.gw[::-1]
+        gw = np.where(in_grid, gw_by_grid[np.maximum(g, 0)], -1)
+        co = np.where(in_q, self.q_company[np.maximum(q, 0)], -1)
+        so = _group_pick(rng, self.c_street[self.so_comm], ns, self.c_street[comm])
+        so = np.where(so >= 0, self.social[np.maximum(so, 0)], -1)
+        h_org = np.select(
+            [(h == 2) & (co >= 0), (h == 3) & (so >= 0)], [co, so], self.committee[comm]
+        )
+        by_person = (h == 1) & (gw >= 0)
+        self.m_handler_org = np.where(claimed_ok & ~by_person, h_org, -1)
+        self.m_handler_person = np.where(claimed_ok & by_person, gw, -1)
+
+        # joint deliberation (三级联议) on some matters
+        mi = np.flatnonzero(rng.random(nm) < 0.08)
+        for who in (self.core[comm[mi]], self.committee[comm[mi]], co[mi]):
+            L.link(
+                "PARTICIPATES_IN",
+                ("orgs", who),
+                ("matters", mi),
+                submitted[mi].astype("datetime64[D]"),
+            )
+
+        # resources fulfil claimed matters of their street and domain
+        m_street = self.c_street[comm]
+        fi = np.flatnonzero(claimed_ok & (rng.random(nm) < 0.6))
+        ok_r = r_street >= 0
+        key_r = np.where(ok_r, r_street * nd + r_dom, -1)
+        rr = np.flatnonzero(ok_r)
+        pick = _group_pick(rng, key_r[rr], ns * nd, m_street[fi] * nd + dom[fi])
+        fr = np.where(pick >= 0, rr[np.maximum(pick, 0)], -1)
+        L.link("FULFILLS", ("resources", fr), ("matters", fi), claimed[fi].astype("datetime64[D]"))
+        used = np.bincount(fr[fr >= 0], minlength=len(r_who))
+        capacity = used + rng.integers(0, 6, len(r_who))
+        capacity = np.maximum(capacity, 1)
+
+        self.matters = dict(
+            place=m_place,
+            domain=dom,
+            title=m_title,
+            status=status,
+            submitted=submitted,
+            claimed=claimed,
+            closed=closed,
+        )
+        self.resources = dict(
+            table=r_table, who=r_who, place=r_place, domain=r_dom, kind=r_kind, capacity=capacity
+        )
+        self.rk = rk
+
+    # -- assembly -------------------------------------------------------------------------
+    def tables(self) -> dict[str, pd.DataFrame]:
+        L, rng = self.L, self.rng
+        P = {k: L.places.get(k) for k in L.places.cols}
+        place_id = P["id"]
+        parent = P["parent"]
+        places = pd.DataFrame(
+            {
+                "id": _str(place_id),
+                "name": _str(P["name"]),
+                "kind": _str(P["kind"]),
+                "parent_id": _str(np.where(parent >= 0, place_id[np.maximum(parent, 0)], "")),
+                "lat": P["lat"],
+                "lon": P["lon"],
+            }
+        )
+
+        # conditions: communities and villages, summed up to streets and the district
+        nc = self.nc
+        rows = []
+        growth = self.rng.normal(0.006, 0.012, nc)
+        hh_size = self.rng.uniform(2.5, 3.0, nc)
+        old_share = self.rng.uniform(0.13, 0.24, nc)
+        for i, y in enumerate(YEARS):
+            pop = np.round(self.c_pop * (1 + growth) ** i).astype(np.int64)
+            hh = np.round(pop / hh_size).astype(np.int64)
+            eld = np.round(pop * (old_share + 0.004 * i)).astype(np.int64)
+            s_sum = [
+                np.bincount(self.c_street, weights=v, minlength=len(self.streets)).astype(np.int64)
+                for v in (pop, hh, eld)
+            ]
+            rows.append(
+                pd.DataFrame(
+                    {
+                        "place_id": np.concatenate(
+                            [
+                                [place_id[self.district]],
+                                place_id[self.streets],
+                                place_id[self.comms],
+                            ]
+                        ),
+                        "year": y,
+                        "population": np.concatenate([[pop.sum()], s_sum[0], pop]),
+                        "households": np.concatenate([[hh.sum()], s_sum[1], hh]),
+                        "elderly": np.concatenate([[eld.sum()], s_sum[2], eld]),
+                    }
+                )
+            )
+        conditions = pd.concat(rows, ignore_index=True)
+        conditions["place_id"] = conditions["place_id"].astype("str")
+
+        # link ends → ids
+        orgs = {k: L.orgs.get(k) for k in L.orgs.cols}
+        n_org = len(orgs["name"])
+        org_id = _ids("O", n_org)
+        n_people = L.people.n
+        person_id = _ids("P", n_people)
+        M = self.matters
+        matter_id = _ids("M", len(M["domain"]))
+        Rs = self.resources
+        resource_id = _ids("R", len(Rs["who"]))
+        ids = {
+            "places": place_id,
+            "orgs": org_id,
+            "people": person_id,
+            "matters": matter_id,
+            "resources": resource_id,
+        }
+        src, dst, typ, since, until = [], [], [], [], []
+        member_counts = np.zeros(n_org, np.int64)
+        for type_, st, si, dt, di, s, u in L.links:
+            src.append(ids[st][si])
+            dst.append(ids[dt][di])
+            typ.append(np.full(len(si), type_))
+            since.append(s)
+            until.append(u)
+            if type_ == "MEMBER_OF":
+                member_counts += np.bincount(di, minlength=n_org)
+        links = pd.DataFrame(
+            {
+                "source_id": _str(np.concatenate(src)),
+                "target_id": _str(np.concatenate(dst)),
+                "type": _str(np.concatenate(typ)),
+                "weight": 1.0,
+                "since": _iso(np.concatenate(since)),
+                "until": _iso(np.concatenate(until)),
+            }
+        )
+        # random partner picks can repeat a pair: keep one link per (source, target, type)
+        links = links.drop_duplicates(["source_id", "target_id", "type"]).reset_index(drop=True)
+
+        party_kinds = (
+            "party_committee",
+            "party_working_committee",
+            "party_general_branch",
+            "party_branch",
+            "party_group",
+        )
+        is_party = np.isin(orgs["kind"], party_kinds)
+        pm = member_counts + rng.integers(2, 25, n_org)
+        organizations = pd.DataFrame(
+            {
+                "id": _str(org_id),
+                "name": _str(orgs["name"]),
+                "kind": _str(orgs["kind"]),
+                "place_id": _str(place_id[orgs["place"]]),
+                "party_members": pd.array(np.where(is_party, pm, 0), dtype="Int64"),
+                "founded": _iso(orgs["founded"].astype("datetime64[D]")),
+            }
+        )
+        organizations.loc[~is_party, "party_members"] = pd.NA
+
+        people = self._people_table(person_id, place_id)
+
+        handler = np.where(
+            self.m_handler_org >= 0,
+            org_id[np.maximum(self.m_handler_org, 0)],
+            np.where(
+                self.m_handler_person >= 0, person_id[np.maximum(self.m_handler_person, 0)], ""
+            ),
+        )
+        domains = np.array(DOMAIN_KEYS)
+        matters = pd.DataFrame(
+            {
+                "id": _str(matter_id),
+                "place_id": _str(place_id[M["place"]]),
+                "domain": _str(domains[M["domain"]]),
+                "title": _str(M["title"]),
+                "status": _str(M["status"]),
+                "submitted_at": _iso(M["submitted"]),
+                "claimed_at": _iso(M["claimed"]),
+                "closed_at": _iso(M["closed"]),
+                "handler_id": _str(handler),
+            }
+        )
+
+        who_id = np.where(
+            Rs["table"] == "orgs",
+            org_id[np.minimum(Rs["who"], n_org - 1)],
+            person_id[np.minimum(Rs["who"], n_people - 1)],
+        )
+        org_name = orgs["name"][np.minimum(Rs["who"], n_org - 1)]
+        who_name = np.where(Rs["table"] == "orgs", org_name, "")
+        res_names = [np.array(N.RESOURCE_NAMES[d]) for d in DOMAIN_KEYS]
+        flat = np.concatenate(res_names)
+        lens = np.array([len(t) for t in res_names])
+        offs = np.cumsum(lens) - lens
+        nr = len(who_id)
+        rname = flat[offs[Rs["domain"]] + np.floor(rng.random(nr) * lens[Rs["domain"]]).astype(int)]
+        rname = np.where(who_name != "", _cat(who_name, "·", rname), _cat("党员志愿·", rname))
+        resources = pd.DataFrame(
+            {
+                "id": _str(resource_id),
+                "name": _str(rname),
+                "kind": _str(np.array(self.rk)[Rs["kind"]]),
+                "domain": _str(domains[Rs["domain"]]),
+                "provider_id": _str(who_id),
+                "place_id": _str(place_id[Rs["place"]]),
+                "capacity": pd.array(Rs["capacity"], dtype="Int64"),
+            }
+        )
+        return {
+            "places": places,
+            "conditions": conditions,
+            "organizations": organizations,
+            "people": people,
+            "matters": matters,
+            "resources": resources,
+            "links": links,
+        }
+
+    def _people_table(self, person_id: np.ndarray, place_id: np.ndarray) -> pd.DataFrame:
+        """People with fake but well-formed names, mobile numbers and ID numbers."""
+        rng, L = self.rng, self.L
+        n = L.people.n
+        surnames = np.array(N.SURNAMES)
+        w = 1 / (np.arange(len(surnames)) + 4.0)
+        sn = surnames[rng.choice(len(surnames), n, p=w / w.sum())]
+        chars = np.array(N.GIVEN_CHARS)
+        g1 = chars[rng.integers(0, len(chars), n)]
+        g2 = np.where(rng.random(n) < 0.7, chars[rng.integers(0, len(chars), n)], "")
+        names = _cat(sn, g1, g2)
+
+        prefixes = np.array(N.PHONE_PREFIXES)
+        phone = np.strings.add(
+            prefixes[rng.integers(0, len(prefixes), n)],
+            _ascii(_digits(rng.integers(0, 10**8, n), 8)),
+        )
+
+        regions = np.array(N.REGION_CODES)
+        rp = np.full(len(regions), 0.3 / (len(regions) - 1))
+        rp[0] = 0.7
+        region = regions[rng.choice(len(regions), n, p=rp)]
+        birth = np.datetime64("1940-01-01") + rng.integers(0, 64 * 365, n).astype("timedelta64[D]")
+        bstr = np.strings.replace(np.datetime_as_string(birth, unit="D"), "-", "")
+        seq = _ascii(_digits(rng.integers(0, 1000, n), 3))
+        body = _cat(region, bstr, seq)
+        mat = np.ascontiguousarray(body.astype("S17")).view(np.uint8).reshape(n, 17) - 48
+        weights = np.array([7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2])
+        check = np.array(list("10X98765432"))[(mat.astype(np.int64) @ weights) % 11]
+        id_number = np.strings.add(body, check)
+
+        roles_bits = L.people.get("roles")
+        order = ("grid_worker", "building_leader", "volunteer", "cadre", "in_service_member")
+        lookup = np.array(
+            [";".join(r for i, r in enumerate(order) if mask >> i & 1) for mask in range(32)]
+        )
+        return pd.DataFrame(
+            {
+                "id": _str(person_id),
+                "name": _str(names),
+                "place_id": _str(place_id[self.p_place]),
+                "party_member": pd.array(L.people.get("party"), dtype="boolean"),
+                "roles": _str(lookup[roles_bits]),
+                "phone": _str(phone),
+                "id_number": _str(id_number),
+            }
+        )
+
+
+# --- writing and loading ---------------------------------------------------------------------
+
+DEMO_KEY = "govnet-demo"  # pseudonym key of demo_network: the same pseudonyms everywhere
+
+
+@dataclass
+class DemoWritten:
+    """What ``write_demo`` wrote: paths, row counts and why the workbook was skipped."""
+
+    out_dir: Path
+    counts: dict[str, int]
+    csv: Path | None = None
+    xlsx: Path | None = None
+    note: str | None = None
+
+
+Step = Callable[[str, int, int], None]  # (what is happening, steps done, steps in all)
+
+
+def write_demo(
+    out_dir: str | Path,
+    scale: str = "district",
+    seed: int = 7,
+    formats: tuple[str, ...] = ("xlsx", "csv"),
+    progress: Step | None = None,
+) -> DemoWritten:
+    """Write ``out_dir/ledger.xlsx`` and ``out_dir/csv/*.csv`` of the demo ledger.
+
+    The workbook is skipped, with a ``note``, when a table exceeds Excel's row limit, as
+    happens at the ``province`` scale; the CSV folder holds everything.
+    """
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    n_tables = len(TABLES)
+    total = 1 + n_tables * len({"csv", "xlsx"} & set(formats))
+    done = 0
+
+    def step(what: str, advance: bool = True) -> None:
+        nonlocal done
+        done += advance
+        if progress:
+            progress(what, done, total)
+
+    if progress:
+        progress(f"生成 generating {scale} demo (seed {seed})", 0, total)
+    tables = generate(scale, seed)
+    step("生成完毕 generated")
+    result = DemoWritten(out_dir, {k: len(v) for k, v in tables.items()})
+    if "csv" in formats:
+        write_csv(tables, out_dir / "csv", progress=lambda key, n, _of: step(f"CSV {key} {n:,}"))
+        result.csv = out_dir / "csv"
+    if "xlsx" in formats:
+        too_long = fits_excel(tables)
+        if too_long:
+            result.note = (
+                "ledger.xlsx 未写出 not written: "
+                + ", ".join(f"{TABLES[k].zh} {k} {len(tables[k]):,} rows" for k in too_long)
+                + f" > Excel's {EXCEL_MAX_ROWS - 1:,} data rows per sheet; use the CSV folder"
+            )
+            step(result.note)
+            done = total - 1
+        else:
+
+            def xlsx_step(key: str, n: int, of: int) -> None:
+                step(f"xlsx {TABLES[key].zh} {key} {n:,}/{of:,}", n == of)
+
+            write_xlsx(tables, out_dir / "ledger.xlsx", progress=xlsx_step)
+            result.xlsx = out_dir / "ledger.xlsx"
+    return result
+
+
+@cache
+def demo_network(scale: str = "district", seed: int = 7) -> Network:
+    """The demo ledger as a ``Network``, read back through the real loader (cached).
+
+    Going through CSV and ``read_ledger`` means the demo is checked by the same rules as a
+    district's own ledger. People are pseudonymized with the fixed ``DEMO_KEY``.
+    """
+    tmp = Path(tempfile.mkdtemp(prefix="govnet-demo-"))
+    try:
+        write_csv(generate(scale, seed), tmp)
+        return read_ledger(tmp, key=DEMO_KEY)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
