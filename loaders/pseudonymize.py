@@ -8,7 +8,7 @@ so a ledger exported by govnet and imported again keeps them as they are.
 
 from __future__ import annotations
 
-import hmac
+import hashlib
 import os
 import re
 import secrets
@@ -16,6 +16,11 @@ import tomllib
 from pathlib import Path
 
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from loaders.parse import arrow
+from loaders.read import TEXT
 
 KEY_ENV = "GOVNET_PSEUDONYM_KEY"
 CONFIG_ENV = "GOVNET_CONFIG"
@@ -53,22 +58,58 @@ def load_key() -> bytes:
     return key.encode()
 
 
-def _canonical(column: str, value: str) -> str:
-    """The same phone or id number typed two ways hashes the same."""
+def _canonical(column: str, a: pa.Array) -> pa.Array:
+    """The same phone or id number typed two ways hashes the same (vectorized)."""
     if column == "phone":
-        digits = re.sub(r"[^\d]", "", value)
-        return digits[2:] if digits.startswith("86") and len(digits) == 13 else digits
-    if column == "id_number":
-        return re.sub(r"\s", "", value).upper()
-    return " ".join(value.split())
+        digits = pc.replace_substring_regex(a, r"\D", "")
+        cn = pc.and_(pc.starts_with(digits, "86"), pc.equal(pc.utf8_length(digits), 13))
+        out = pc.if_else(cn, pc.utf8_slice_codeunits(digits, 2), digits)
+    elif column == "id_number":
+        out = pc.utf8_upper(pc.replace_substring_regex(a, r"\s", ""))
+    else:
+        out = pc.replace_substring_regex(pc.utf8_trim_whitespace(a), r"\s+", " ")
+    return pc.if_else(pc.equal(out, ""), a, out)  # nothing left: hash what was typed
+
+
+def hmac_sha256_hex(key: bytes, tag: bytes, values: list[str]) -> list[str]:
+    """HMAC-SHA256(key, tag + value) of many values, as hex.
+
+    The same result as ``hmac.digest`` (RFC 2104), with the keyed inner and outer SHA-256
+    states computed once: twice as fast on a city's million phone numbers.
+    """
+    if len(key) > 64:
+        key = hashlib.sha256(key).digest()
+    key = key.ljust(64, b"\0")
+    inner0 = hashlib.sha256(bytes(b ^ 0x36 for b in key) + tag)
+    outer0 = hashlib.sha256(bytes(b ^ 0x5C for b in key))
+    out = []
+    for v in values:
+        inner = inner0.copy()
+        inner.update(v.encode())
+        outer = outer0.copy()
+        outer.update(inner.digest())
+        out.append(outer.hexdigest())
+    return out
+
+
+def pseudonymize_values(column: str, values: pd.Series, key: bytes) -> pd.Series:
+    """Pseudonyms of one column; existing pseudonyms are kept, missing stays missing.
+
+    HMAC runs once per distinct value; everything else is Arrow compute.
+    """
+    a = arrow(values)
+    keep = pc.match_substring_regex(a, PATTERNS[column].pattern)
+    enc = _canonical(column, a).dictionary_encode()
+    prefix = PREFIXES[column]
+    digests = hmac_sha256_hex(key, f"{column}\x1f".encode(), enc.dictionary.to_pylist())
+    hashed = pa.array([prefix + d[:DIGITS] for d in digests], pa.string())
+    out = pc.if_else(keep, a, hashed.take(enc.indices))
+    return pd.Series(pd.arrays.ArrowStringArray(out), index=values.index)
 
 
 def pseudonym(column: str, value: str, key: bytes) -> str:
-    """One value's pseudonym; an existing pseudonym of that column is kept."""
-    if PATTERNS[column].match(value):
-        return value
-    msg = f"{column}\x1f{_canonical(column, value)}".encode()
-    return PREFIXES[column] + hmac.digest(key, msg, "sha256").hex()[:DIGITS]
+    """One value's pseudonym (an existing pseudonym of that column is kept)."""
+    return pseudonymize_values(column, pd.Series([value], dtype=TEXT), key).iloc[0]
 
 
 def is_pseudonym(column: str, value: str) -> bool:
@@ -80,12 +121,6 @@ def pseudonymize_people(people: pd.DataFrame, key: bytes | str | None = None) ->
     key = load_key() if key is None else key.encode() if isinstance(key, str) else key
     out = people.copy()
     for column in PREFIXES:
-        if column not in out.columns:
-            continue
-        s = out[column]
-        codes, uniques = pd.factorize(s, use_na_sentinel=True)
-        if not len(uniques):
-            continue
-        mapped = pd.array([pseudonym(column, str(u), key) for u in uniques] + [None], "string")
-        out[column] = pd.Series(mapped.take(codes), index=s.index)
+        if column in out.columns:
+            out[column] = pseudonymize_values(column, out[column], key)
     return out

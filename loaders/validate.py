@@ -2,42 +2,44 @@
 
 Column checks (required values, enumerations, numbers, dates) run as one pandera schema
 per table in lazy mode, so all failures come back at once; cross-table checks (duplicate
-ids, references, parent kinds and cycles, link rules, dates in order) are vectorized pandas.
+ids, references, parent kinds and cycles, link rules, dates in order) are vectorized
+pandas and Arrow.
 Nothing here loops in Python over rows of a big table, so a city-sized ledger stays fast.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import cache
 
 import numpy as np
 import pandas as pd
 import pandera.pandas as pa
+import pyarrow
 from pandera.errors import SchemaErrors
 
 from graph.network import FIXED_KIND
 from graph.schema import (
-    ENUM_ALIASES,
     ENUMS,
+    LABEL_TABLE,
     LINK_RULES,
     LINK_TYPES,
     NODE_TABLES,
+    ORG_KINDS,
     PARENT_KINDS,
     PLACE_KINDS,
-    ROLES,
+    RESOURCE_KINDS,
     TABLES,
     Column,
 )
 from graph.tables import Tables
 from loaders.errors import Issue
-from loaders.read import RawLedger, RawTable, match_name, normalize
+from loaders.parse import arrow, parse_column
+from loaders.read import RawLedger, RawTable
 
 REQUIRED_TABLES = ("places",)
 NONNEGATIVE = {"int", "float"}  # counts, capacity and weights are never negative
-_ROLE_SPLIT = re.compile(r"[;；,，、]+")
+PARSED = {"enum", "roles", "int", "float", "date", "bool"}
 TABLE_ZH = {
     "places": "地点 place",
     "organizations": "组织 organization",
@@ -55,107 +57,6 @@ class Checked:
     errors: list[Issue]
     warnings: list[Issue]
     counts: dict[str, int]
-
-
-# --- value parsers (vectorized; shared by the pandera checks and the typed output) ----------
-
-
-@cache
-def enum_lookup(enum: str) -> dict[str, str]:
-    """Every accepted spelling (normalized) of an enumeration → its English key."""
-    names = ENUMS[enum]
-    out = {normalize(k): k for k in names}
-    out.update({normalize(v): k for k, v in names.items()})
-    out.update({normalize(a): k for a, k in ENUM_ALIASES.get(enum, {}).items()})
-    return out
-
-
-def _enum_value(text: str, enum: str) -> str | None:
-    found = enum_lookup(enum).get(normalize(text))
-    return found if found is not None else match_name(text, ENUMS[enum])
-
-
-def _by_unique(s: pd.Series, fn: Callable[[str], object]) -> np.ndarray:
-    """Apply ``fn`` to each distinct value only: ledgers repeat kinds, roles, dates a lot."""
-    codes, uniques = pd.factorize(s, use_na_sentinel=True)
-    mapped = np.empty(len(uniques) + 1, dtype=object)
-    mapped[:-1] = [fn(u) for u in uniques]
-    mapped[-1] = None  # code -1 (missing) picks the last slot
-    return mapped[codes]
-
-
-def parse_enum(s: pd.Series, enum: str) -> pd.Series:
-    """Enumeration text (English, Chinese or alias) → English key; NA when unknown."""
-    return pd.Series(_by_unique(s, lambda u: _enum_value(u, enum)), index=s.index, dtype="string")
-
-
-def _roles_value(text: str) -> str | None:
-    keys = {_enum_value(p.strip(), "role") for p in _ROLE_SPLIT.split(text) if p.strip()}
-    if None in keys or not keys:
-        return None
-    return ";".join(k for k in ROLES if k in keys)
-
-
-def parse_roles(s: pd.Series) -> pd.Series:
-    """``;``-separated roles (also ``；``, ``,``, ``、``) → English keys in schema order."""
-    return pd.Series(_by_unique(s, _roles_value), index=s.index, dtype="string")
-
-
-def parse_number(s: pd.Series) -> pd.Series:
-    return pd.to_numeric(s.astype(object), errors="coerce").astype("Float64")
-
-
-def parse_int(s: pd.Series) -> pd.Series:
-    v = parse_number(s)
-    whole = v.isna() | (v % 1 == 0)
-    return v.where(whole).round().astype("Int64")
-
-
-_DATE_FIXES = [("年", "-"), ("月", "-"), ("日", " "), ("/", "-"), (".", "-"), ("T", " ")]
-
-
-def _date_text(text: str) -> str:
-    for a, b in _DATE_FIXES:
-        text = text.replace(a, b)
-    return " ".join(text.split())
-
-
-def parse_date(s: pd.Series) -> pd.Series:
-    """ISO dates and times, also 2024/1/5, 2024.1.5, 2024年1月5日; NaT when unparseable."""
-    text = s.astype(object)
-    out = pd.to_datetime(text, format="ISO8601", errors="coerce")
-    if getattr(out.dt, "tz", None) is not None:
-        out = out.dt.tz_localize(None)
-    todo = text.notna() & out.isna()
-    if todo.any():
-        fixed = pd.Series(_by_unique(text[todo], _date_text), index=text[todo].index)
-        for fmt in ("%Y-%m-%d", "%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M"):
-            got = pd.to_datetime(fixed, format=fmt, errors="coerce")
-            out.loc[got.index] = out.loc[got.index].fillna(got)
-    return out.astype("datetime64[ns]")
-
-
-def parse_bool(s: pd.Series) -> pd.Series:
-    return parse_enum(s, "bool").map({"true": True, "false": False}).astype("boolean")
-
-
-def parse_column(col: Column, s: pd.Series) -> pd.Series:
-    """Text → the column's typed values (unparseable → missing; checks report them)."""
-    match col.type:
-        case "enum":
-            return parse_enum(s, col.enum or "")
-        case "roles":
-            return parse_roles(s)
-        case "int":
-            return parse_int(s)
-        case "float":
-            return parse_number(s)
-        case "date":
-            return parse_date(s)
-        case "bool":
-            return parse_bool(s)
-        case _:
-            return s.astype("string")
 
 
 # --- column checks with pandera --------------------------------------------------------------
@@ -196,14 +97,17 @@ def _messages(col: Column) -> dict[str, str]:
     }
 
 
-def _column_schema(col: Column) -> pa.Column:
+def _column_schema(col: Column, parsed: pd.Series | None) -> pa.Column:
+    """pandera column: required → not nullable; typed columns → every cell must parse."""
     checks = []
-    if col.type in ("enum", "roles", "int", "float", "date", "bool"):
+    if parsed is not None and col.type in PARSED:
+        ok = parsed.notna().to_numpy()
         checks.append(
-            pa.Check(lambda s, c=col: s.isna() | parse_column(c, s).notna(), name="parse")
+            pa.Check(lambda s, ok=ok: pd.Series(s.isna().to_numpy() | ok, s.index), name="parse")
         )
-    if col.type in NONNEGATIVE:
-        checks.append(pa.Check(lambda s: ~(parse_number(s) < 0).fillna(False), name="nonnegative"))
+    if parsed is not None and col.type in NONNEGATIVE:
+        neg = (parsed < 0).fillna(False).to_numpy()
+        checks.append(pa.Check(lambda s, neg=neg: pd.Series(~neg, s.index), name="nonnegative"))
     return pa.Column(nullable=not col.required, checks=checks, required=False)
 
 
@@ -216,8 +120,18 @@ def _spec_columns(table: str, raw: RawTable) -> list[Column]:
     return cols
 
 
-def check_columns(table: str, raw: RawTable) -> list[Issue]:
-    """Missing required columns and every bad cell of one table."""
+def parse_table(table: str, raw: RawTable) -> pd.DataFrame:
+    """Every present column parsed to its type (unreadable cells become missing)."""
+    out = {
+        c.key: parse_column(c, raw.data[c.key])
+        for c in _spec_columns(table, raw)
+        if c.key in raw.data.columns
+    }
+    return pd.DataFrame(out, index=raw.data.index)
+
+
+def check_columns(table: str, raw: RawTable, parsed: pd.DataFrame) -> list[Issue]:
+    """Missing required columns and every bad cell of one table (one lazy pandera run)."""
     spec = TABLES[table]
     issues = [
         raw.issue(f"缺少必需的列 missing required column {c.key} ({c.zh})", row=1, column=c.key)
@@ -227,7 +141,9 @@ def check_columns(table: str, raw: RawTable) -> list[Issue]:
     cols = [c for c in _spec_columns(table, raw) if c.key in raw.data.columns]
     if raw.data.empty:
         return issues
-    schema = pa.DataFrameSchema({c.key: _column_schema(c) for c in cols}, strict=False)
+    schema = pa.DataFrameSchema(
+        {c.key: _column_schema(c, parsed.get(c.key)) for c in cols}, strict=False
+    )
     try:
         schema.validate(raw.data, lazy=True)
     except SchemaErrors as exc:
@@ -237,73 +153,109 @@ def check_columns(table: str, raw: RawTable) -> list[Issue]:
         for (column, check), group in fc.groupby(["column", "check"], sort=False):
             message = _messages(by_key[column]).get(str(check), str(check))
             pos = group["index"].astype(int).to_numpy()
-            values = raw.data[column].to_numpy()[pos]
-            rows = raw.rows[pos]
+            values = raw.data[column].iloc[pos].tolist()
             issues += [
                 raw.issue(message, row=int(r), column=column, value=None if pd.isna(v) else v)
-                for r, v in zip(rows, values, strict=True)
+                for r, v in zip(raw.rows[pos], values, strict=True)
             ]
     return issues
 
 
-def typed_table(table: str, raw: RawTable) -> pd.DataFrame:
-    """The parsed table with schema columns (absent optional columns stay absent)."""
-    out = {}
-    for col in _spec_columns(table, raw):
-        if col.key in raw.data.columns:
-            out[col.key] = parse_column(col, raw.data[col.key])
-    df = pd.DataFrame(out, index=raw.data.index)
+def with_defaults(table: str, df: pd.DataFrame) -> pd.DataFrame:
+    """Fill schema defaults (link weight 1, resource capacity 1)."""
     for col in TABLES[table].columns:
-        if col.default is not None:
-            if col.key in df.columns:
-                df[col.key] = df[col.key].fillna(col.default)
-            else:
-                df[col.key] = pd.Series(col.default, index=df.index).astype(
-                    "Int64" if col.type == "int" else "Float64"
-                )
+        if col.default is None:
+            continue
+        dtype = "Int64" if col.type == "int" else "Float64"
+        if col.key in df.columns:
+            df[col.key] = df[col.key].fillna(col.default)
+        else:
+            df[col.key] = pd.Series(col.default, index=df.index, dtype=dtype)
     return df
 
 
 # --- cross-table checks ----------------------------------------------------------------------
 
+KINDS: tuple[str, ...] = tuple(
+    dict.fromkeys([*PLACE_KINDS, *ORG_KINDS, *RESOURCE_KINDS, *FIXED_KIND.values()])
+)
+KIND_CODE = {k: i for i, k in enumerate(KINDS)}
+TABLE_CODE = {t: i for i, t in enumerate(NODE_TABLES)}
+KIND_NAMES = np.array([*KINDS, None], dtype=object)  # code -1 → None
+LABEL_NAMES = np.array([*(TABLES[t].label for t in NODE_TABLES), None], dtype=object)
+TABLE_NAMES = np.array([*NODE_TABLES, None], dtype=object)
+
+
+def _codes(values: pd.Series, mapping: dict[str, int]) -> np.ndarray:
+    """Text → integer codes (-1 for missing or unknown), decoded once per distinct value."""
+    enc = arrow(values).dictionary_encode()
+    lut = np.array([mapping.get(v, -1) for v in enc.dictionary.to_pylist()] + [-1], np.int64)
+    idx = enc.indices.fill_null(-1).to_numpy(zero_copy_only=False)
+    return lut[idx]
+
 
 class Ctx:
-    """Typed tables with the raw tables that locate their rows, plus id lookups."""
+    """Typed tables, the raw tables that locate their rows, and one index of every id.
+
+    All ids and all reference columns are dictionary-encoded together once, so every
+    lookup afterwards is integer indexing instead of hashing strings again.
+    """
 
     def __init__(self, raw: dict[str, RawTable], typed: Tables) -> None:
         self.raw = raw
         self.typed = typed
-        frames = []
+        ids, tables, kinds, rows = [], [], [], []
         for t in NODE_TABLES:
             df = typed.get(t)
             if df is None or "id" not in df.columns:
                 continue
-            fixed = FIXED_KIND.get(t, t)
-            kind = df["kind"] if "kind" in df.columns else pd.Series(fixed, index=df.index)
-            frames.append(
-                pd.DataFrame(
-                    {
-                        "id": df["id"].astype(object),
-                        "table": t,
-                        "kind": kind.astype(object),
-                        "pos": np.arange(len(df)),
-                    }
-                )
-            )
-        cols = ["id", "table", "kind", "pos"]
-        allids = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=cols)
-        self.allids = allids[allids["id"].notna()]
-        first = self.allids.drop_duplicates("id")
-        self.table_of = pd.Series(first["table"].to_numpy(), index=first["id"].to_numpy())
-        self.kind_of = pd.Series(first["kind"].to_numpy(), index=first["id"].to_numpy())
+            present = df["id"].notna().to_numpy()
+            ids.append(arrow(df["id"]).filter(pyarrow.array(present)))
+            tables.append(np.full(int(present.sum()), TABLE_CODE[t], np.int64))
+            if "kind" in df.columns:
+                kinds.append(_codes(df["kind"], KIND_CODE)[present])
+            else:
+                kinds.append(np.full(int(present.sum()), KIND_CODE[FIXED_KIND[t]], np.int64))
+            rows.append(np.flatnonzero(present))
+        refs = [
+            (t, c.key)
+            for t, df in typed.items()
+            for c in TABLES[t].columns
+            if c.type == "ref" and c.key in df.columns
+        ]
+        parts = ids + [arrow(typed[t][c]) for t, c in refs]
+        n_ids = sum(len(a) for a in ids)
+        enc = pyarrow.chunked_array(parts, pyarrow.string()).combine_chunks().dictionary_encode()
+        codes = enc.indices.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int64)
+        first = np.full(len(enc.dictionary) + 1, -1, np.int64)  # code → first id position
+        uniq, at = np.unique(codes[:n_ids], return_index=True)
+        first[uniq] = at
+        self.ids = pyarrow.concat_arrays(ids) if ids else pyarrow.array([], pyarrow.string())
+        self.first = first[codes[:n_ids]]  # each id's first occurrence
+        self.refs: dict[tuple[str, str], np.ndarray] = {}
+        start = n_ids
+        for t, c in refs:
+            n = len(typed[t])
+            self.refs[(t, c)] = first[codes[start : start + n]]
+            start += n
+        # lookups by id position; the extra last slot answers position -1 (not found)
+        self.table = np.concatenate([*tables, [-1]]).astype(np.int64)
+        self.kind = np.concatenate([*kinds, [-1]]).astype(np.int64)
+        self.pos = np.concatenate([*rows, [-1]]).astype(np.int64)
 
-    def issues(self, table: str, pos, column, values, messages) -> list[Issue]:
+    def find(self, table: str, column: str) -> np.ndarray:
+        """Id position of each value of a reference column, -1 when absent or missing."""
+        return self.refs[(table, column)]
+
+    def issues(self, table: str, pos, column: str, values, messages) -> list[Issue]:
         """Issues at row positions of a table; ``messages`` is one string or one per row."""
         raw = self.raw[table]
         pos = np.asarray(pos, dtype=np.int64)
+        if isinstance(values, pd.Series):
+            values = values.iloc[pos].tolist()
         if isinstance(messages, str):
             messages = [messages] * len(pos)
-        vals = ["" if pd.isna(v) else str(v) for v in values]
+        vals = [None if v is None or v is pd.NA or v is pd.NaT else str(v) for v in values]
         return [
             raw.issue(m, row=int(r), column=column, value=v)
             for r, v, m in zip(raw.rows[pos], vals, messages, strict=True)
@@ -311,20 +263,16 @@ class Ctx:
 
 
 def check_duplicate_ids(ctx: Ctx) -> list[Issue]:
-    ids = ctx.allids
-    dup = ids["id"].duplicated(keep="first")
-    if not dup.any():
-        return []
-    first = ids.drop_duplicates("id").set_index("id")
+    first = ctx.first
+    dup = np.flatnonzero(first != np.arange(len(first)))
     issues: list[Issue] = []
-    for table, group in ids[dup].groupby("table", sort=False):
-        f = first.loc[group["id"]]
-        where = [f"{t} row {ctx.raw[t].rows[p]}" for t, p in zip(f["table"], f["pos"], strict=True)]
-        msgs = [
-            f"编号重复 duplicate id (ids are unique in the whole ledger; first at {w})"
-            for w in where
-        ]
-        issues += ctx.issues(str(table), group["pos"], "id", group["id"], msgs)
+    for d in dup:
+        f, t = first[d], TABLE_NAMES[ctx.table[d]]
+        where = (
+            f"{TABLE_NAMES[ctx.table[f]]} row {ctx.raw[TABLE_NAMES[ctx.table[f]]].rows[ctx.pos[f]]}"
+        )
+        msg = f"编号重复 duplicate id (ids are unique in the whole ledger; first at {where})"
+        issues += ctx.issues(t, [ctx.pos[d]], "id", [ctx.ids[int(d)].as_py()], msg)
     return issues
 
 
@@ -335,20 +283,19 @@ def check_refs(ctx: Ctx) -> list[Issue]:
             if col.type != "ref" or col.key not in df.columns:
                 continue
             values = df[col.key]
-            present = values.notna().to_numpy()
-            found = ctx.table_of.reindex(values.astype(object).to_numpy())
-            ok = found.isin(col.refs).to_numpy()
-            bad = np.flatnonzero(present & ~ok)
+            found = ctx.table[ctx.find(table, col.key)]
+            allowed = [TABLE_CODE[r] for r in col.refs]
+            bad = np.flatnonzero(values.notna().to_numpy() & ~np.isin(found, allowed))
             if not len(bad):
                 continue
             want = " / ".join(TABLE_ZH[r] for r in col.refs)
             msgs = [
                 f"未知的编号 unknown id: no {want} has this id"
-                if pd.isna(t)
-                else f"编号类型不符 this id is a {TABLE_ZH[t]}, expected a {want}"
-                for t in found.to_numpy()[bad]
+                if t < 0
+                else f"编号类型不符 this id is a {TABLE_ZH[TABLE_NAMES[t]]}, expected a {want}"
+                for t in found[bad]
             ]
-            issues += ctx.issues(table, bad, col.key, values.to_numpy()[bad], msgs)
+            issues += ctx.issues(table, bad, col.key, values, msgs)
     return issues
 
 
@@ -356,70 +303,56 @@ def check_parents(ctx: Ctx) -> list[Issue]:
     places = ctx.typed.get("places")
     if places is None or not {"id", "kind", "parent_id"} <= set(places.columns):
         return []
-    issues: list[Issue] = []
-    parent = places["parent_id"].astype(object)
-    is_place = (ctx.table_of.reindex(parent.to_numpy()) == "places").to_numpy()
-    pkind = ctx.kind_of.reindex(parent.to_numpy()).to_numpy()
-    kind = places["kind"].astype(object).to_numpy()
-    pairs = {f"{k}>{p}" for k, ps in PARENT_KINDS.items() if ps is not None for p in ps}
-    free = {k for k, ps in PARENT_KINDS.items() if ps is None}
-    pair = pd.Series(kind, dtype=object) + ">" + pd.Series(pkind, dtype=object)
-    checkable = is_place & pd.notna(kind) & ~np.isin(kind.astype(str), list(free))
-    bad = np.flatnonzero(checkable & ~pair.isin(pairs).to_numpy())
+    found = ctx.find("places", "parent_id")
+    is_place = ctx.table[found] == TABLE_CODE["places"]
+    kind = _codes(places["kind"], KIND_CODE)
+    pkind = ctx.kind[found]
+    allowed = np.zeros((len(KINDS) + 1, len(KINDS) + 1), dtype=bool)  # [kind, parent kind]
+    for k, ps in PARENT_KINDS.items():
+        for p in PLACE_KINDS if ps is None else ps:
+            allowed[KIND_CODE[k], KIND_CODE[p]] = True
+    bad = np.flatnonzero(is_place & (kind >= 0) & ~allowed[kind, pkind])
     msgs = []
-    for k, p in zip(kind[bad], pkind[bad], strict=True):
-        allowed = PARENT_KINDS[k]
-        want = (
-            " / ".join(f"{a} {PLACE_KINDS[a]}" for a in sorted(allowed))
-            if allowed
-            else "none (it is the top)"
-        )
+    for k, p in zip(KIND_NAMES[kind[bad]], KIND_NAMES[pkind[bad]], strict=True):
+        ps = PARENT_KINDS[k]
+        want = " / ".join(f"{a} {PLACE_KINDS[a]}" for a in sorted(ps)) if ps else "none (top)"
         msgs.append(
             f"上级类型不符 a {k} ({PLACE_KINDS[k]})'s parent must be {want}, "
-            f"not a {p} ({PLACE_KINDS.get(p, p)})"
+            f"not a {p} ({PLACE_KINDS[p]})"
         )
-    issues += ctx.issues("places", bad, "parent_id", parent.to_numpy()[bad], msgs)
-    issues += _cycles(ctx, places)
-    return issues
+    issues = ctx.issues("places", bad, "parent_id", places["parent_id"], msgs)
+    return issues + _cycles(ctx, places)
 
 
 def _cycles(ctx: Ctx, places: pd.DataFrame) -> list[Issue]:
     """Parent cycles by pointer doubling: a place still has an ancestor after n steps."""
-    ids = places["id"].astype(object)
-    n = len(ids)
+    n = len(places)
     if n == 0:
         return []
-    index = pd.Index(ids.to_numpy()).drop_duplicates()
-    ppos = index.get_indexer(places["parent_id"].astype(object).to_numpy())
-    own = index.get_indexer(ids.to_numpy())
-    jump = np.full(len(index) + 1, len(index), dtype=np.int64)  # last slot = no parent
-    valid = (own >= 0) & (ppos >= 0)
-    jump[own[valid]] = ppos[valid]
+    found = ctx.find("places", "parent_id")
+    is_place = ctx.table[found] == TABLE_CODE["places"]
+    parent = np.where(is_place, ctx.pos[found], n)
+    jump = np.append(parent, n)  # slot n = "no parent", its own parent
     steps = 1
-    while steps <= len(index):
+    while steps <= n:
         jump = jump[jump]
         steps *= 2
-    on_cycle_start = np.unique(jump[: len(index)][jump[: len(index)] < len(index)])
-    if not len(on_cycle_start):
-        return []
-    parent_of = dict(zip(own[valid], ppos[valid], strict=True))
+    starts = np.unique(jump[:n][jump[:n] < n])
     seen: set[int] = set()
     issues: list[Issue] = []
-    first_pos = pd.Series(np.arange(n), index=ids.to_numpy()).groupby(level=0).first()
-    for start in on_cycle_start:
+    ids = places["id"]
+    for start in starts.tolist():
         if start in seen:
             continue
-        cycle = [int(start)]
-        node = parent_of[int(start)]
+        cycle = [start]
+        node = int(parent[start])
         while node != start:
-            cycle.append(int(node))
-            node = parent_of[int(node)]
+            cycle.append(node)
+            node = int(parent[node])
         seen.update(cycle)
-        names = [str(index[i]) for i in cycle]
-        path = " → ".join([*names, names[0]])
-        pos = first_pos.loc[names].to_numpy()
-        msg = f"上级循环 parent cycle: {path}"
-        issues += ctx.issues("places", pos, "parent_id", places["parent_id"].to_numpy()[pos], msg)
+        names = [str(ids.iloc[i]) for i in cycle]
+        msg = f"上级循环 parent cycle: {' → '.join([*names, names[0]])}"
+        issues += ctx.issues("places", cycle, "parent_id", places["parent_id"], msg)
     return issues
 
 
@@ -427,45 +360,40 @@ def check_links(ctx: Ctx) -> list[Issue]:
     links = ctx.typed.get("links")
     if links is None or not {"source_id", "target_id", "type"} <= set(links.columns):
         return []
-    src = links["source_id"].astype(object).to_numpy()
-    tgt = links["target_id"].astype(object).to_numpy()
-    label = ctx.table_of.map(lambda t: TABLES[t].label)
-    s_label = label.reindex(src).to_numpy()
-    t_label = label.reindex(tgt).to_numpy()
-    s_kind = ctx.kind_of.reindex(src).to_numpy()
-    t_kind = ctx.kind_of.reindex(tgt).to_numpy()
-    type_ = links["type"].astype(object).to_numpy()
+    src, tgt = ctx.find("links", "source_id"), ctx.find("links", "target_id")
+    s_tab, t_tab = ctx.table[src], ctx.table[tgt]
+    s_kind, t_kind = ctx.kind[src], ctx.kind[tgt]
+    type_ = _codes(links["type"], {t: i for i, t in enumerate(LINK_RULES)})
     issues: list[Issue] = []
-    for name, rule in LINK_RULES.items():
-        m = (type_ == name) & pd.notna(s_label) & pd.notna(t_label)
+    for code, (name, rule) in enumerate(LINK_RULES.items()):
+        m = (type_ == code) & (s_tab >= 0) & (t_tab >= 0)
         if not m.any():
             continue
-        ok_s = _ends_ok(rule.sources, s_label, s_kind)
-        ok_t = _ends_ok(rule.targets, t_label, t_kind)
-        bad = np.flatnonzero(m & ~(ok_s & ok_t))
+        ok = _ends_ok(rule.sources, s_tab, s_kind) & _ends_ok(rule.targets, t_tab, t_kind)
+        bad = np.flatnonzero(m & ~ok)
         msgs = [
             f"关系类型不符 {name} {LINK_TYPES[name]} goes {rule.doc}, "
-            f"not {sl}:{sk} → {tl}:{tk} ({s} → {t})"
-            for s, t, sl, sk, tl, tk in zip(
-                src[bad],
-                tgt[bad],
-                s_label[bad],
+            f"not {LABEL_NAMES[a]}:{KIND_NAMES[b]} → {LABEL_NAMES[c]}:{KIND_NAMES[d]} ({s} → {t})"
+            for a, b, c, d, s, t in zip(
+                s_tab[bad],
                 s_kind[bad],
-                t_label[bad],
+                t_tab[bad],
                 t_kind[bad],
+                links["source_id"].iloc[bad],
+                links["target_id"].iloc[bad],
                 strict=True,
             )
         ]
-        issues += ctx.issues("links", bad, "type", type_[bad], msgs)
+        issues += ctx.issues("links", bad, "type", links["type"], msgs)
     return issues
 
 
-def _ends_ok(ends, label: np.ndarray, kind: np.ndarray) -> np.ndarray:
-    ok = np.zeros(len(label), dtype=bool)
+def _ends_ok(ends, table: np.ndarray, kind: np.ndarray) -> np.ndarray:
+    ok = np.zeros(len(table), dtype=bool)
     for end in ends:
-        hit = label == end.label
+        hit = table == TABLE_CODE[LABEL_TABLE[end.label]]
         if end.kinds is not None:
-            hit &= np.isin(kind.astype(str), list(end.kinds))
+            hit &= np.isin(kind, [KIND_CODE[k] for k in end.kinds])
         ok |= hit
     return ok
 
@@ -474,11 +402,10 @@ def check_dates(ctx: Ctx) -> list[Issue]:
     matters = ctx.typed.get("matters")
     if matters is None or not {"submitted_at", "closed_at"} <= set(matters.columns):
         return []
-    bad = np.flatnonzero((matters["closed_at"] < matters["submitted_at"]).to_numpy())
-    sub = matters["submitted_at"].dt.strftime("%Y-%m-%d %H:%M").to_numpy()[bad]
+    bad = np.flatnonzero((matters["closed_at"] < matters["submitted_at"]).fillna(False))
+    sub = matters["submitted_at"].iloc[bad].dt.strftime("%Y-%m-%d %H:%M")
     msgs = [f"结单时间早于交单时间 closed_at is before submitted_at ({s})" for s in sub]
-    raw = ctx.raw["matters"].data["closed_at"].to_numpy()[bad]
-    return ctx.issues("matters", bad, "closed_at", raw, msgs)
+    return ctx.issues("matters", bad, "closed_at", ctx.raw["matters"].data["closed_at"], msgs)
 
 
 def check_conditions(ctx: Ctx) -> list[Issue]:
@@ -488,10 +415,8 @@ def check_conditions(ctx: Ctx) -> list[Issue]:
     key = cond[["place_id", "year"]]
     dup = key.duplicated(keep="first") & key.notna().all(axis=1)
     bad = np.flatnonzero(dup.to_numpy())
-    if not len(bad):
-        return []
     msg = "重复的年度情况 duplicate conditions row: this place already has a row for this year"
-    return ctx.issues("conditions", bad, "year", cond["year"].to_numpy()[bad], msg)
+    return ctx.issues("conditions", bad, "year", cond["year"], msg)
 
 
 # --- warnings --------------------------------------------------------------------------------
@@ -509,22 +434,32 @@ def warn(ctx: Ctx) -> list[Issue]:
             "places",
             pos,
             "id",
-            places["id"].to_numpy()[pos],
+            places["id"],
             "没有情况数据 no conditions row for this community/village "
             "(per-1000 metrics stay empty)",
         )
     links = ctx.typed.get("links")
     if links is not None and {"since", "until"} <= set(links.columns):
-        pos = np.flatnonzero((links["until"] < links["since"]).to_numpy())
-        raw = ctx.raw["links"].data["until"].to_numpy()[pos]
+        pos = np.flatnonzero((links["until"] < links["since"]).fillna(False))
         out += ctx.issues(
-            "links", pos, "until", raw, "终止早于起始 until is before since; the link never counts"
+            "links",
+            pos,
+            "until",
+            ctx.raw["links"].data["until"],
+            "终止早于起始 until is before since; the link never counts",
         )
-    if links is not None and len(links):
-        pos = np.flatnonzero(links.duplicated(keep="first").to_numpy())
-        out += ctx.issues(
-            "links", pos, "type", links["type"].to_numpy()[pos], "重复的关系 duplicate link"
+    if links is not None and len(links) and {"source_id", "target_id", "type"} <= set(links):
+        key = pd.DataFrame(
+            {
+                "source": ctx.find("links", "source_id"),
+                "target": ctx.find("links", "target_id"),
+                "type": _codes(links["type"], {t: i for i, t in enumerate(LINK_RULES)}),
+                **{c: links[c] for c in ("weight", "since", "until") if c in links},
+            }
         )
+        known = (key["source"] >= 0) & (key["target"] >= 0)
+        pos = np.flatnonzero((key.duplicated(keep="first") & known).to_numpy())
+        out += ctx.issues("links", pos, "type", links["type"], "重复的关系 duplicate link")
     return out
 
 
@@ -551,8 +486,9 @@ def validate_raw(raw: RawLedger, tick: Callable[[str], None] | None = None) -> C
     for table, rt in raw.tables.items():
         if tick:
             tick(f"checking {table}")
-        errors += check_columns(table, rt)
-        typed[table] = typed_table(table, rt)
+        parsed = parse_table(table, rt)
+        errors += check_columns(table, rt, parsed)
+        typed[table] = with_defaults(table, parsed)
     if tick:
         tick("checking links between tables")
     ctx = Ctx(raw.tables, typed)
