@@ -42,8 +42,11 @@ def coerce(table: str, df: pd.DataFrame) -> pd.DataFrame:
     spec = TABLES[table]
     out = pd.DataFrame(index=pd.RangeIndex(len(df)))
     for key in spec.column_keys:
-        values = df[key].to_numpy() if key in df.columns else [None] * len(df)
         dtype = column_dtype(table, key)
+        if key in df.columns and df[key].dtype == dtype:  # already typed: no round trip
+            out[key] = df[key].to_numpy() if dtype == "datetime64[ns]" else df[key].array
+            continue
+        values = df[key].to_numpy() if key in df.columns else [None] * len(df)
         if dtype == "datetime64[ns]":
             out[key] = pd.to_datetime(pd.Series(values), format="ISO8601").astype(dtype)
         else:
