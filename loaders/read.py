@@ -18,6 +18,7 @@ import zipfile
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
+from xml.etree import ElementTree
 
 import numpy as np
 import openpyxl
@@ -26,6 +27,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 from openpyxl.utils import get_column_letter
+from python_calamine import CalamineWorkbook, SheetTypeEnum
 
 from graph.schema import TABLES, Table
 from loaders.errors import Issue
@@ -113,11 +115,13 @@ def _map_header(
     """Header cells → {position: column key}; errors for gaps, duplicates; warnings for extras."""
     errors: list[Issue] = []
     warnings: list[Issue] = []
-    last = max((i for i, h in enumerate(header) if h is not None), default=-1)
+    filled = [i for i, h in enumerate(header) if h is not None]
+    first, last = (filled[0], filled[-1]) if filled else (0, -1)
     positions: dict[int, str] = {}
     seen: dict[str, int] = {}
     names = column_names(spec)
-    for i, text in enumerate(header[: last + 1]):
+    for i in range(first, last + 1):
+        text = header[i]
         if text is None:
             errors.append(
                 ctx.issue(
@@ -198,34 +202,107 @@ def _cell_text(value: object) -> str | None:
         return value.isoformat(timespec="seconds")
     if isinstance(value, dt.date | dt.time):
         return value.isoformat()
+    if isinstance(value, dt.timedelta):  # a time of day stored as a duration
+        return str(value)
     return str(value)
 
 
 def read_xlsx(path: Path, tick: Tick | None = None) -> RawLedger:
-    """Read every sheet of a workbook; sheets are matched to tables by name."""
+    """Read every worksheet of a workbook; sheets are matched to tables by name.
+
+    Values come from calamine (fast); a sheet holding formulas is read again with
+    openpyxl, which knows which cells are formulas, so each one can be named.
+    """
     ledger = RawLedger({}, [], [])
     try:
-        wb = openpyxl.load_workbook(path, read_only=True, data_only=False)
-    except Exception as exc:  # openpyxl raises many types for a broken file
+        wb = CalamineWorkbook.from_path(str(path))
+        formulas = formula_sheets(path)
+    except Exception as exc:  # broken or foreign files raise many types
         ledger.errors.append(
             Issue(None, None, None, None, f"无法打开工作簿 cannot open workbook: {exc}", path.name)
         )
         return ledger
-    try:
-        for ws in wb.worksheets:
-            if tick:
-                tick(f"{path.name} [{ws.title}]")
-            key = _table_for(ws.title, path.name, ws.title, ledger)
-            if key is None:
-                continue
-            ctx = RawTable(
-                key, pd.DataFrame(), np.zeros(0, np.int64), file=path.name, sheet=ws.title
+    sheets = [m.name for m in wb.sheets_metadata if m.typ == SheetTypeEnum.WorkSheet]
+    for name in sheets:
+        if tick:
+            tick(f"{path.name} [{name}]")
+        key = _table_for(name, path.name, name, ledger)
+        if key is None:
+            continue
+        ctx = RawTable(key, pd.DataFrame(), np.zeros(0, np.int64), file=path.name, sheet=name)
+        if name in formulas:
+            wbx = openpyxl.load_workbook(path, read_only=True, data_only=False)
+            try:
+                _read_sheet(wbx[name], ctx, ledger)
+            finally:
+                wbx.close()
+        else:
+            rows = wb.get_sheet_by_name(name).to_python(skip_empty_area=False)
+            _read_grid(rows, ctx, ledger)
+        _add(ledger, ctx)
+    if not ledger.tables and not ledger.errors:
+        ledger.errors.append(
+            Issue(
+                None,
+                None,
+                None,
+                None,
+                "工作簿中没有台账表 no ledger sheets in the workbook",
+                path.name,
             )
-            _read_sheet(ws, ctx, ledger)
-            _add(ledger, ctx)
-    finally:
-        wb.close()
+        )
     return ledger
+
+
+_FORMULA = re.compile(rb"<(?:\w+:)?f[\s>/]")
+_NS = {
+    "m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main",
+    "r": "http://schemas.openxmlformats.org/officeDocument/2006/relationships",
+    "p": "http://schemas.openxmlformats.org/package/2006/relationships",
+}
+
+
+def formula_sheets(path: Path) -> set[str]:
+    """Names of the worksheets whose XML holds a formula element (``<f>``)."""
+    out: set[str] = set()
+    with zipfile.ZipFile(path) as zf:
+        book = ElementTree.fromstring(zf.read("xl/workbook.xml"))
+        rels = ElementTree.fromstring(zf.read("xl/_rels/workbook.xml.rels"))
+        target = {r.get("Id"): r.get("Target", "") for r in rels.findall("p:Relationship", _NS)}
+        names = set(zf.namelist())
+        for sheet in book.iterfind("m:sheets/m:sheet", _NS):
+            t = target.get(sheet.get(f"{{{_NS['r']}}}id"), "")
+            member = t.lstrip("/") if t.startswith("/") else f"xl/{t}"
+            if member in names and _FORMULA.search(zf.read(member)):
+                out.add(sheet.get("name", ""))
+    return out
+
+
+def _read_grid(rows: list[list], ctx: RawTable, ledger: RawLedger) -> None:
+    """A sheet's cell values (row 1 first) → the table's text columns."""
+    spec = TABLES[ctx.table]
+    start = next(
+        (i for i, r in enumerate(rows) if any(_cell_text(v) not in (None, "") for v in r)), None
+    )
+    if start is None:
+        ctx.data, ctx.rows = pd.DataFrame(), np.zeros(0, np.int64)
+        ledger.warnings.append(ctx.issue("工作表为空 the sheet is empty"))
+        return
+    hn = start + 1
+    header = [_header_text(v) for v in rows[start]]
+
+    def locate(i: int) -> str:
+        return f"{get_column_letter(i + 1)}{hn}"
+
+    positions, errs, warns = _map_header(spec, header, locate, ctx)
+    ledger.errors += [_with_row(e, hn) for e in errs]
+    ledger.warnings += [_with_row(w, hn) for w in warns]
+    body = rows[start + 1 :]
+    columns = {
+        key: pa.array([_cell_text(r[i]) if i < len(r) else None for r in body], type=pa.string())
+        for i, key in positions.items()
+    }
+    _finish(ctx, columns, np.arange(hn + 1, hn + 1 + len(body), dtype=np.int64))
 
 
 def _read_sheet(ws, ctx: RawTable, ledger: RawLedger) -> None:
