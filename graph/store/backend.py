@@ -15,6 +15,9 @@ from graph.schema import LABELS
 META_LABEL = "GovnetMeta"
 """The label of the load marker node; never part of a district read back."""
 
+META_ID = "load"
+"""The ``id`` of the one load marker node."""
+
 GOVNET_LABELS: tuple[str, ...] = (*LABELS, META_LABEL)
 
 Statement = tuple[str, dict[str, Any]]
@@ -41,8 +44,11 @@ class Backend(Protocol):
         every statement has run; without it each statement commits on its own.
         """
 
-    def read(self, cypher: str, params: dict[str, Any], *, plain_values: bool = False) -> Rows:
-        """Run a query in read-only mode; ``plain_values`` turns nodes/relationships into dicts."""
+    def read(self, cypher: str, params: dict[str, Any]) -> Rows:
+        """Run a user's query read-only; nodes/relationships/paths come back as dicts."""
+
+    def read_typed(self, cypher: str, params: dict[str, Any], types: Sequence[str]) -> list[list]:
+        """Run an internal read of scalar columns (``types``: str/int/float/bool), fast."""
 
     def exists(self) -> bool:
         """Whether the graph (FalkorDB) or database (Neo4j) holds anything."""

@@ -41,6 +41,26 @@ def plain(value: Any) -> Any:
     return value
 
 
+def _as_bool(raw: Any) -> bool | None:
+    return None if raw is None else raw == "true"
+
+
+def _as_float(raw: Any) -> float | None:
+    return None if raw is None else float(raw)
+
+
+def _as_str(raw: Any) -> str | None:
+    return raw if raw is None or isinstance(raw, str) else str(raw)
+
+
+def _as_int(raw: Any) -> int | None:
+    return None if raw is None else int(raw)
+
+
+# Verbose replies carry strings, integers and nil; the schema says what each column is.
+DECODERS = {"str": _as_str, "int": _as_int, "float": _as_float, "bool": _as_bool}
+
+
 def _error(exc: Exception, cfg: DbConfig) -> StoreError:
     """A driver exception as a StoreError with a message a user can act on."""
     if isinstance(exc, redis.AuthenticationError):
@@ -140,18 +160,35 @@ class FalkorBackend:
     def exists(self) -> bool:
         return bool(self.db.connection.exists(self.graph_name))
 
-    def read(self, cypher: str, params: dict[str, Any], *, plain_values: bool = False) -> Rows:
+    def _check_exists(self) -> None:
         if not self.exists():
             raise StoreError(f"graph {self.graph_name!r} does not exist at {self.cfg.safe_uri}")
+
+    def read(self, cypher: str, params: dict[str, Any]) -> Rows:
+        self._check_exists()
         try:
             res = self.db.select_graph(self.graph_name).ro_query(cypher, params or None)
         except redis.RedisError as exc:
             raise _error(exc, self.cfg) from None
-        columns = [h[1] for h in res.header]
-        rows = res.result_set
-        if plain_values:
-            rows = [[plain(v) for v in row] for row in rows]
-        return columns, rows
+        return [h[1] for h in res.header], [[plain(v) for v in row] for row in res.result_set]
+
+    def read_typed(self, cypher: str, params: dict[str, Any], types: Sequence[str]) -> list[list]:
+        """Whole-table reads: scalar columns in the verbose reply, decoded by schema type.
+
+        One RESP element per value instead of the three of ``--compact`` and no generic
+        result parser: several times faster for the hundreds of thousands of rows of a read.
+        """
+        self._check_exists()
+        graph = self.db.select_graph(self.graph_name)
+        text = graph._build_params_header(params) + cypher if params else cypher
+        try:
+            _header, rows, *_ = self.db.connection.execute_command(
+                "GRAPH.RO_QUERY", self.graph_name, text
+            )
+        except redis.RedisError as exc:
+            raise _error(exc, self.cfg) from None
+        decoders = [DECODERS[t] for t in types]
+        return [[d(v) for d, v in zip(decoders, row, strict=True)] for row in rows]
 
     def delete_graph(self) -> None:
         """Remove the whole graph (tests and ``--replace`` clean-up)."""

@@ -123,19 +123,30 @@ class Neo4jBackend:
             if on_batch:
                 on_batch(rows_count(params))
 
-    def read(self, cypher: str, params: dict[str, Any], *, plain_values: bool = False) -> Rows:
+    def _read(self, cypher: str, params: dict[str, Any]) -> Rows:
         try:
             with self._session(neo4j.READ_ACCESS) as session:
-                columns, rows = session.execute_read(_fetch, cypher, params)
+                return session.execute_read(_fetch, cypher, params)
         except Neo4jError as exc:
             raise _error(exc, self.cfg) from None
-        if plain_values:
-            rows = [[plain(v) for v in row] for row in rows]
-        return columns, rows
+
+    def read(self, cypher: str, params: dict[str, Any]) -> Rows:
+        columns, rows = self._read(cypher, params)
+        return columns, [[plain(v) for v in row] for row in rows]
+
+    def read_typed(self, cypher: str, params: dict[str, Any], types: Sequence[str]) -> list[list]:
+        """Whole-table reads; the driver already returns typed values."""
+        floats = [i for i, t in enumerate(types) if t == "float"]
+        rows = self._read(cypher, params)[1]
+        for row in rows:
+            for i in floats:
+                if row[i] is not None:
+                    row[i] = float(row[i])
+        return rows
 
     def exists(self) -> bool:
-        _, rows = self.read("MATCH (n) RETURN n.id LIMIT 1", {})
-        return bool(rows)
+        where = " OR ".join(f"n:{label}" for label in GOVNET_LABELS)
+        return bool(self._read(f"MATCH (n) WHERE {where} RETURN n.id LIMIT 1", {})[1])
 
     def delete_graph(self) -> None:
         with self._session(neo4j.WRITE_ACCESS) as session:

@@ -13,6 +13,8 @@ a re-run of the same load completes it (every statement is an idempotent MERGE).
 
 from __future__ import annotations
 
+import os
+import uuid
 from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -23,31 +25,32 @@ import pandas as pd
 
 from graph.network import Network, second_label
 from graph.schema import (
+    IMPLICIT_EDGES,
     KIND_LABELS,
+    LABEL_TABLE,
     LABELS,
+    LINK_TYPES,
     ORG_KINDS,
     PLACE_KINDS,
     REL_TYPES,
     RESOURCE_KINDS,
+    TABLES,
     pascal,
 )
-from graph.store.backend import META_LABEL, Backend, OnBatch, Statement, rows_count
+from graph.store.backend import META_ID, META_LABEL, Backend, OnBatch, Statement, rows_count
 from graph.store.config import DbConfig, resolve
 from graph.store.errors import IncompleteLoadError, StoreError
 from graph.store.readonly import check_read_only
 
-META_ID = "load"
+READ_ATTEMPTS = 5
 NODE_BATCH = 5000
 EDGE_BATCH = 5000
 
-# Every kind label of a main label: a node's stale kind label is removed when its kind changes.
-KIND_LABELS_OF: dict[str, tuple[str, ...]] = {
-    "Place": tuple(pascal(k) for k in PLACE_KINDS),
-    "Organization": tuple(pascal(k) for k in ORG_KINDS),
-    "Resource": tuple(pascal(k) for k in RESOURCE_KINDS),
+# Kind labels that may be put into query text: every place, organization and resource kind
+# (schema.KIND_LABELS has the first two; resources carry a kind label too).
+KIND_NAMES: frozenset[str] = frozenset(KIND_LABELS) | {
+    pascal(k) for k in (*PLACE_KINDS, *ORG_KINDS, *RESOURCE_KINDS)
 }
-# schema.KIND_LABELS covers place and organization kinds; resources carry a kind label too.
-KIND_NAMES: frozenset[str] = frozenset(KIND_LABELS).union(*KIND_LABELS_OF.values())
 
 
 def _label(name: str) -> str:
@@ -74,8 +77,18 @@ def _batches(rows: list[dict], size: int) -> Iterator[list[dict]]:
         yield rows[i : i + size]
 
 
+def _labels_pattern(label: str, kind_label: str | None) -> str:
+    """``Place:Community``: both checked against the schema before they enter query text."""
+    return _label(label) + (f":{_kind_label(kind_label)}" if kind_label else "")
+
+
 def node_statements(g: nx.MultiDiGraph, batch: int = NODE_BATCH) -> list[Statement]:
-    """MERGE statements for every node, grouped by main label and kind label."""
+    """MERGE statements for every node, grouped by main label and kind label.
+
+    Both labels are in the MERGE pattern: setting a label after the MERGE is an order of
+    magnitude slower on FalkorDB. A node whose kind changed is relabelled beforehand by
+    ``sync_statements``, so the pattern always finds it.
+    """
     groups: dict[tuple[str, str | None], list[dict]] = defaultdict(list)
     for nid, attrs in g.nodes(data=True):
         label, kind = attrs["label"], attrs["kind"]
@@ -84,11 +97,60 @@ def node_statements(g: nx.MultiDiGraph, batch: int = NODE_BATCH) -> list[Stateme
         groups[(label, second_label(label, kind))].append({"id": nid, "props": props})
     out: list[Statement] = []
     for (label, kind_label), rows in sorted(groups.items(), key=lambda kv: str(kv[0])):
-        text = f"UNWIND $rows AS row MERGE (n:{_label(label)} {{id: row.id}}) SET n = row.props"
-        if kind_label:
-            others = [_kind_label(k) for k in KIND_LABELS_OF[label] if k != kind_label]
-            text += f" REMOVE n:{':'.join(others)} SET n:{_kind_label(kind_label)}"
+        text = (
+            f"UNWIND $rows AS row MERGE (n:{_labels_pattern(label, kind_label)} {{id: row.id}}) "
+            "SET n = row.props"
+        )
         out.extend((text, {"rows": chunk}) for chunk in _batches(rows, batch))
+    return out
+
+
+EdgeKey = tuple[str, str, str, str]  # source id, target id, type, key
+
+
+def sync_statements(
+    g: nx.MultiDiGraph,
+    nodes: dict[str, tuple[str, str | None]],
+    edges: set[EdgeKey],
+    batch: int = NODE_BATCH,
+) -> list[Statement]:
+    """Make a stored graph (``nodes``: id → (label, kind); ``edges``) ready to take ``g``.
+
+    Nodes and relationships no longer in the ledger are deleted, a node that moved to
+    another table is deleted (and created anew), a node whose kind changed swaps its kind
+    label. Afterwards the stored graph is a subset of ``g`` and the MERGE batches finish it.
+    """
+    gone: dict[str, list[str]] = defaultdict(list)
+    relabel: dict[tuple[str, str, str], list[str]] = defaultdict(list)
+    for nid, (label, kind) in nodes.items():
+        new = g.nodes.get(nid)
+        if new is None or new["label"] != label:
+            gone[label].append(nid)
+        elif new["kind"] != kind:
+            old = second_label(label, kind) if kind else None
+            old = old if old in KIND_NAMES else None
+            relabel[(label, old or "", second_label(label, new["kind"]) or "")].append(nid)
+    stale: dict[tuple[str, str, str], list[dict]] = defaultdict(list)
+    for s, t, type_, key in edges:
+        if s in nodes and t in nodes and not g.has_edge(s, t, key):
+            stale[(type_, nodes[s][0], nodes[t][0])].append({"s": s, "t": t, "k": key})
+    out: list[Statement] = []
+    for (type_, a, b), rows in sorted(stale.items()):
+        text = (
+            f"UNWIND $rows AS row MATCH (a:{_label(a)} {{id: row.s}})"
+            f"-[r:{_rel_type(type_)} {{key: row.k}}]->(b:{_label(b)} {{id: row.t}}) DELETE r"
+        )
+        out.extend((text, {"rows": chunk}) for chunk in _batches(rows, batch))
+    for label, ids in sorted(gone.items()):
+        text = f"UNWIND $rows AS id MATCH (n:{_label(label)} {{id: id}}) DETACH DELETE n"
+        out.extend((text, {"rows": chunk}) for chunk in _batches(ids, batch))
+    for (label, old, new), ids in sorted(relabel.items()):
+        text = f"UNWIND $rows AS id MATCH (n:{_label(label)} {{id: id}})"
+        if old:
+            text += f" REMOVE n:{_kind_label(old)}"
+        if new:
+            text += f" SET n:{_kind_label(new)}"
+        out.extend((text, {"rows": chunk}) for chunk in _batches(ids, batch))
     return out
 
 
@@ -111,6 +173,42 @@ def edge_statements(g: nx.MultiDiGraph, batch: int = EDGE_BATCH) -> list[Stateme
     return out
 
 
+PropertyTypes = list[tuple[str, str]]
+_READ_TYPES = {"int": "int", "float": "float", "bool": "bool"}
+
+
+def node_properties(label: str) -> PropertyTypes:
+    """The properties a node of ``label`` may carry, with their types, from the schema."""
+    table = LABEL_TABLE[label]
+    refs = {col for (t, col) in IMPLICIT_EDGES if t == table}
+    props = [
+        (c.key, _READ_TYPES.get(c.type, "str"))
+        for c in TABLES[table].columns
+        if c.key != "id" and c.key not in refs
+    ]
+    if "kind" not in {name for name, _ in props}:
+        props.append(("kind", "str"))
+    if table == "places":
+        props.append(("conditions", "str"))  # yearly conditions as one JSON string
+    return props
+
+
+def edge_properties(type_: str) -> PropertyTypes:
+    """The properties besides ``key`` a relationship of ``type_`` may carry."""
+    if type_ not in LINK_TYPES:
+        return []
+    fixed = {"source_id", "target_id", "type"}
+    return [
+        (c.key, _READ_TYPES.get(c.type, "str"))
+        for c in TABLES["links"].columns
+        if c.key not in fixed
+    ]
+
+
+def _present(props: PropertyTypes, values: list) -> dict[str, Any]:
+    return {name: v for (name, _), v in zip(props, values, strict=True) if v is not None}
+
+
 @dataclass(frozen=True)
 class LoadSummary:
     """What a ``write`` did, for the CLI to report."""
@@ -119,7 +217,8 @@ class LoadSummary:
     relationships: int
     statements: int
     replaced: bool
-    resumed: bool
+    resumed: bool  # the graph held an interrupted load, now completed
+    merged: bool  # the graph already held a complete load: rows were added or updated
 
 
 class GraphStore:
@@ -128,8 +227,9 @@ class GraphStore:
     def __init__(self, backend: Backend, cfg: DbConfig) -> None:
         self.backend = backend
         self.cfg = cfg
-        self.node_batch = NODE_BATCH
-        self.edge_batch = EDGE_BATCH
+        batch = os.environ.get("GOVNET_DB_BATCH", "")
+        self.node_batch = int(batch) if batch.isdigit() and int(batch) > 0 else NODE_BATCH
+        self.edge_batch = int(batch) if batch.isdigit() and int(batch) > 0 else EDGE_BATCH
 
     def __enter__(self) -> GraphStore:
         return self
@@ -141,13 +241,40 @@ class GraphStore:
         return f"GraphStore({self.cfg.safe_uri})"
 
     # -- writing -------------------------------------------------------------------------
-    def statements(self, network: Network) -> list[Statement]:
-        """Every statement of one load, meta marker first and last."""
+    def _stored(self) -> tuple[dict[str, tuple[str, str | None]], set[EdgeKey]]:
+        """Ids with (label, kind) and edge keys already in the graph (for ``sync_statements``)."""
+        nodes: dict[str, tuple[str, str | None]] = {}
+        edges: set[EdgeKey] = set()
+        if not self.backend.exists():
+            return nodes, edges
+        for label in LABELS:
+            rows = self.backend.read_typed(
+                f"MATCH (n:{_label(label)}) RETURN n.id, n.kind", {}, ["str", "str"]
+            )
+            nodes.update((nid, (label, kind)) for nid, kind in rows)
+        for type_ in REL_TYPES:
+            rows = self.backend.read_typed(
+                f"MATCH (a)-[r:{_rel_type(type_)}]->(b) RETURN a.id, b.id, r.key",
+                {},
+                ["str", "str", "str"],
+            )
+            edges.update((s, t, type_, k) for s, t, k in rows)
+        return nodes, edges
+
+    def statements(self, network: Network, replace: bool = False) -> list[Statement]:
+        """Every statement of one load: meta marker, sync, nodes, relationships, marker."""
         g = network.graph
+        sync = [] if replace else sync_statements(g, *self._stored(), self.node_batch)
         start = (
             f"MERGE (m:{META_LABEL} {{id: $id}}) SET m.complete = false, "
-            "m.started_at = timestamp(), m.nodes = $nodes, m.relationships = $relationships",
-            {"id": META_ID, "nodes": g.number_of_nodes(), "relationships": g.number_of_edges()},
+            "m.started_at = timestamp(), m.load_id = $load_id, m.nodes = $nodes, "
+            "m.relationships = $relationships",
+            {
+                "id": META_ID,
+                "load_id": uuid.uuid4().hex,
+                "nodes": g.number_of_nodes(),
+                "relationships": g.number_of_edges(),
+            },
         )
         finish = (
             f"MATCH (m:{META_LABEL} {{id: $id}}) SET m.complete = true, "
@@ -156,6 +283,7 @@ class GraphStore:
         )
         return [
             start,
+            *sync,
             *node_statements(g, self.node_batch),
             *edge_statements(g, self.edge_batch),
             finish,
@@ -175,7 +303,8 @@ class GraphStore:
         """
         before = None if replace else self.status()
         resumed = before is not None and not before["complete"]
-        stmts = self.statements(network)
+        merged = before is not None and before["complete"]
+        stmts = self.statements(network, replace)
         callback = on_batch
         bar = None
         if progress:
@@ -195,41 +324,74 @@ class GraphStore:
             if bar is not None:
                 bar.close()
         g = network.graph
-        return LoadSummary(g.number_of_nodes(), g.number_of_edges(), len(stmts), replace, resumed)
+        return LoadSummary(
+            g.number_of_nodes(), g.number_of_edges(), len(stmts), replace, resumed, merged
+        )
 
     # -- reading -------------------------------------------------------------------------
     def status(self) -> dict[str, Any] | None:
         """The load marker (``complete``, ``nodes``, ``relationships``), None if never loaded."""
         if not self.backend.exists():
             return None
-        cols, rows = self.backend.read(
-            f"MATCH (m:{META_LABEL} {{id: $id}}) RETURN m.complete, m.nodes, m.relationships",
+        rows = self.backend.read_typed(
+            f"MATCH (m:{META_LABEL} {{id: $id}}) "
+            "RETURN m.complete, m.nodes, m.relationships, m.load_id",
             {"id": META_ID},
+            ["bool", "int", "int", "str"],
         )
         if not rows:
             return None
-        complete, nodes, rels = rows[0]
-        return {"complete": bool(complete), "nodes": nodes, "relationships": rels}
+        complete, nodes, rels, load_id = rows[0]
+        return {
+            "complete": bool(complete),
+            "nodes": nodes,
+            "relationships": rels,
+            "load_id": load_id,
+        }
 
     def read_graph(self) -> nx.MultiDiGraph:
-        """The stored district as the MultiDiGraph ``Network.from_graph`` takes."""
-        status = self.status()
-        if status is not None and not status["complete"]:
-            raise IncompleteLoadError(
-                f"graph {self.cfg.graph!r} holds a load that did not finish; "
-                "run the same `govnet load` again to complete it"
-            )
+        """The stored district as the MultiDiGraph ``Network.from_graph`` takes.
+
+        It takes several queries; when the load marker's ``load_id`` differs after them a
+        ``--replace`` swapped the graph meanwhile, and the read starts over, so the result
+        is always one whole load.
+        """
+        for _attempt in range(READ_ATTEMPTS):
+            before = self.status()
+            if before is not None and not before["complete"]:
+                raise IncompleteLoadError(
+                    f"graph {self.cfg.graph!r} holds a load that did not finish; "
+                    "run the same `govnet load` again to complete it"
+                )
+            g = self._read_once()
+            if self.status() == before:
+                return g
+        raise StoreError("the graph kept changing while it was read; try again")
+
+    def _read_once(self) -> nx.MultiDiGraph:
         g = nx.MultiDiGraph()
         if not self.backend.exists():
             return g
         for label in LABELS:
-            _, rows = self.backend.read(f"MATCH (n:{_label(label)}) RETURN properties(n)", {})
-            g.add_nodes_from((p.pop("id"), {"label": label, **p}) for (p,) in rows)
-        for type_ in REL_TYPES:
-            _, rows = self.backend.read(
-                f"MATCH (a)-[r:{_rel_type(type_)}]->(b) RETURN a.id, b.id, properties(r)", {}
+            props = node_properties(label)
+            items = "".join(f", n.{name}" for name, _ in props)
+            rows = self.backend.read_typed(
+                f"MATCH (n:{_label(label)}) RETURN n.id{items}",
+                {},
+                ["str", *(t for _, t in props)],
             )
-            g.add_edges_from((s, t, p.pop("key"), {"type": type_, **p}) for s, t, p in rows)
+            g.add_nodes_from((row[0], {"label": label} | _present(props, row[1:])) for row in rows)
+        for type_ in REL_TYPES:
+            props = edge_properties(type_)
+            items = "".join(f", r.{name}" for name, _ in props)
+            rows = self.backend.read_typed(
+                f"MATCH (a)-[r:{_rel_type(type_)}]->(b) RETURN a.id, b.id, r.key{items}",
+                {},
+                ["str", "str", "str", *(t for _, t in props)],
+            )
+            g.add_edges_from(
+                (row[0], row[1], row[2], {"type": type_} | _present(props, row[3:])) for row in rows
+            )
         return g
 
     def read(self) -> Network:
@@ -239,7 +401,7 @@ class GraphStore:
     def query(self, cypher: str, **params: Any) -> pd.DataFrame:
         """Run a read-only Cypher query; one row per result, nodes/relationships as dicts."""
         check_read_only(cypher)
-        columns, rows = self.backend.read(cypher, params, plain_values=True)
+        columns, rows = self.backend.read(cypher, params)
         return pd.DataFrame(rows, columns=columns)
 
     # -- housekeeping --------------------------------------------------------------------

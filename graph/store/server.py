@@ -100,7 +100,7 @@ class FalkorServer:
         try:
             while time.monotonic() < deadline:
                 if self.process.poll() is not None:
-                    raise StoreError(f"FalkorDB did not start: {self._log_tail()}")
+                    raise StoreError(f"FalkorDB did not start: {self.log_tail()}")
                 try:
                     if client.ping():
                         return
@@ -111,7 +111,7 @@ class FalkorServer:
         finally:
             client.close()
 
-    def _log_tail(self) -> str:
+    def log_tail(self) -> str:
         err = self.process.stderr.read().decode(errors="replace") if self.process.stderr else ""
         log = self.log_path.read_text(errors="replace") if self.log_path.exists() else ""
         return (err + log).strip()[-2000:] or f"exit code {self.process.returncode}"
