@@ -22,10 +22,13 @@ from pathlib import Path
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from graph.network import Network
-from graph.schema import TABLES
+from graph.schema import LINK_TYPES, PARTY_ORG_KINDS, TABLES
 from loaders import demo_names as N
+from loaders import text_columns as T
 from loaders.ledger import read_ledger
 from loaders.write import EXCEL_MAX_ROWS, fits_excel, write_csv, write_xlsx
 
@@ -41,24 +44,6 @@ Arr = npt.ArrayLike
 
 
 # --- small vectorized helpers --------------------------------------------------------------
-
-
-def _digits(values: np.ndarray, width: int) -> np.ndarray:
-    """Non-negative ints → (n, width) uint8 matrix of ASCII digits, zero padded."""
-    powers = 10 ** np.arange(width - 1, -1, -1, dtype=np.int64)
-    return ((values.astype(np.int64)[:, None] // powers) % 10 + 48).astype(np.uint8)
-
-
-def _ascii(matrix: np.ndarray) -> np.ndarray:
-    """(n, w) uint8 ASCII matrix → array of str."""
-    w = matrix.shape[1]
-    return np.ascontiguousarray(matrix).view(f"S{w}").ravel().astype(f"U{w}")
-
-
-def _ids(prefix: str, n: int, width: int | None = None) -> np.ndarray:
-    """``prefix`` + zero-padded 1-based numbers: readable ids, unique per prefix."""
-    width = width or max(3, len(str(n)))
-    return np.strings.add(prefix, _ascii(_digits(np.arange(1, n + 1), width)))
 
 
 def _cat(*parts: np.ndarray | str) -> np.ndarray:
@@ -110,24 +95,6 @@ def _since(rng: np.random.Generator, n: int, bucket: Bucket) -> np.ndarray:
     dates = _day_in_year(rng, years)
     dates[which == 4] = np.datetime64("NaT")
     return dates
-
-
-def _iso(dates: np.ndarray) -> pd.Series:
-    """datetime64 → ISO strings (date, or date and time when not midnight); NaT → missing."""
-    if np.issubdtype(dates.dtype, np.datetime64) and dates.dtype != np.dtype("datetime64[D]"):
-        s = np.strings.replace(
-            np.datetime_as_string(dates.astype("datetime64[s]"), unit="s"), "T", " "
-        )
-    else:
-        s = np.datetime_as_string(dates.astype("datetime64[D]"), unit="D")
-    out = pd.Series(s, dtype="str")
-    return out.where(~np.isnat(dates), None)
-
-
-def _str(values: np.ndarray) -> pd.Series:
-    """str array with "" meaning missing."""
-    s = pd.Series(values, dtype="str")
-    return s.where(s != "", None)
 
 
 # --- the ledger being built ----------------------------------------------------------------
@@ -234,7 +201,7 @@ class _Generator:
         n = len(names)
         nan = np.full(n, np.nan)
         idx = self.L.places.add(
-            id=_ids(prefix, n),
+            id=T.numbered(prefix, n).to_numpy(zero_copy_only=False).astype(str),
             name=np.asarray(names).astype(str),
             kind=np.broadcast_to(np.asarray(kinds), (n,)).astype(str),
             parent=np.asarray(parent, dtype=np.int64),
@@ -1163,219 +1130,203 @@ class _Generator:
     # -- assembly -------------------------------------------------------------------------
     def tables(self) -> dict[str, pd.DataFrame]:
         L, rng = self.L, self.rng
-        P = {k: L.places.get(k) for k in L.places.cols}
-        place_id = P["id"]
-        parent = P["parent"]
+        places_cols = {k: L.places.get(k) for k in L.places.cols}
+        place_id = pa.array(places_cols["id"])
         places = pd.DataFrame(
             {
-                "id": _str(place_id),
-                "name": _str(P["name"]),
-                "kind": _str(P["kind"]),
-                "parent_id": _str(np.where(parent >= 0, place_id[np.maximum(parent, 0)], "")),
-                "lat": P["lat"],
-                "lon": P["lon"],
+                "id": T.series(place_id),
+                "name": T.series(pa.array(places_cols["name"])),
+                "kind": T.series(pa.array(places_cols["kind"])),
+                "parent_id": T.series(T.take(place_id, places_cols["parent"])),
+                "lat": pd.array(places_cols["lat"], dtype="Float64"),
+                "lon": pd.array(places_cols["lon"], dtype="Float64"),
             }
         )
+        conditions = self._conditions(place_id)
 
-        # conditions: communities and villages, summed up to streets and the district
-        nc = self.nc
-        rows = []
-        growth = self.rng.normal(0.006, 0.012, nc)
-        hh_size = self.rng.uniform(2.5, 3.0, nc)
-        old_share = self.rng.uniform(0.13, 0.24, nc)
-        for i, y in enumerate(YEARS):
-            pop = np.round(self.c_pop * (1 + growth) ** i).astype(np.int64)
-            hh = np.round(pop / hh_size).astype(np.int64)
-            eld = np.round(pop * (old_share + 0.004 * i)).astype(np.int64)
-            s_sum = [
-                np.bincount(self.c_street, weights=v, minlength=len(self.streets)).astype(np.int64)
-                for v in (pop, hh, eld)
-            ]
-            rows.append(
-                pd.DataFrame(
-                    {
-                        "place_id": np.concatenate(
-                            [
-                                [place_id[self.district]],
-                                place_id[self.streets],
-                                place_id[self.comms],
-                            ]
-                        ),
-                        "year": y,
-                        "population": np.concatenate([[pop.sum()], s_sum[0], pop]),
-                        "households": np.concatenate([[hh.sum()], s_sum[1], hh]),
-                        "elderly": np.concatenate([[eld.sum()], s_sum[2], eld]),
-                    }
-                )
-            )
-        conditions = pd.concat(rows, ignore_index=True)
-        conditions["place_id"] = conditions["place_id"].astype("str")
-
-        # link ends → ids
         orgs = {k: L.orgs.get(k) for k in L.orgs.cols}
         n_org = len(orgs["name"])
-        org_id = _ids("O", n_org)
-        n_people = L.people.n
-        person_id = _ids("P", n_people)
-        M = self.matters
-        matter_id = _ids("M", len(M["domain"]))
-        Rs = self.resources
-        resource_id = _ids("R", len(Rs["who"]))
         ids = {
             "places": place_id,
-            "orgs": org_id,
-            "people": person_id,
-            "matters": matter_id,
-            "resources": resource_id,
+            "orgs": T.numbered("O", n_org),
+            "people": T.numbered("P", L.people.n),
+            "matters": T.numbered("M", len(self.matters["domain"])),
+            "resources": T.numbered("R", len(self.resources["who"])),
         }
-        src, dst, typ, since, until = [], [], [], [], []
-        member_counts = np.zeros(n_org, np.int64)
-        for type_, st, si, dt, di, s, u in L.links:
-            src.append(ids[st][si])
-            dst.append(ids[dt][di])
-            typ.append(np.full(len(si), type_))
-            since.append(s)
-            until.append(u)
-            if type_ == "MEMBER_OF":
-                member_counts += np.bincount(di, minlength=n_org)
-        links = pd.DataFrame(
-            {
-                "source_id": _str(np.concatenate(src)),
-                "target_id": _str(np.concatenate(dst)),
-                "type": _str(np.concatenate(typ)),
-                "weight": 1.0,
-                "since": _iso(np.concatenate(since)),
-                "until": _iso(np.concatenate(until)),
-            }
-        )
-        # random partner picks can repeat a pair: keep one link per (source, target, type)
-        links = links.drop_duplicates(["source_id", "target_id", "type"]).reset_index(drop=True)
+        links, member_counts = self._links(ids, n_org)
 
-        party_kinds = (
-            "party_committee",
-            "party_working_committee",
-            "party_general_branch",
-            "party_branch",
-            "party_group",
-        )
-        is_party = np.isin(orgs["kind"], party_kinds)
-        pm = member_counts + rng.integers(2, 25, n_org)
+        is_party = np.isin(orgs["kind"], list(PARTY_ORG_KINDS))
+        party_members = pd.array(member_counts + rng.integers(2, 25, n_org), dtype="Int64")
+        party_members[~is_party] = pd.NA
         organizations = pd.DataFrame(
             {
-                "id": _str(org_id),
-                "name": _str(orgs["name"]),
-                "kind": _str(orgs["kind"]),
-                "place_id": _str(place_id[orgs["place"]]),
-                "party_members": pd.array(np.where(is_party, pm, 0), dtype="Int64"),
-                "founded": _iso(orgs["founded"].astype("datetime64[D]")),
+                "id": T.series(ids["orgs"]),
+                "name": T.series(pa.array(orgs["name"])),
+                "kind": T.series(pa.array(orgs["kind"])),
+                "place_id": T.series(T.take(place_id, orgs["place"])),
+                "party_members": party_members,
+                "founded": T.series(T.iso(orgs["founded"])),
             }
         )
-        organizations.loc[~is_party, "party_members"] = pd.NA
 
-        people = self._people_table(person_id, place_id)
-
-        handler = np.where(
-            self.m_handler_org >= 0,
-            org_id[np.maximum(self.m_handler_org, 0)],
-            np.where(
-                self.m_handler_person >= 0, person_id[np.maximum(self.m_handler_person, 0)], ""
-            ),
+        M = self.matters
+        handler = pc.coalesce(
+            T.take(ids["orgs"], self.m_handler_org), T.take(ids["people"], self.m_handler_person)
         )
-        domains = np.array(DOMAIN_KEYS)
         matters = pd.DataFrame(
             {
-                "id": _str(matter_id),
-                "place_id": _str(place_id[M["place"]]),
-                "domain": _str(domains[M["domain"]]),
-                "title": _str(M["title"]),
-                "status": _str(M["status"]),
-                "submitted_at": _iso(M["submitted"]),
-                "claimed_at": _iso(M["claimed"]),
-                "closed_at": _iso(M["closed"]),
-                "handler_id": _str(handler),
-            }
-        )
-
-        who_id = np.where(
-            Rs["table"] == "orgs",
-            org_id[np.minimum(Rs["who"], n_org - 1)],
-            person_id[np.minimum(Rs["who"], n_people - 1)],
-        )
-        org_name = orgs["name"][np.minimum(Rs["who"], n_org - 1)]
-        who_name = np.where(Rs["table"] == "orgs", org_name, "")
-        res_names = [np.array(N.RESOURCE_NAMES[d]) for d in DOMAIN_KEYS]
-        flat = np.concatenate(res_names)
-        lens = np.array([len(t) for t in res_names])
-        offs = np.cumsum(lens) - lens
-        nr = len(who_id)
-        rname = flat[offs[Rs["domain"]] + np.floor(rng.random(nr) * lens[Rs["domain"]]).astype(int)]
-        rname = np.where(who_name != "", _cat(who_name, "·", rname), _cat("党员志愿·", rname))
-        resources = pd.DataFrame(
-            {
-                "id": _str(resource_id),
-                "name": _str(rname),
-                "kind": _str(np.array(self.rk)[Rs["kind"]]),
-                "domain": _str(domains[Rs["domain"]]),
-                "provider_id": _str(who_id),
-                "place_id": _str(place_id[Rs["place"]]),
-                "capacity": pd.array(Rs["capacity"], dtype="Int64"),
+                "id": T.series(ids["matters"]),
+                "place_id": T.series(T.take(place_id, M["place"])),
+                "domain": T.series(T.take(DOMAIN_KEYS, M["domain"])),
+                "title": T.series(pa.array(M["title"])),
+                "status": T.series(pa.array(M["status"])),
+                "submitted_at": T.series(T.iso(M["submitted"])),
+                "claimed_at": T.series(T.iso(M["claimed"])),
+                "closed_at": T.series(T.iso(M["closed"])),
+                "handler_id": T.series(handler),
             }
         )
         return {
             "places": places,
             "conditions": conditions,
             "organizations": organizations,
-            "people": people,
+            "people": self._people_table(ids["people"], place_id),
             "matters": matters,
-            "resources": resources,
+            "resources": self._resources_table(ids, orgs["name"]),
             "links": links,
         }
 
-    def _people_table(self, person_id: np.ndarray, place_id: np.ndarray) -> pd.DataFrame:
+    def _conditions(self, place_id: pa.Array) -> pd.DataFrame:
+        """Population, households and elderly of communities, summed to streets and district."""
+        nc, ns = self.nc, len(self.streets)
+        growth = self.rng.normal(0.006, 0.012, nc)
+        hh_size = self.rng.uniform(2.5, 3.0, nc)
+        old_share = self.rng.uniform(0.13, 0.24, nc)
+        where = np.concatenate([[self.district], self.streets, self.comms])
+        rows = []
+        for i, y in enumerate(YEARS):
+            pop = np.round(self.c_pop * (1 + growth) ** i).astype(np.int64)
+            values = {
+                "population": pop,
+                "households": np.round(pop / hh_size).astype(np.int64),
+                "elderly": np.round(pop * (old_share + 0.004 * i)).astype(np.int64),
+            }
+            cols = {
+                k: np.concatenate(
+                    [[v.sum()], np.bincount(self.c_street, weights=v, minlength=ns), v]
+                ).astype(np.int64)
+                for k, v in values.items()
+            }
+            rows.append(pd.DataFrame({"year": np.full(len(where), y), **cols}))
+        out = pd.concat(rows, ignore_index=True)
+        out.insert(0, "place_id", T.series(T.take(place_id, np.tile(where, len(YEARS)))))
+        return out.astype({c: "Int64" for c in out.columns if c != "place_id"})
+
+    def _links(self, ids: dict[str, pa.Array], n_org: int) -> tuple[pd.DataFrame, np.ndarray]:
+        """All queued links as a table (one per source, target and type) and the number of
+        MEMBER_OF links into each organization."""
+        parts = self.L.links
+        tables = list(ids)
+        offset = dict(zip(tables, np.cumsum([0] + [len(ids[t]) for t in tables]), strict=False))
+        types = list(LINK_TYPES)
+        src = np.concatenate([offset[p[1]] + p[2] for p in parts])
+        dst = np.concatenate([offset[p[3]] + p[4] for p in parts])
+        typ = np.concatenate([np.full(len(p[2]), types.index(p[0])) for p in parts])
+        since = np.concatenate([p[5] for p in parts])
+        until = np.concatenate([p[6] for p in parts])
+        # random partner picks can repeat a pair: keep the first link per (source, target, type)
+        n_all = offset[tables[-1]] + len(ids[tables[-1]])
+        key = (src * n_all + dst) * len(types) + typ
+        _, first = np.unique(key, return_index=True)
+        keep = np.sort(first)
+        src, dst, typ, since, until = (a[keep] for a in (src, dst, typ, since, until))
+        all_ids = pa.concat_arrays([ids[t] for t in tables])
+        member = typ == types.index("MEMBER_OF")
+        counts = np.bincount(dst[member] - offset["orgs"], minlength=n_org)[:n_org]
+        links = pd.DataFrame(
+            {
+                "source_id": T.series(all_ids.take(pa.array(src))),
+                "target_id": T.series(all_ids.take(pa.array(dst))),
+                "type": T.series(T.take(types, typ)),
+                "weight": pd.array(np.ones(len(src)), dtype="Float64"),
+                "since": T.series(T.iso(since)),
+                "until": T.series(T.iso(until)),
+            }
+        )
+        return links, counts
+
+    def _resources_table(self, ids: dict[str, pa.Array], org_names: np.ndarray) -> pd.DataFrame:
+        Rs, rng = self.resources, self.rng
+        by_org = Rs["table"] == "orgs"
+        provider = pc.coalesce(
+            T.take(ids["orgs"], np.where(by_org, Rs["who"], -1)),
+            T.take(ids["people"], np.where(by_org, -1, Rs["who"])),
+        )
+        pool = [np.array(N.RESOURCE_NAMES[d]) for d in DOMAIN_KEYS]
+        lens = np.array([len(p) for p in pool])
+        offs = np.cumsum(lens) - lens
+        dom = Rs["domain"]
+        what = np.concatenate(pool)[offs[dom] + (rng.random(len(dom)) * lens[dom]).astype(int)]
+        who = np.where(by_org, org_names[np.where(by_org, Rs["who"], 0)], "党员志愿")
+        return pd.DataFrame(
+            {
+                "id": T.series(ids["resources"]),
+                "name": T.series(pa.array(_cat(who, "·", what))),
+                "kind": T.series(T.take(self.rk, Rs["kind"])),
+                "domain": T.series(T.take(DOMAIN_KEYS, dom)),
+                "provider_id": T.series(provider),
+                "place_id": T.series(T.take(ids["places"], Rs["place"])),
+                "capacity": pd.array(Rs["capacity"], dtype="Int64"),
+            }
+        )
+
+    def _people_table(self, person_id: pa.Array, place_id: pa.Array) -> pd.DataFrame:
         """People with fake but well-formed names, mobile numbers and ID numbers."""
         rng, L = self.rng, self.L
         n = L.people.n
-        surnames = np.array(N.SURNAMES)
-        w = 1 / (np.arange(len(surnames)) + 4.0)
-        sn = surnames[rng.choice(len(surnames), n, p=w / w.sum())]
-        chars = np.array(N.GIVEN_CHARS)
-        g1 = chars[rng.integers(0, len(chars), n)]
-        g2 = np.where(rng.random(n) < 0.7, chars[rng.integers(0, len(chars), n)], "")
-        names = _cat(sn, g1, g2)
-
-        prefixes = np.array(N.PHONE_PREFIXES)
-        phone = np.strings.add(
-            prefixes[rng.integers(0, len(prefixes), n)],
-            _ascii(_digits(rng.integers(0, 10**8, n), 8)),
+        w = 1 / (np.arange(len(N.SURNAMES)) + 4.0)
+        given = [*N.GIVEN_CHARS]
+        second = np.where(
+            rng.random(n) < 0.7, rng.integers(0, len(given), n), len(given)
+        )  # 30% have a one-character given name
+        names = T.join(
+            T.take(N.SURNAMES, rng.choice(len(N.SURNAMES), n, p=w / w.sum())),
+            T.take(given, rng.integers(0, len(given), n)),
+            T.take([*given, ""], second),
         )
 
-        regions = np.array(N.REGION_CODES)
+        phone = np.empty((n, 11), np.uint8)
+        prefixes = np.frombuffer("".join(N.PHONE_PREFIXES).encode(), np.uint8).reshape(-1, 3)
+        phone[:, :3] = prefixes[rng.integers(0, len(prefixes), n)]
+        T.digits(rng.integers(0, 10**8, n), 8, phone[:, 3:])
+
+        idn = np.empty((n, 18), np.uint8)
+        regions = np.frombuffer("".join(N.REGION_CODES).encode(), np.uint8).reshape(-1, 6)
         rp = np.full(len(regions), 0.3 / (len(regions) - 1))
-        rp[0] = 0.7
-        region = regions[rng.choice(len(regions), n, p=rp)]
-        birth = np.datetime64("1940-01-01") + rng.integers(0, 64 * 365, n).astype("timedelta64[D]")
-        bstr = np.strings.replace(np.datetime_as_string(birth, unit="D"), "-", "")
-        seq = _ascii(_digits(rng.integers(0, 1000, n), 3))
-        body = _cat(region, bstr, seq)
-        mat = np.ascontiguousarray(body.astype("S17")).view(np.uint8).reshape(n, 17) - 48
+        rp[0] = 0.7  # most people were born in the district
+        idn[:, :6] = regions[rng.choice(len(regions), n, p=rp)]
+        birth = np.datetime64("1940-01-01") + rng.integers(0, 64 * 365, n)
+        y, m, d = T.civil(birth.astype(np.int64))
+        T.digits(y, 4, idn[:, 6:10])
+        T.digits(m, 2, idn[:, 10:12])
+        T.digits(d, 2, idn[:, 12:14])
+        T.digits(rng.integers(0, 1000, n), 3, idn[:, 14:17])
         weights = np.array([7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2])
-        check = np.array(list("10X98765432"))[(mat.astype(np.int64) @ weights) % 11]
-        id_number = np.strings.add(body, check)
+        check = np.frombuffer(b"10X98765432", np.uint8)
+        idn[:, 17] = check[((idn[:, :17].astype(np.int64) - 48) @ weights) % 11]
 
-        roles_bits = L.people.get("roles")
         order = ("grid_worker", "building_leader", "volunteer", "cadre", "in_service_member")
-        lookup = np.array(
-            [";".join(r for i, r in enumerate(order) if mask >> i & 1) for mask in range(32)]
-        )
+        lookup = [";".join(r for i, r in enumerate(order) if mask >> i & 1) for mask in range(32)]
+        bits = L.people.get("roles")
         return pd.DataFrame(
             {
-                "id": _str(person_id),
-                "name": _str(names),
-                "place_id": _str(place_id[self.p_place]),
+                "id": T.series(person_id),
+                "name": T.series(names),
+                "place_id": T.series(T.take(place_id, self.p_place)),
                 "party_member": pd.array(L.people.get("party"), dtype="boolean"),
-                "roles": _str(lookup[roles_bits]),
-                "phone": _str(phone),
-                "id_number": _str(id_number),
+                "roles": T.series(T.take(lookup, np.where(bits > 0, bits, -1))),
+                "phone": T.series(T.from_matrix(phone)),
+                "id_number": T.series(T.from_matrix(idn)),
             }
         )
 

@@ -14,12 +14,15 @@ import zipfile
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.csv as pacsv
 from openpyxl import Workbook
 from openpyxl.writer.excel import ExcelWriter
 
 from graph.schema import ENUMS, ROLES, TABLES, Column
+from loaders import text_columns as T
 
 Tables = dict[str, pd.DataFrame]
 Progress = Callable[[str, int, int], None]  # (table key, rows written, rows in the table)
@@ -32,45 +35,49 @@ _ZIP_TIME = (2025, 1, 1, 0, 0, 0)
 # --- values --------------------------------------------------------------------------------
 
 
-def _dates(s: pd.Series) -> pd.Series:
-    """Dates (typed or ISO text) → ISO text: the date alone at midnight, else with time."""
-    if not pd.api.types.is_datetime64_any_dtype(s):
-        s = pd.to_datetime(s.astype(object), format="ISO8601")
-    date_only = s.dt.strftime("%Y-%m-%d")
-    with_time = s.dt.strftime("%Y-%m-%d %H:%M:%S")
-    out = date_only.where(s.dt.normalize() == s, with_time)
-    return out.astype(object).where(s.notna(), None)
+def _text(s: pd.Series) -> pa.Array:
+    return pa.array(s.astype(object).where(s.notna(), None), type=pa.string())
 
 
-def _mapped(s: pd.Series, fn: Callable[[str], str]) -> pd.Series:
-    """Apply ``fn`` to each distinct non-missing value (kinds and roles repeat a lot)."""
-    codes, uniques = pd.factorize(s.astype(object), use_na_sentinel=True)
-    lookup = np.array([fn(str(u)) for u in uniques] + [None], dtype=object)
-    return pd.Series(lookup[codes], index=s.index, dtype=object)
+def _dates(s: pd.Series) -> pa.Array:
+    """Dates → ISO text (the date alone at midnight); raw tables already hold ISO text."""
+    if pd.api.types.is_datetime64_any_dtype(s):
+        return T.iso(s.to_numpy(dtype="datetime64[ns]"))
+    return _text(s)
 
 
-def _bools(s: pd.Series, chinese: bool) -> pd.Series:
+def _translate(arr: pa.Array, fn: Callable[[str], str]) -> pa.Array:
+    """Apply ``fn`` to each distinct value only (kinds and roles repeat a lot)."""
+    enc = pc.dictionary_encode(arr)
+    if isinstance(enc, pa.ChunkedArray):
+        enc = enc.combine_chunks()
+    values = pa.array([fn(v) for v in enc.dictionary.to_pylist()], type=pa.string())
+    return values.take(enc.indices)
+
+
+def _bools(s: pd.Series, chinese: bool) -> pa.Array:
     yes, no = ("是", "否") if chinese else ("true", "false")
-
-    def one(v: object) -> object:
-        if v is None or v is pd.NA or (isinstance(v, float) and np.isnan(v)):
-            return None
-        text = str(v).strip().lower()
-        return yes if text in ("true", "1", "是", "yes", "y") else no
-
-    return pd.Series([one(v) for v in s.astype(object)], index=s.index, dtype=object)
+    if not pd.api.types.is_bool_dtype(s):
+        s = s.astype(object).map(
+            lambda v: None if v is None or v is pd.NA or v != v else str(v).lower() in _TRUE
+        )
+    return pc.if_else(pa.array(s.astype("boolean"), type=pa.bool_()), yes, no)
 
 
-def _numbers(s: pd.Series, integer: bool) -> pd.Series:
-    """Numbers as Python ints/floats (None when missing); integral floats become ints."""
-    v = pd.to_numeric(s.astype(object), errors="coerce").astype("Float64")
+_TRUE = frozenset({"true", "1", "是", "yes", "y"})
+
+
+def _numbers(s: pd.Series, integer: bool) -> pa.Array:
+    """Numbers (ints when the column is integral, e.g. extra condition columns)."""
+    v = pd.to_numeric(s.astype(object) if s.dtype == object else s, errors="coerce")
+    v = v.astype("Float64")
     if integer or (v.dropna() % 1 == 0).all():
-        return v.round().astype("Int64").astype(object).where(v.notna(), None)
-    return v.astype(object).where(v.notna(), None)
+        return pa.array(v.round().astype("Int64"), type=pa.int64())
+    return pa.array(v, type=pa.float64())
 
 
-def _column(col: Column | None, s: pd.Series, chinese: bool) -> pd.Series:
-    """One column as the values a writer puts in cells (str, int, float or None)."""
+def _column(col: Column | None, s: pd.Series, chinese: bool) -> pa.Array:
+    """One column as Arrow values a writer puts in cells."""
     if col is None:  # an extra numeric column of `conditions`
         return _numbers(s, integer=False)
     match col.type:
@@ -84,21 +91,24 @@ def _column(col: Column | None, s: pd.Series, chinese: bool) -> pd.Series:
             return _numbers(s, integer=False)
         case "enum" if chinese:
             names = ENUMS[col.enum]
-            return _mapped(s, lambda v: names.get(v, v))
+            return _translate(_text(s), lambda v: names.get(v, v))
         case "roles" if chinese:
-            return _mapped(s, lambda v: ";".join(ROLES.get(r, r) for r in v.split(";") if r))
-    return s.astype(object).where(s.notna(), None)
+            return _translate(
+                _text(s), lambda v: ";".join(ROLES.get(r, r) for r in v.split(";") if r)
+            )
+    return _text(s)
 
 
-def cell_table(key: str, df: pd.DataFrame, chinese: bool) -> pd.DataFrame:
-    """A table as cell values, columns in schema order then extra columns, English headers."""
+def cell_table(key: str, df: pd.DataFrame, chinese: bool) -> pa.Table:
+    """A table as cell values: schema columns in order, then extra columns; English headers."""
     spec = TABLES[key]
     extra = [c for c in df.columns if c not in spec.column_keys] if spec.extra_numeric else []
-    out = {}
+    arrays, names = [], []
     for k in spec.column_keys + sorted(extra):
-        s = df[k] if k in df.columns else pd.Series([None] * len(df), index=df.index)
-        out[k] = _column(spec.column(k) if k in spec.column_keys else None, s, chinese)
-    return pd.DataFrame(out, index=pd.RangeIndex(len(df)))
+        s = df[k] if k in df.columns else pd.Series([None] * len(df), index=df.index, dtype=object)
+        arrays.append(_column(spec.column(k) if k in spec.column_keys else None, s, chinese))
+        names.append(k)
+    return pa.Table.from_arrays(arrays, names=names)
 
 
 def fits_excel(tables: Tables) -> list[str]:
@@ -114,10 +124,11 @@ def write_csv(tables: Tables, folder: str | Path, progress: Progress | None = No
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     paths = []
+    options = pacsv.WriteOptions(quoting_style="needed")
     for key in TABLES:
-        df = cell_table(key, tables[key], chinese=False) if key in tables else _empty(key)
+        df = tables.get(key, _empty(key))
         path = folder / f"{key}.csv"
-        df.to_csv(path, index=False, encoding="utf-8", lineterminator="\n")
+        pacsv.write_csv(cell_table(key, df, chinese=False), path, options)
         paths.append(path)
         if progress:
             progress(key, len(df), len(df))
@@ -125,7 +136,7 @@ def write_csv(tables: Tables, folder: str | Path, progress: Progress | None = No
 
 
 def _empty(key: str) -> pd.DataFrame:
-    return pd.DataFrame(columns=TABLES[key].column_keys)
+    return pd.DataFrame({k: pd.Series(dtype=object) for k in TABLES[key].column_keys})
 
 
 # --- xlsx ----------------------------------------------------------------------------------
@@ -174,8 +185,8 @@ def save_workbook(wb: Workbook, path: str | Path) -> None:
     writer.save()
 
 
-def _rows(df: pd.DataFrame) -> Iterable[list]:
-    columns = [df[c].tolist() for c in df.columns]
+def _rows(table: pa.Table) -> Iterable[list]:
+    columns = [c.to_pylist() for c in table.columns]
     return (list(r) for r in zip(*columns, strict=True))
 
 
@@ -194,15 +205,16 @@ def write_xlsx(tables: Tables, path: str | Path, progress: Progress | None = Non
     path.parent.mkdir(parents=True, exist_ok=True)
     wb = Workbook(write_only=True)
     for key, spec in TABLES.items():
-        df = cell_table(key, tables[key], chinese=True) if key in tables else _empty(key)
+        cells = cell_table(key, tables.get(key, _empty(key)), chinese=True)
         ws = wb.create_sheet(spec.zh)
         zh = {c.key: c.zh for c in spec.columns}
-        ws.append([zh.get(c, c) for c in df.columns])
-        for i, row in enumerate(_rows(df), 1):
+        ws.append([zh.get(c, c) for c in cells.column_names])
+        n = cells.num_rows
+        for i, row in enumerate(_rows(cells), 1):
             ws.append(row)
-            if progress and i % 50_000 == 0 and i < len(df):
-                progress(key, i, len(df))
+            if progress and i % 50_000 == 0 and i < n:
+                progress(key, i, n)
         if progress:
-            progress(key, len(df), len(df))
+            progress(key, n, n)
     save_workbook(wb, path)
     return path
