@@ -15,7 +15,7 @@ import pyvis
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader
 from pyvis.network import Network as PyvisNetwork
 
-from graph.schema import PARTY_ORG_KINDS
+from graph.schema import PARTY_ORG_KINDS, TABLES
 from views.i18n import Lang, enum_label, t
 from views.netview import View, group, node_links, node_props
 
@@ -87,15 +87,22 @@ def display_name(nid: str, attrs: dict, lang: Lang) -> str:
     return str(attrs.get("name") or attrs.get("title") or nid)
 
 
+COLUMN_ZH: dict[str, str] = {c.key: c.zh for tb in TABLES.values() for c in tb.columns}
+COLUMN_ZH.update({"kind": "类型", "count": "数量", "home": "所在"})
+
+
 def _props_for_panel(attrs: dict, lang: Lang) -> dict[str, str]:
-    props = node_props(attrs)
+    """Properties as people read them: Chinese column names, enum names, 是/否."""
     shown: dict[str, str] = {}
-    for k, v in props.items():
+    for k, v in node_props(attrs).items():
         if k in ("kind", "domain", "status"):
             v = enum_label(str(v), lang)
         elif k == "roles":
             v = "; ".join(enum_label(r, lang) for r in str(v).split(";") if r)
-        shown[k] = str(v)
+        elif isinstance(v, bool):
+            v = t("yes", lang) if v else t("no", lang)
+        key = COLUMN_ZH.get(k, k) if lang == "zh" else k.replace("_", " ")
+        shown[key] = str(v)
     return shown
 
 
@@ -105,10 +112,16 @@ def to_pyvis(
     lang: Lang = "zh",
     gaps: dict[str, str] | None = None,
     cores: set[str] | frozenset[str] = frozenset(),
+    positions: dict[str, tuple[float, float]] | None = None,
     height: str = "640px",
 ) -> PyvisNetwork:
-    """Nodes and edges of a view on a pyvis network with our styles and options."""
+    """Nodes and edges of a view on a pyvis network with our styles and options.
+
+    ``positions`` (big views) start the physics from a clustered layout, so it settles
+    in few iterations instead of untangling a random start.
+    """
     gaps = gaps or {}
+    positions = view.positions if positions is None else positions
     net = PyvisNetwork(
         height=height, width="100%", directed=True, cdn_resources="in_line", notebook=False
     )
@@ -129,9 +142,9 @@ def to_pyvis(
                 "background": node_color(attrs),
                 "border": GAP_COLOR
                 if nid in gaps
-                else ("#000000" if is_core or is_center else "#555555"),
+                else ("#7f0000" if is_core else "#000000" if is_center else "#555555"),
             },
-            "borderWidth": 5 if (nid in gaps or is_core or is_center) else 1,
+            "borderWidth": 5 if nid in gaps or is_center else (3 if is_core else 1),
             "size": size,
             "shape": "star"
             if is_core
@@ -148,6 +161,8 @@ def to_pyvis(
         }
         if nid in gaps:
             node["shapeProperties"] = {"borderDashes": [6, 3]}
+        if nid in positions:
+            node["x"], node["y"] = (round(c, 1) for c in positions[nid])
         net.add_node(nid, **node)
     for a, b, ty, count in view.edges:
         style = LINK_STYLES.get(ty, {"color": "#999999", "width": 1})
@@ -176,7 +191,8 @@ def to_pyvis(
                     "forceAtlas2Based": {"gravitationalConstant": -60, "springLength": 90},
                     "stabilization": {
                         "enabled": True,
-                        "iterations": 250 if big else 400,
+                        # a laid-out start only needs to stop; a random one must settle
+                        "iterations": 1 if positions else (250 if big else 400),
                         "updateInterval": 25,
                     },
                 },
@@ -205,10 +221,11 @@ def render_html(
     lang: Lang = "zh",
     gaps: dict[str, str] | None = None,
     cores: set[str] | frozenset[str] = frozenset(),
+    positions: dict[str, tuple[float, float]] | None = None,
     height: str = "640px",
 ) -> str:
-    """The full HTML document for ``st.components.v1.html``: no external script or style."""
-    net = to_pyvis(view, lang=lang, gaps=gaps, cores=cores, height=height)
+    """The full HTML document for ``st.iframe``: no external script or style."""
+    net = to_pyvis(view, lang=lang, gaps=gaps, cores=cores, positions=positions, height=height)
     net.templateEnv = Environment(
         loader=ChoiceLoader([FileSystemLoader(TEMPLATE_DIR), FileSystemLoader(PYVIS_TEMPLATES)]),
         autoescape=False,

@@ -7,6 +7,8 @@ call them directly; ``views.netdraw`` turns the result into inline pyvis HTML.
 
 from __future__ import annotations
 
+import math
+import weakref
 from collections import Counter, deque
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -19,8 +21,24 @@ from graph.schema import CORE_KINDS, LINK_TYPES
 MAX_NODES = 1500
 # Collapsed first when a selection is too big: the most numerous, least telling kinds first.
 COLLAPSE_ORDER = ("building", "person", "matter", "resource", "compound", "grid", "venue")
+LAYOUT_MIN_NODES = 150  # bigger views start from a server-side clustered layout
 SCOPE_TYPES = frozenset({"PART_OF", "LOCATED_IN"})
 HIDDEN_PROPS = frozenset({"phone", "id_number", "conditions"})
+
+
+_UP: weakref.WeakKeyDictionary[Network, dict[str, str]] = weakref.WeakKeyDictionary()
+
+
+def parents(network: Network) -> dict[str, str]:
+    """Node → the place it is PART_OF or LOCATED_IN (computed once per network)."""
+    up = _UP.get(network)
+    if up is None:
+        up = {}
+        for u, v, d in network.graph.edges(data=True):
+            if d.get("type") in SCOPE_TYPES:
+                up.setdefault(u, v)
+        _UP[network] = up
+    return up
 
 
 @dataclass
@@ -33,6 +51,7 @@ class View:
     collapsed: int = 0
     truncated: int = 0
     aggregates: dict[str, list[str]] = field(default_factory=dict)
+    positions: dict[str, tuple[float, float]] = field(default_factory=dict)
 
     @property
     def size(self) -> int:
@@ -119,18 +138,15 @@ def search(network: Network, query: str, limit: int = 50) -> list[tuple[str, str
     return hits
 
 
-def _anchor(g: nx.MultiDiGraph, n: str, collapse: set[str], keep: set[str]) -> str | None:
+def _anchor(
+    g: nx.MultiDiGraph, up: dict[str, str], n: str, collapse: set[str], keep: set[str]
+) -> str | None:
     """The nearest place above ``n`` that stays drawn (its aggregate's home)."""
     current, seen = n, {n}
     while True:
-        up = [
-            v
-            for _, v, d in g.out_edges(current, data=True)
-            if d.get("type") in SCOPE_TYPES and v not in seen
-        ]
-        if not up:
+        current = up.get(current)
+        if current is None or current in seen:
             return None
-        current = up[0]
         seen.add(current)
         if group(g.nodes[current]) not in collapse and current in keep:
             return current
@@ -170,12 +186,16 @@ def build_view(
         wanted = set(kinds)
         chosen = {n for n in chosen if group(g.nodes[n]) in wanted or n in centers}
 
+    up = parents(network)
     collapse_set = set(collapse)
     for kind in COLLAPSE_ORDER:
-        if _drawn_size(g, chosen, collapse_set) <= max_nodes:
+        if _drawn_size(g, up, chosen, collapse_set) <= max_nodes:
             break
         collapse_set.add(kind)
-    return _aggregate(g, chosen, centers, collapse_set, types, year, max_nodes)
+    view = _aggregate(g, up, chosen, centers, collapse_set, types, year, max_nodes)
+    if view.size > LAYOUT_MIN_NODES:
+        view.positions = cluster_layout(group_homes(network, view))
+    return view
 
 
 def g_types(g: nx.MultiDiGraph) -> set[str]:
@@ -183,15 +203,18 @@ def g_types(g: nx.MultiDiGraph) -> set[str]:
     return {d.get("type") for _, _, d in g.edges(data=True)}
 
 
-def _drawn_size(g: nx.MultiDiGraph, chosen: set[str], collapse: set[str]) -> int:
+def _drawn_size(
+    g: nx.MultiDiGraph, up: dict[str, str], chosen: set[str], collapse: set[str]
+) -> int:
     """How many nodes would be drawn with ``collapse``: kept nodes plus one per aggregate."""
     keep = {n for n in chosen if group(g.nodes[n]) not in collapse}
-    homes = {(_anchor(g, n, collapse, keep), group(g.nodes[n])) for n in chosen - keep}
+    homes = {(_anchor(g, up, n, collapse, keep), group(g.nodes[n])) for n in chosen - keep}
     return len(keep) + len(homes)
 
 
 def _aggregate(
     g: nx.MultiDiGraph,
+    up: dict[str, str],
     chosen: set[str],
     centers: list[str],
     collapse: set[str],
@@ -205,7 +228,7 @@ def _aggregate(
     agg_attrs: dict[str, dict] = {}
     for n in sorted(chosen - keep):
         kind = group(g.nodes[n])
-        home = _anchor(g, n, collapse, keep)
+        home = _anchor(g, up, n, collapse, keep)
         agg = f"agg:{home or 'none'}:{kind}"
         mapping[n] = agg
         aggregates.setdefault(agg, []).append(n)
@@ -260,6 +283,53 @@ def cores(network: Network, place_ids: Iterable[str]) -> set[str]:
     at["rank"] = at["kind"].map({k: i for i, k in enumerate(CORE_KINDS)})
     best = at.sort_values(["rank", "id"]).drop_duplicates("place_id")
     return set(best["id"].tolist())
+
+
+def group_homes(network: Network, view: View) -> dict[str, str]:
+    """Each drawn node's cluster in the initial layout: its grid or compound in a community
+    view, its community or village in a street view."""
+    g = network.graph
+    up = parents(network)
+    clusters = {"community", "village", "street", "town", "district"}
+    if any(g.nodes[c].get("kind") in ("community", "village") for c in view.centers if c in g):
+        clusters |= {"grid", "compound"}
+    homes: dict[str, str] = {}
+    for n, attrs in view.nodes.items():
+        current = (attrs.get("home") or n) if attrs.get("label") == "Aggregate" else n
+        seen = {current}
+        while current in g and g.nodes[current].get("kind") not in clusters:
+            nxt = up.get(current)
+            if nxt is None or nxt in seen:
+                break
+            current = nxt
+            seen.add(current)
+        homes[n] = current
+    return homes
+
+
+def cluster_layout(homes: dict[str, str], spacing: float = 22.0) -> dict[str, tuple[float, float]]:
+    """Positions with each cluster a sunflower spiral and the clusters on a circle: a cheap,
+    readable start so the browser's physics only has to settle, not untangle."""
+    groups: dict[str, list[str]] = {}
+    for n, home in sorted(homes.items()):
+        groups.setdefault(home, []).append(n)
+    # the home itself first, at the centre of its spiral
+    ordered = {h: sorted(ms, key=lambda m: (m != h, m)) for h, ms in groups.items()}
+    radii = {h: spacing * math.sqrt(len(ms)) + spacing for h, ms in ordered.items()}
+    circumference = sum(2 * r + spacing for r in radii.values())
+    big_r = circumference / (2 * math.pi) if len(ordered) > 1 else 0.0
+    pos: dict[str, tuple[float, float]] = {}
+    angle = 0.0
+    golden = math.pi * (3 - math.sqrt(5))
+    for h, members in ordered.items():
+        r = radii[h]
+        angle += (r + spacing / 2) / big_r if big_r else 0.0
+        cx, cy = big_r * math.cos(angle), big_r * math.sin(angle)
+        angle += (r + spacing / 2) / big_r if big_r else 0.0
+        for i, m in enumerate(members):
+            rr = spacing * math.sqrt(i)
+            pos[m] = (cx + rr * math.cos(i * golden), cy + rr * math.sin(i * golden))
+    return pos
 
 
 def node_props(attrs: dict) -> dict[str, object]:

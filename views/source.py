@@ -179,7 +179,7 @@ def rubric_from_text(key: str | None):
         return load_rubric(paths)
 
 
-def check_rubric_text(text: str) -> str | None:
+def check_rubric_text(text: str, name: str = "rubric.toml") -> str | None:
     """None when a rubric file's text is valid, else the validator's message."""
     from graph.analysis.rubric import RubricError, read_rubric_file
 
@@ -189,7 +189,7 @@ def check_rubric_text(text: str) -> str | None:
         try:
             read_rubric_file(path)
         except RubricError as exc:
-            return str(exc).replace(str(path), "rubric")
+            return str(exc).replace(str(path), name)
     return None
 
 
@@ -199,14 +199,6 @@ def analysis(fingerprint: str, year: int | None, rubric_text: str | None, _netwo
     from graph.analysis import analyze
 
     return analyze(_network, year=year, rubric=rubric_from_text(rubric_text))
-
-
-@st.cache_resource(show_spinner=False, max_entries=8)
-def analyses(fingerprint: str, rubric_text: str | None, _network: Network):
-    """Every year's analysis (the trends page), computed once and shared."""
-    from graph.analysis import analyze_years
-
-    return analyze_years(_network, rubric=rubric_from_text(rubric_text))
 
 
 @dataclass
@@ -228,7 +220,12 @@ class Context:
         return analysis(self.fingerprint, self.year, self.rubric_text, self.network)
 
     def analyses(self) -> dict:
-        return analyses(self.fingerprint, self.rubric_text, self.network)
+        """Every year's analysis, each from the same per-year cache the other pages use
+        (what ``analyze_years`` computes, without computing a year twice)."""
+        return {
+            y: analysis(self.fingerprint, y, self.rubric_text, self.network)
+            for y in self.network.years
+        }
 
     def previous(self):
         """The analysis of the year before, when the ledger has it."""

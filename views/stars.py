@@ -66,7 +66,7 @@ def rubric_editor() -> None:
             )
             c1, c2, c3 = st.columns(3)
             if c1.button(t("rubric_apply"), key=f"rubric_apply_{kind}"):
-                error = check_rubric_text(text)
+                error = check_rubric_text(text, f"{kind}.toml")
                 if error:
                     st.error(t("rubric_invalid", error=error))
                 else:

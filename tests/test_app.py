@@ -1,0 +1,336 @@
+"""The Streamlit app under ``streamlit.testing.v1.AppTest``: every page on a small ledger
+and on the demo district, in Chinese and English; choices change what is shown; bad uploads
+show their validation messages; the network view stays inline and bounded."""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+
+import pandas as pd
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from graph.network import Network
+from tests.conftest import ROOT
+from views.i18n import LABELS
+from views.netdraw import render_html
+from views.netview import build_view, cores
+from views.source import MAX_UPLOAD_BYTES, _issue_row, load_upload
+
+PAGES = ("overview", "network", "coverage", "weak", "stars", "trends")
+TIMEOUT = 900
+
+
+# --- a small ledger, written as a zip of CSV the way a user would upload it ---------------
+def small_tables() -> dict[str, pd.DataFrame]:
+    """Two streets, three communities/villages, grids, a compound with buildings, party
+    organizations and actors, people, needs, resources and links over 2023–2024."""
+    places = pd.DataFrame(
+        [
+            ("D", "示范区", "district", None),
+            ("S1", "东街道", "street", "D"),
+            ("S2", "西街道", "street", "D"),
+            ("C1", "幸福社区", "community", "S1"),
+            ("C2", "和谐社区", "community", "S1"),
+            ("V1", "李庄村", "village", "S2"),
+            ("G1", "一网格", "grid", "C1"),
+            ("G2", "二网格", "grid", "C1"),
+            ("P1", "阳光小区", "compound", "C1"),
+            ("B1", "1号楼", "building", "P1"),
+            ("B2", "2号楼", "building", "P1"),
+            ("G3", "三网格", "grid", "C2"),
+        ],
+        columns=["id", "name", "kind", "parent_id"],
+    )
+    conditions = pd.DataFrame(
+        [
+            (p, y, pop, pop // 3)
+            for p, pop in (("C1", 3000), ("C2", 2000), ("V1", 800))
+            for y in (2023, 2024)
+        ],
+        columns=["place_id", "year", "population", "households"],
+    )
+    orgs = pd.DataFrame(
+        [
+            ("O1", "幸福社区党委", "party_committee", "C1", 120),
+            ("O2", "和谐社区党支部", "party_branch", "C2", 40),
+            ("O3", "李庄村党支部", "party_branch", "V1", 30),
+            ("O4", "一网格党小组", "party_group", "G1", 8),
+            ("O5", "幸福居委会", "residents_committee", "C1", 5),
+            ("O6", "阳光物业", "property_company", "C1", 2),
+            ("O7", "阳光业委会", "owners_committee", "P1", 1),
+            ("O8", "邻里社工", "social_org", "C1", 0),
+            ("O9", "区医院", "unit", "S1", 50),
+            ("O10", "红马甲志愿队", "volunteer_team", "C1", 3),
+            ("O11", "东街道党工委", "party_working_committee", "S1", 20),
+            ("O12", "西街道供电所", "unit", "S2", 9),
+        ],
+        columns=["id", "name", "kind", "place_id", "party_members"],
+    )
+    people = pd.DataFrame(
+        [
+            ("H1", "张三", "B1", "是", "building_leader"),
+            ("H2", "李四", "C1", "是", "volunteer;in_service_member"),
+            ("H3", "王五", "P1", "否", "volunteer"),
+            ("H4", "赵六", "C2", "是", "grid_worker"),
+        ],
+        columns=["id", "name", "place_id", "party_member", "roles"],
+    )
+    matters = pd.DataFrame(
+        [
+            ("M1", "C1", "elderly_care", "助餐", "closed", "2024-03-01", "2024-03-01", "2024-03-05",
+             "O5"),
+            ("M2", "C1", "repair", "漏水", "submitted", "2024-05-01", None, None, None),
+            ("M3", "C2", "legal", "咨询", "claimed", "2023-05-01", "2023-05-02", None, "O2"),
+        ],
+        columns=["id", "place_id", "domain", "title", "status", "submitted_at", "claimed_at",
+                 "closed_at", "handler_id"],
+    )  # fmt: skip
+    resources = pd.DataFrame(
+        [
+            ("R1", "义诊", "service", "health", "O9", "S1", 5),
+            ("R2", "助餐点", "venue", "elderly_care", "O8", "C1", 2),
+        ],
+        columns=["id", "name", "kind", "domain", "provider_id", "place_id", "capacity"],
+    )
+    links = pd.DataFrame(
+        [
+            ("O1", "O5", "LEADS"), ("O1", "O6", "LEADS"), ("O1", "O8", "LEADS"),
+            ("O4", "O1", "SUBORDINATE_TO"), ("O1", "O11", "SUBORDINATE_TO"),
+            ("O2", "O11", "SUBORDINATE_TO"), ("O4", "G1", "ESTABLISHED_IN"),
+            ("O6", "P1", "MANAGES"), ("G1", "P1", "COVERS"), ("O8", "C1", "SERVES"),
+            ("H1", "O7", "HOLDS_ROLE"), ("H2", "O10", "MEMBER_OF"), ("H2", "C1", "REPORTS_TO"),
+            ("O9", "C1", "CO_BUILDS"), ("R2", "M1", "FULFILLS"), ("O5", "M1", "PARTICIPATES_IN"),
+        ],
+        columns=["source_id", "target_id", "type"],
+    )  # fmt: skip
+    links["since"] = "2022-01-01"
+    return {
+        "places": places,
+        "conditions": conditions,
+        "organizations": orgs,
+        "people": people,
+        "matters": matters,
+        "resources": resources,
+        "links": links,
+    }
+
+
+def zip_bytes(tables: dict[str, pd.DataFrame]) -> bytes:
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as z:
+        for key, df in tables.items():
+            z.writestr(f"{key}.csv", df.to_csv(index=False))
+    return buf.getvalue()
+
+
+@pytest.fixture(scope="module")
+def small_zip() -> bytes:
+    return zip_bytes(small_tables())
+
+
+@pytest.fixture(scope="module")
+def small_net(small_zip: bytes) -> Network:
+    result = load_upload("small.zip", small_zip)
+    assert result.ok, (result.message, result.errors)
+    return result.network
+
+
+# --- helpers ----------------------------------------------------------------------------
+def app(lang: str = "zh", upload: bytes | None = None) -> AppTest:
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT)
+    at.session_state["lang"] = lang
+    if upload is not None:
+        at.session_state["src"] = "upload"
+        at.session_state["upload_bytes"] = ("small.zip", upload)
+    return at.run()
+
+
+def problems(at: AppTest) -> list[str]:
+    """Exceptions and the app's own 'something went wrong' messages."""
+    broken = [str(e.value) for e in at.exception]
+    prefixes = (LABELS["error"][0].split("{")[0], LABELS["error"][1].split("{")[0])
+    prefixes += tuple(LABELS["analysis_missing"][i].split("{")[0] for i in (0, 1))
+    broken += [str(e.value) for e in at.error if str(e.value).startswith(prefixes)]
+    return broken
+
+
+def visit_all(at: AppTest, lang: str) -> None:
+    i = 1 if lang == "en" else 0
+    for page in PAGES:
+        at.switch_page(f"views/{page}.py").run()
+        assert not problems(at), (page, problems(at))
+        headers = " ".join(h.value for h in at.header)
+        assert LABELS[f"page_{page}"][i] in headers, (page, headers)
+
+
+def caption_counts(at: AppTest) -> tuple[int, int]:
+    """(nodes, edges) from the network page's 'drawing N nodes and M links' caption."""
+    for c in at.caption:
+        numbers = re.findall(r"\d+", c.value)
+        if ("绘制" in c.value or "Drawing" in c.value) and len(numbers) >= 2:
+            return int(numbers[0]), int(numbers[1])
+    raise AssertionError("no drawing caption on the network page")
+
+
+# --- every page renders -----------------------------------------------------------------
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_every_page_on_small_ledger(small_zip: bytes, lang: str) -> None:
+    at = app(lang, upload=small_zip)
+    assert not problems(at)
+    visit_all(at, lang)
+
+
+@pytest.mark.slow
+def test_every_page_on_demo_district_both_languages() -> None:
+    at = app("zh")
+    assert not problems(at)
+    visit_all(at, "zh")
+    at.session_state["lang"] = "en"
+    at.run()
+    visit_all(at, "en")
+    # the overview shows the district's numbers, with a change since the previous year
+    at.switch_page("views/overview.py").run()
+    assert len(at.metric) >= 6
+    assert any(m.delta for m in at.metric), [m.value for m in at.metric]
+
+
+# --- choices change what is shown -------------------------------------------------------
+def test_community_year_and_filters_change_the_network(small_zip: bytes) -> None:
+    at = app("zh", upload=small_zip)
+    at.switch_page("views/network.py").run()
+    at.selectbox(key="net_street").set_value("S1").run()
+    at.selectbox(key="net_community").set_value("C1").run()
+    c1_nodes, c1_edges = caption_counts(at)
+    details = at.selectbox(key="net_node").options
+    assert any("幸福社区" in o for o in details)
+
+    at.selectbox(key="net_community").set_value("C2").run()
+    c2_nodes, _ = caption_counts(at)
+    assert c2_nodes != c1_nodes
+    assert not any("阳光小区" in o for o in at.selectbox(key="net_node").options)
+
+    at.selectbox(key="net_community").set_value("C1").run()
+    kinds = [k for k in at.multiselect(key="net_kinds").value if k != "person"]
+    at.multiselect(key="net_kinds").set_value(kinds).run()
+    fewer, _ = caption_counts(at)
+    assert fewer < c1_nodes
+    assert not problems(at)
+
+    # M2 (submitted 2024) is drawn in 2024 but not in 2023
+    at.multiselect(key="net_kinds").set_value([*kinds, "person"]).run()
+    assert any("漏水" in o for o in at.selectbox(key="net_node").options)
+    at.selectbox(key="year").set_value(2023).run()
+    assert not any("漏水" in o for o in at.selectbox(key="net_node").options)
+    assert not problems(at)
+
+
+def test_year_changes_the_overview(small_zip: bytes) -> None:
+    at = app("en", upload=small_zip)
+    assert "2024" in at.header[0].value
+    needs_2024 = [m.value for m in at.metric]
+    at.selectbox(key="year").set_value(2023).run()
+    assert "2023" in at.header[0].value
+    assert [m.value for m in at.metric] != needs_2024
+    assert not problems(at)
+
+
+def test_coverage_explains_with_names(small_zip: bytes) -> None:
+    at = app("zh", upload=small_zip)
+    at.switch_page("views/coverage.py").run()
+    at.selectbox(key="cov_community").set_value("C1").run()
+    at.selectbox(key="cov_metric").set_value("ext_grid").run()
+    shown = [df.value for df in at.dataframe]
+    names = set().union(*(set(map(str, df.get("名称", []))) for df in shown))
+    assert {"一网格", "二网格"} <= names  # denominator: both grids of 幸福社区 by name
+    assert not problems(at)
+
+
+def test_rubric_editor_validates_and_rescores(small_zip: bytes) -> None:
+    at = app("zh", upload=small_zip)
+    at.switch_page("views/stars.py").run()
+    shipped = str(at.text_area(key="rubric_area_community").value)
+    at.text_area(key="rubric_area_community").set_value("applies_to = 'nowhere'").run()
+    at.button(key="rubric_apply_community").click().run()
+    assert any("细则有误" in e.value for e in at.error)
+    assert "rubric_texts" not in at.session_state  # nothing applied
+
+    # lower every threshold of 支部过硬 to zero: 幸福社区 (has a core) earns that star
+    easy = re.sub(r"op = \">=\", value = [0-9.]+", 'op = ">=", value = 0', shipped)
+    at.text_area(key="rubric_area_community").set_value(easy).run()
+    at.button(key="rubric_apply_community").click().run()
+    assert not problems(at)
+    matrix = at.dataframe[0].value
+    assert int(matrix.loc["幸福社区", "星级"]) > 0
+
+
+# --- uploads ----------------------------------------------------------------------------
+def test_invalid_upload_shows_its_errors_and_loads_nothing() -> None:
+    bad = small_tables()
+    bad["organizations"].loc[0, "kind"] = "no_such_kind"
+    bad["people"].loc[0, "place_id"] = "NOWHERE"
+    at = app("en", upload=zip_bytes(bad))
+    assert any(LABELS["upload_invalid"][1] in e.value for e in at.error)
+    issues = at.dataframe[0].value
+    assert {"organizations", "people"} <= set(issues["table"])
+    assert "NOWHERE" in set(issues["value"].astype(str))
+    assert not at.exception
+    assert not at.header  # no page ran on invalid data
+
+
+def test_load_upload_refuses_without_raising(small_zip: bytes) -> None:
+    ok = load_upload("ledger.zip", small_zip)
+    assert ok.ok and ok.counts["places"] == 12
+
+    big = load_upload("ledger.zip", b"0" * (MAX_UPLOAD_BYTES + 1))
+    assert not big.ok and "50 MB" in big.message
+
+    wrong = load_upload("ledger.pdf", b"%PDF-1.4")
+    assert not wrong.ok and "ledger.pdf" in wrong.message
+
+    corrupt = load_upload("ledger.xlsx", b"not a workbook")
+    assert not corrupt.ok and (corrupt.message or corrupt.errors)
+
+
+def test_personal_values_in_issues_are_masked() -> None:
+    from loaders.errors import Issue
+
+    row = _issue_row(Issue("people", 3, "phone", "13800138000", "bad phone"))
+    assert row["value"] == "***"
+    kept = _issue_row(Issue("places", 3, "kind", "moon", "unknown kind"))
+    assert kept["value"] == "moon"
+
+
+def test_uploaded_people_are_pseudonymized(small_net: Network) -> None:
+    names = set(small_net.tables["people"]["name"].astype(str))
+    assert not names & {"张三", "李四", "王五", "赵六"}
+
+
+# --- the network view -------------------------------------------------------------------
+def test_network_html_is_inline_and_marks_the_core(small_net: Network) -> None:
+    view = build_view(small_net, place_id="C1", depth=1, year=2024)
+    assert "C1" in view.nodes and "G1" in view.nodes and "O9" in view.nodes  # unit via link
+    assert "V1" not in view.nodes
+    html = render_html(view, lang="zh", cores=cores(small_net, ["C1"]))
+    external = re.findall(
+        r"<(?:script|link|img)\b[^>]*(?:src|href)\s*=\s*[\"']?(?:https?:)?//", html
+    )
+    assert not external
+    assert "vis.Network" in html and "stabilizationIterationsDone" in html
+    assert '"star"' in html  # the core (幸福社区党委) drawn as a star
+    assert cores(small_net, ["C1", "C2"]) == {"O1", "O2"}
+
+
+def test_big_selections_are_aggregated_under_the_cap(small_net: Network) -> None:
+    full = build_view(small_net, place_id="D", depth=0, year=2024)
+    capped = build_view(small_net, place_id="D", depth=0, year=2024, max_nodes=12)
+    assert capped.size <= 12 < full.size
+    assert capped.collapsed > 0
+    counted = sum(n.get("count", 0) for n in capped.nodes.values())
+    assert counted == capped.collapsed  # every collapsed node is in some count
+    buildings = build_view(small_net, place_id="C1", depth=0, collapse=("compound", "building"))
+    assert "B1" not in buildings.nodes
+    agg = [a for a in buildings.nodes.values() if a.get("kind") == "building"]
+    assert agg and agg[0]["count"] == 2
