@@ -43,7 +43,8 @@ def coerce(table: str, df: pd.DataFrame) -> pd.DataFrame:
     out = pd.DataFrame(index=pd.RangeIndex(len(df)))
     for key in spec.column_keys:
         dtype = column_dtype(table, key)
-        if key in df.columns and df[key].dtype == dtype:  # already typed: no round trip
+        # pandas_dtype: "str" (NaN-missing) strings compare equal to "string" but are not it
+        if key in df.columns and df[key].dtype == pd.api.types.pandas_dtype(dtype):
             out[key] = df[key].to_numpy() if dtype == "datetime64[ns]" else df[key].array
             continue
         values = df[key].to_numpy() if key in df.columns else [None] * len(df)
