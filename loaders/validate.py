@@ -97,17 +97,20 @@ def _messages(col: Column) -> dict[str, str]:
     }
 
 
+def _at(mask: np.ndarray, s: pd.Series) -> pd.Series:
+    """A precomputed per-row result for the rows (positional index) pandera checks."""
+    return pd.Series(mask[s.index.to_numpy()], index=s.index)
+
+
 def _column_schema(col: Column, parsed: pd.Series | None) -> pa.Column:
     """pandera column: required → not nullable; typed columns → every cell must parse."""
     checks = []
     if parsed is not None and col.type in PARSED:
-        ok = parsed.notna().to_numpy()
-        checks.append(
-            pa.Check(lambda s, ok=ok: pd.Series(s.isna().to_numpy() | ok, s.index), name="parse")
-        )
+        ok = parsed.notna().to_numpy()  # pandera hands the check the non-missing cells only
+        checks.append(pa.Check(lambda s, ok=ok: _at(ok, s), name="parse"))
     if parsed is not None and col.type in NONNEGATIVE:
-        neg = (parsed < 0).fillna(False).to_numpy()
-        checks.append(pa.Check(lambda s, neg=neg: pd.Series(~neg, s.index), name="nonnegative"))
+        positive = ~(parsed < 0).fillna(False).to_numpy()
+        checks.append(pa.Check(lambda s, ok=positive: _at(ok, s), name="nonnegative"))
     return pa.Column(nullable=not col.required, checks=checks, required=False)
 
 
@@ -149,7 +152,15 @@ def check_columns(table: str, raw: RawTable, parsed: pd.DataFrame) -> list[Issue
     except SchemaErrors as exc:
         by_key = {c.key: c for c in cols}
         fc = exc.failure_cases
-        fc = fc[fc["column"].isin(list(by_key)) & fc["index"].notna()]
+        fc = fc[fc["column"].isin(list(by_key))]
+        broken = fc[fc["index"].isna()]  # a check that could not run: never hide it
+        issues += [
+            raw.issue(f"检查失败 check {c} failed: {f}", column=col)
+            for col, c, f in zip(
+                broken["column"], broken["check"], broken["failure_case"], strict=True
+            )
+        ]
+        fc = fc[fc["index"].notna()]
         for (column, check), group in fc.groupby(["column", "check"], sort=False):
             message = _messages(by_key[column]).get(str(check), str(check))
             pos = group["index"].astype(int).to_numpy()
@@ -282,6 +293,8 @@ def check_refs(ctx: Ctx) -> list[Issue]:
         for col in TABLES[table].columns:
             if col.type != "ref" or col.key not in df.columns:
                 continue
+            if not any(r in ctx.typed for r in col.refs):
+                continue  # the whole table is missing: reported once, not per reference
             values = df[col.key]
             found = ctx.table[ctx.find(table, col.key)]
             allowed = [TABLE_CODE[r] for r in col.refs]
