@@ -1333,9 +1333,6 @@ class _Generator:
 
 # --- writing and loading ---------------------------------------------------------------------
 
-DEMO_KEY = "govnet-demo"  # pseudonym key of demo_network: the same pseudonyms everywhere
-
-
 @dataclass
 class DemoWritten:
     """What ``write_demo`` wrote: paths, row counts and why the workbook was skipped."""
@@ -1407,11 +1404,12 @@ def demo_network(scale: str = "district", seed: int = 7) -> Network:
     """The demo ledger as a ``Network``, read back through the real loader (cached).
 
     Going through CSV and ``read_ledger`` means the demo is checked by the same rules as a
-    district's own ledger. People are pseudonymized with the fixed ``DEMO_KEY``.
+    district's own ledger; people are pseudonymized with the configured key, exactly as
+    when a user imports the files ``write_demo`` wrote.
     """
     tmp = Path(tempfile.mkdtemp(prefix="govnet-demo-"))
     try:
         write_csv(generate(scale, seed), tmp)
-        return read_ledger(tmp, key=DEMO_KEY)
+        return read_ledger(tmp)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
