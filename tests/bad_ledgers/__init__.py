@@ -166,7 +166,9 @@ def to_chinese(tables: Raw) -> Raw:
 def header(table: str, column: str, style: str) -> str:
     """A column header in one of the accepted forms."""
     spec = TABLES[table]
-    zh = spec.column(column).zh if column in spec.column_keys else column
+    if column not in spec.column_keys:
+        return column  # an extra numeric column of conditions keeps its own name
+    zh = spec.column(column).zh
     return {
         "en": column,
         "zh": zh,
