@@ -63,6 +63,7 @@ def test_round_trip_fixture_ledgers(graph_store: GraphStore, ledger: str) -> Non
     assert back.counts() == net.counts()
 
 
+@pytest.mark.slow
 def test_round_trip_demo_district(graph_store: GraphStore, demo_net: Network) -> None:
     graph_store.write(demo_net)
     assert graph_store.read().equals(demo_net)
