@@ -298,6 +298,9 @@ def _read_grid(rows: list[list], ctx: RawTable, ledger: RawLedger) -> None:
     ledger.errors += [_with_row(e, hn) for e in errs]
     ledger.warnings += [_with_row(w, hn) for w in warns]
     body = rows[start + 1 :]
+    width = _header_width(header)
+    headless = {i for r in body for i in range(width, len(r)) if _cell_text(r[i]) not in (None, "")}
+    ledger.errors += _headless(ctx, hn, headless)
     columns = {
         key: pa.array([_cell_text(r[i]) if i < len(r) else None for r in body], type=pa.string())
         for i, key in positions.items()
@@ -328,9 +331,12 @@ def _read_sheet(ws, ctx: RawTable, ledger: RawLedger) -> None:
     ledger.warnings += [_with_row(w, hn) for w in warns]
     values: dict[int, list[str | None]] = {i: [] for i in positions}
     numbers: list[int] = []
+    headless: set[int] = set()
+    header_width = _header_width(header)
     for n, cells in rows_iter:
         numbers.append(n)
         width = len(cells)
+        headless.update(i for i in range(header_width, width) if cells[i].value not in (None, ""))
         for i, col in values.items():
             cell = cells[i] if i < width else None
             if cell is not None and cell.data_type == "f":
@@ -346,8 +352,26 @@ def _read_sheet(ws, ctx: RawTable, ledger: RawLedger) -> None:
                 col.append(None)
             else:
                 col.append(None if cell is None else _cell_text(cell.value))
+    ledger.errors += _headless(ctx, hn, headless)
     columns = {positions[i]: pa.array(v, type=pa.string()) for i, v in values.items()}
     _finish(ctx, columns, np.asarray(numbers, dtype=np.int64))
+
+
+def _header_width(header: list[str | None]) -> int:
+    return max((i + 1 for i, h in enumerate(header) if h is not None), default=0)
+
+
+def _headless(ctx: RawTable, header_row: int, columns: set[int]) -> list[Issue]:
+    """Columns with values but no header cell, as merged header cells leave behind."""
+    return [
+        ctx.issue(
+            f"表头为空 column {get_column_letter(i + 1)} has values but no header "
+            f"(cell {get_column_letter(i + 1)}{header_row} is empty: 合并的表头单元格？"
+            "merged header cells? give every column its own header)",
+            row=header_row,
+        )
+        for i in sorted(columns)
+    ]
 
 
 def _header_text(value: object) -> str | None:
