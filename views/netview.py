@@ -9,36 +9,88 @@ from __future__ import annotations
 
 import math
 import weakref
-from collections import Counter, deque
+from collections import deque
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 import networkx as nx
+import pandas as pd
 
 from graph.network import Network
 from graph.schema import CORE_KINDS, LINK_TYPES
 
 MAX_NODES = 1500
 # Collapsed first when a selection is too big: the most numerous, least telling kinds first.
-COLLAPSE_ORDER = ("building", "person", "matter", "resource", "compound", "grid", "venue")
+# Collapsed tier by tier while a selection is too big: the most numerous, least telling
+# kinds first; party organizations that are a community's core are never collapsed.
+COLLAPSE_TIERS: tuple[tuple[str, ...], ...] = (
+    ("building", "person", "matter", "resource"),
+    ("compound", "grid", "venue"),
+    (
+        "business",
+        "party_group",
+        "volunteer_team",
+        "owners_committee",
+        "social_org",
+        "property_company",
+        "collective_economy",
+        "unit",
+        "residents_committee",
+        "villagers_committee",
+        "party_branch",
+        "party_general_branch",
+        "party_committee",
+    ),
+    ("community", "village"),
+    ("street", "town", "party_working_committee"),
+)
 LAYOUT_MIN_NODES = 150  # bigger views start from a server-side clustered layout
 SCOPE_TYPES = frozenset({"PART_OF", "LOCATED_IN"})
 HIDDEN_PROPS = frozenset({"phone", "id_number", "conditions"})
 
 
-_UP: weakref.WeakKeyDictionary[Network, dict[str, str]] = weakref.WeakKeyDictionary()
+@dataclass
+class Index:
+    """Per-network lookups the network page needs on every draw (built once per network):
+    each node's enclosing place, its children, its group, and every edge as columns."""
+
+    up: dict[str, str]
+    children: dict[str, list[str]]
+    provides: dict[str, list[str]]
+    groups: dict[str, str]
+    edges: pd.DataFrame  # u, v, type, since (YYYY-MM-DD or ""), until
+
+
+_INDEX: weakref.WeakKeyDictionary[Network, Index] = weakref.WeakKeyDictionary()
+
+
+def index(network: Network) -> Index:
+    found = _INDEX.get(network)
+    if found is None:
+        g = network.graph
+        rows = [
+            (u, v, d.get("type"), str(d.get("since") or "")[:10], str(d.get("until") or "")[:10])
+            for u, v, d in g.edges(data=True)
+        ]
+        edges = pd.DataFrame(rows, columns=["u", "v", "type", "since", "until"])
+        up: dict[str, str] = {}
+        children: dict[str, list[str]] = {}
+        provides: dict[str, list[str]] = {}
+        for u, v, ty in zip(edges["u"], edges["v"], edges["type"], strict=True):
+            if ty in SCOPE_TYPES:
+                up.setdefault(u, v)
+                children.setdefault(v, []).append(u)
+            elif ty == "PROVIDES":
+                provides.setdefault(u, []).append(v)
+        groups = {n: group(a) for n, a in g.nodes(data=True)}
+        found = Index(up, children, provides, groups, edges)
+        _INDEX[network] = found
+    return found
 
 
 def parents(network: Network) -> dict[str, str]:
-    """Node → the place it is PART_OF or LOCATED_IN (computed once per network)."""
-    up = _UP.get(network)
-    if up is None:
-        up = {}
-        for u, v, d in network.graph.edges(data=True):
-            if d.get("type") in SCOPE_TYPES:
-                up.setdefault(u, v)
-        _UP[network] = up
-    return up
+    """Node → the place it is PART_OF or LOCATED_IN."""
+    return index(network).up
 
 
 @dataclass
@@ -80,23 +132,28 @@ def node_active(attrs: dict, year: int | None) -> bool:
     return str(attrs.get("submitted_at", ""))[:4] == str(year)
 
 
-def scope(g: nx.MultiDiGraph, place_id: str) -> set[str]:
+def scope(network: Network, place_id: str) -> set[str]:
     """A place and everything in it: places whose PART_OF chain reaches it, nodes located
     in those places, and resources provided by those nodes."""
-    places = {place_id}
+    idx = index(network)
+    inside = {place_id}
     queue = deque([place_id])
     while queue:
-        p = queue.popleft()
-        for child, _, data in g.in_edges(p, data=True):
-            if data.get("type") == "PART_OF" and child not in places:
-                places.add(child)
+        for child in idx.children.get(queue.popleft(), ()):
+            if child not in inside:
+                inside.add(child)
                 queue.append(child)
-    inside = set(places)
-    for p in places:
-        inside.update(u for u, _, d in g.in_edges(p, data=True) if d.get("type") == "LOCATED_IN")
     for n in list(inside):
-        inside.update(v for _, v, d in g.out_edges(n, data=True) if d.get("type") == "PROVIDES")
+        inside.update(idx.provides.get(n, ()))
     return inside
+
+
+def active_edges(edges: pd.DataFrame, year: int | None) -> pd.Series:
+    """``link_active`` over the edge table at once."""
+    if year is None:
+        return pd.Series(True, index=edges.index)
+    end = f"{year}-12-31"
+    return (edges["since"] <= end) & ((edges["until"] == "") | (edges["until"] > end))
 
 
 def _expand(
@@ -138,9 +195,7 @@ def search(network: Network, query: str, limit: int = 50) -> list[tuple[str, str
     return hits
 
 
-def _anchor(
-    g: nx.MultiDiGraph, up: dict[str, str], n: str, collapse: set[str], keep: set[str]
-) -> str | None:
+def _anchor(up: dict[str, str], n: str, keep: set[str]) -> str | None:
     """The nearest place above ``n`` that stays drawn (its aggregate's home)."""
     current, seen = n, {n}
     while True:
@@ -148,7 +203,7 @@ def _anchor(
         if current is None or current in seen:
             return None
         seen.add(current)
-        if group(g.nodes[current]) not in collapse and current in keep:
+        if current in keep:
             return current
 
 
@@ -168,7 +223,7 @@ def build_view(
 
     A place scope takes the place and everything in it, then follows explicit links
     ``depth`` hops out; a node focus follows every selected edge type from that node.
-    Kinds in ``collapse`` (and, when still too big, more kinds in ``COLLAPSE_ORDER``)
+    Kinds in ``collapse`` (and, when still too big, more tiers of ``COLLAPSE_TIERS``)
     become one count node per nearest drawn place.
     """
     g = network.graph
@@ -178,7 +233,7 @@ def build_view(
         chosen = _expand(g, {node_id}, max(depth, 1), types, year)
     elif place_id is not None:
         centers = [place_id]
-        inside = {n for n in scope(g, place_id) if node_active(g.nodes[n], year)}
+        inside = {n for n in scope(network, place_id) if node_active(g.nodes[n], year)}
         chosen = _expand(g, inside, depth, types & set(LINK_TYPES), year)
     else:
         raise ValueError("build_view needs a place_id or a node_id")
@@ -186,13 +241,16 @@ def build_view(
         wanted = set(kinds)
         chosen = {n for n in chosen if group(g.nodes[n]) in wanted or n in centers}
 
-    up = parents(network)
+    idx = index(network)
+    up, grp = idx.up, idx.groups
+    units = [n for n in chosen if g.nodes[n].get("kind") in ("community", "village")]
+    protect = set(centers) | cores(network, units)  # never collapsed into a count
     collapse_set = set(collapse)
-    for kind in COLLAPSE_ORDER:
-        if _drawn_size(g, up, chosen, collapse_set) <= max_nodes:
+    for tier in COLLAPSE_TIERS:
+        if _drawn_size(grp, up, chosen, collapse_set, protect) <= max_nodes:
             break
-        collapse_set.add(kind)
-    view = _aggregate(g, up, chosen, centers, collapse_set, types, year, max_nodes)
+        collapse_set |= set(tier)
+    view = _aggregate(g, idx, chosen, protect, centers, collapse_set, types, year, max_nodes)
     if view.size > LAYOUT_MIN_NODES:
         view.positions = cluster_layout(group_homes(network, view))
     return view
@@ -204,31 +262,37 @@ def g_types(g: nx.MultiDiGraph) -> set[str]:
 
 
 def _drawn_size(
-    g: nx.MultiDiGraph, up: dict[str, str], chosen: set[str], collapse: set[str]
+    grp: dict[str, str],
+    up: dict[str, str],
+    chosen: set[str],
+    collapse: set[str],
+    protect: set[str],
 ) -> int:
     """How many nodes would be drawn with ``collapse``: kept nodes plus one per aggregate."""
-    keep = {n for n in chosen if group(g.nodes[n]) not in collapse}
-    homes = {(_anchor(g, up, n, collapse, keep), group(g.nodes[n])) for n in chosen - keep}
+    keep = {n for n in chosen if grp[n] not in collapse or n in protect}
+    homes = {(_anchor(up, n, keep), grp[n]) for n in chosen - keep}
     return len(keep) + len(homes)
 
 
 def _aggregate(
     g: nx.MultiDiGraph,
-    up: dict[str, str],
+    idx: Index,
     chosen: set[str],
+    protect: set[str],
     centers: list[str],
     collapse: set[str],
     types: set[str],
     year: int | None,
     max_nodes: int,
 ) -> View:
-    keep = {n for n in chosen if group(g.nodes[n]) not in collapse or n in centers}
+    up, grp = idx.up, idx.groups
+    keep = {n for n in chosen if grp[n] not in collapse or n in protect}
     mapping: dict[str, str] = {n: n for n in keep}
     aggregates: dict[str, list[str]] = {}
     agg_attrs: dict[str, dict] = {}
     for n in sorted(chosen - keep):
-        kind = group(g.nodes[n])
-        home = _anchor(g, up, n, collapse, keep)
+        kind = grp[n]
+        home = _anchor(up, n, keep)
         agg = f"agg:{home or 'none'}:{kind}"
         mapping[n] = agg
         aggregates.setdefault(agg, []).append(n)
@@ -238,23 +302,25 @@ def _aggregate(
         nodes[agg] = {**agg_attrs[agg], "count": len(members)}
 
     truncated = 0
-    if len(nodes) > max_nodes:
+    if len(nodes) > max_nodes:  # still too big: drop the smallest counts, then the farthest
+        smallest = sorted(aggregates, key=lambda a: (len(aggregates[a]), a))
         order = _bfs_order(g, centers, set(nodes) & keep)
-        drop = [n for n in reversed(order) if n not in centers][: len(nodes) - max_nodes]
+        farthest = [n for n in reversed(order) if n not in centers]
+        drop = [*smallest, *farthest][: len(nodes) - max_nodes]
         truncated = len(drop)
         for n in drop:
             nodes.pop(n, None)
+            aggregates.pop(n, None)
 
-    counts: Counter[tuple[str, str, str]] = Counter()
-    for u, v, d in g.subgraph(chosen).edges(data=True):
-        ty = d.get("type")
-        if ty not in types or not link_active(d, year):
-            continue
-        a, b = mapping.get(u), mapping.get(v)
-        if a is None or b is None or a == b or a not in nodes or b not in nodes:
-            continue
-        counts[(a, b, ty)] += 1
-    edges = [(a, b, ty, c) for (a, b, ty), c in sorted(counts.items())]
+    ef = idx.edges
+    ef = ef[ef["type"].isin(types) & ef["u"].isin(chosen) & ef["v"].isin(chosen)]
+    ef = ef[active_edges(ef, year)]
+    drawn = pd.DataFrame({"a": ef["u"].map(mapping), "b": ef["v"].map(mapping), "t": ef["type"]})
+    drawn = drawn[
+        (drawn["a"] != drawn["b"]) & drawn["a"].isin(nodes.keys()) & drawn["b"].isin(nodes.keys())
+    ]
+    counts = drawn.groupby(["a", "b", "t"]).size()
+    edges = [(a, b, ty, int(c)) for (a, b, ty), c in counts.items()]
     collapsed = sum(len(m) for m in aggregates.values())
     return View(nodes, edges, centers, collapsed, truncated, aggregates)
 
