@@ -168,7 +168,7 @@ def _finish(ctx: RawTable, columns: dict[str, pa.Array], rows: np.ndarray) -> No
         cleaned[key] = arr
         isnull = pc.is_null(arr)
         blank = isnull if blank is None else pc.and_(blank, isnull)
-    if blank is not None and len(rows):
+    if blank is not None and len(rows) and pc.any(blank).as_py():
         keep = pc.invert(blank)
         cleaned = {k: pc.filter(a, keep) for k, a in cleaned.items()}
         rows = rows[np.asarray(keep.to_numpy(zero_copy_only=False), dtype=bool)]
@@ -388,15 +388,23 @@ def _with_row(issue: Issue, row: int) -> Issue:
 # --- csv -----------------------------------------------------------------------------------
 
 
+def _is_utf8(data: bytes) -> bool:
+    """UTF-8 validity checked by Arrow in place (no Python string of the whole file)."""
+    buf = pa.py_buffer(data)
+    offsets = pa.py_buffer(np.array([0, len(data)], dtype=np.int64).tobytes())
+    try:
+        pa.Array.from_buffers(pa.large_binary(), 1, [None, offsets, buf]).cast(pa.large_string())
+    except pa.ArrowInvalid:
+        return False
+    return True
+
+
 def decode_csv(data: bytes) -> tuple[bytes, str] | None:
     """CSV bytes → UTF-8 bytes without BOM and the encoding found; None when undecodable."""
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
-    try:
-        data.decode("utf-8")
+    if _is_utf8(data):
         return data, "utf-8"
-    except UnicodeDecodeError:
-        pass
     try:
         return data.decode("gb18030").encode("utf-8"), "gb18030"
     except UnicodeDecodeError:
@@ -412,7 +420,7 @@ def read_csv_bytes(data: bytes, ctx: RawTable, ledger: RawLedger) -> None:
         )
         return
     data, _encoding = decoded
-    if not data.strip():
+    if not data[:4096].strip() and not data.strip():
         ledger.errors.append(ctx.issue("文件为空 the file is empty (no header row)"))
         return
     first_line = data[: data.find(b"\n") if b"\n" in data else len(data)].decode("utf-8", "replace")
