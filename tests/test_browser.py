@@ -131,7 +131,7 @@ def page(browser, server, external):
 
 
 def test_overview_loads_with_charts(page, server, external) -> None:
-    page.goto(f"{server}/overview")
+    page.goto(server)  # the overview is the default page, at the root
     page.get_by_role("heading", name="总览").wait_for(timeout=FIRST_PAGE_MS)
     page.locator(".js-plotly-plot").first.wait_for(timeout=STEP_MS)
     page.locator('[data-testid="stMetric"]').first.wait_for(timeout=STEP_MS)

@@ -57,24 +57,28 @@ def vocabulary(fingerprint: str, _network: Network) -> tuple[list[str], list[str
     return kinds, types
 
 
-def gaps_for(ctx: Context, community_ids: list[str], lang: str) -> dict[str, list[str]]:
-    """Gap category → node ids: denominators minus numerators of the coverage metrics,
-    and the isolates and articulation points of each community's structure."""
-    out: dict[str, list[str]] = {}
+def gaps_for(ctx: Context, community_ids: list[str]) -> dict[str, list[str]]:
+    """Gap label key → node ids, from the evidence the metrics are counted from: the
+    uncovered part of each extension's denominator, and the isolates and articulation
+    points of each community's structure."""
     try:
-        analysis = ctx.analysis()
+        evidence = ctx.analysis().evidence
     except Exception:  # no engine: the network still draws, without gap marks
-        return out
-    for community in community_ids:
-        for metric, label in GAP_METRICS.items():
-            try:
-                found = analysis.explain(community, metric)
-            except Exception:
-                continue
-            num = set(found.get("numerator") or [])
-            den = found.get("denominator") or []
-            missing = [n for n in den if n not in num] if metric.startswith("ext_") else list(num)
-            out.setdefault(label, []).extend(missing)
+        return {}
+    ev = evidence[
+        evidence["community_id"].isin(community_ids) & evidence["metric"].isin(GAP_METRICS)
+    ]
+    out: dict[str, list[str]] = {}
+    for metric, rows in ev.groupby("metric"):
+        num = rows.loc[rows["part"] == "numerator", ["community_id", "id"]]
+        if str(metric).startswith("ext_"):
+            den = rows.loc[rows["part"] == "denominator", ["community_id", "id"]]
+            covered = set(zip(num["community_id"], num["id"], strict=True))
+            ids = [i for c, i in zip(den["community_id"], den["id"], strict=True)
+                   if (c, i) not in covered]  # fmt: skip
+        else:
+            ids = num["id"].tolist()
+        out[GAP_METRICS[str(metric)]] = sorted({str(i) for i in ids})
     return out
 
 
@@ -152,7 +156,7 @@ def render() -> None:
         st.info(t("no_nodes"))
         return
     scope_communities = [community] if community else options[1:]
-    gap_lists = gaps_for(ctx, scope_communities, lang)
+    gap_lists = gaps_for(ctx, scope_communities)
     gaps = {n: t(label) for label, ids in gap_lists.items() for n in ids if n in view.nodes}
     core_ids = cores(net, scope_communities)
 

@@ -60,7 +60,11 @@ def kpis(district: pd.Series, previous: pd.Series | None, prev_year: int | None)
             help=t("vs_prev", year=prev_year) if prev_year else t("no_prev"),
         )
     flag = _value(district, "red_flag")
-    cols[-1].metric(t("red_flag"), "🚩 " + t("red_flag_yes") if flag else t("red_flag_no"))
+    cols[-1].metric(
+        t("red_flag"),
+        t("goods_earned") if flag else t("goods_missing"),
+        help=t("red_flag_yes") if flag else t("red_flag_no"),
+    )
 
 
 def stars_chart(communities: pd.DataFrame) -> None:
@@ -98,14 +102,14 @@ def street_chart(streets: pd.DataFrame) -> None:
 
 
 def goods_grid(goods: pd.DataFrame, streets: pd.DataFrame) -> None:
-    """Street × good matrix of earned goods (✅ / ✗)."""
+    """Street × good matrix of earned goods (✓ / ✗)."""
     if goods is None or goods.empty:
         return
     names = streets.set_index("id")["name"]
     first = goods.drop_duplicates(["street_id", "key"])
     grid = first.pivot(index="street_id", columns="key", values="earned")
     order = list(dict.fromkeys(first.sort_values("star")["key"]))
-    grid = grid[order].map(lambda v: "✅" if bool(v) else "✗")
+    grid = grid[order].map(lambda v: "✓" if bool(v) else "✗")
     grid.index = [names.get(i, i) for i in grid.index]
     grid.columns = [star_label(c) for c in grid.columns]
     st.subheader(t("five_goods"))

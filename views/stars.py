@@ -15,13 +15,13 @@ RUBRIC_KINDS = ("community", "village")
 
 
 def star_matrix(a, names: dict[str, str], ids: list[str]) -> pd.DataFrame:
-    """Community × star: ✅ earned, ✗ not; plus the star count."""
+    """Community × star: ✓ earned, ✗ not; plus the star count."""
     detail = a.star_detail[a.star_detail["community_id"].isin(ids)]
     first = detail.drop_duplicates(["community_id", "key"])
     grid = first.pivot(index="community_id", columns="key", values="earned")
     order = list(dict.fromkeys(first.sort_values("star")["key"]))
     grid = grid.reindex(columns=order).map(
-        lambda v: "" if v is None or v != v else ("✅" if bool(v) else "✗")
+        lambda v: "" if v is None or v != v else ("✓" if bool(v) else "✗")
     )
     stars = a.communities.set_index("id")["stars"]
     grid.insert(0, t("stars"), [int(stars.get(i, 0)) for i in grid.index])
@@ -35,7 +35,7 @@ def criteria_table(detail: pd.DataFrame, id_col: str, oid: str) -> pd.DataFrame:
     return pd.DataFrame(
         {
             t("stars"): rows["key"].map(star_label),
-            t("earned"): rows["earned"].map(lambda v: "✅" if bool(v) else "✗"),
+            t("earned"): rows["earned"].map(lambda v: "✓" if bool(v) else "✗"),
             t("criterion"): rows["metric"].map(metric_label),
             t("required"): [
                 f"{op} {fmt_metric(m, v)}"
@@ -44,7 +44,7 @@ def criteria_table(detail: pd.DataFrame, id_col: str, oid: str) -> pd.DataFrame:
             t("actual"): [
                 fmt_metric(m, v) for m, v in zip(rows["metric"], rows["actual"], strict=True)
             ],
-            "✓": rows["met"].map(lambda v: "✅" if bool(v) else "✗"),
+            "✓": rows["met"].map(lambda v: "✓" if bool(v) else "✗"),
         }
     )
 
