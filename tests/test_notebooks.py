@@ -1,0 +1,259 @@
+"""The notebooks run top to bottom on the demo district, in a real kernel of this venv.
+
+Each notebook is executed with nbclient exactly as committed, with papermill-style injected
+parameters where a test needs them, and a probe cell appended that prints what the notebook
+computed as one JSON line, which the tests check against the ledger itself. Executed copies go
+to ``artifacts/notebooks/`` (gitignored) for inspection, also when a cell fails.
+"""
+
+from __future__ import annotations
+
+import inspect
+import json
+import sys
+from pathlib import Path
+
+import nbformat
+import pytest
+from nbclient import NotebookClient
+
+from tests.conftest import ARTIFACTS, ROOT
+
+NOTEBOOKS = ROOT / "notebooks"
+NAMES = ["01_quickstart", "02_cypher", "03_network_science"]
+PROBE_MARK = "NOTEBOOK-PROBE "
+CELL_TIMEOUT = 1200  # seconds; the demo's slowest cell is an analysis of all three years
+
+
+@pytest.fixture(scope="session")
+def venv_kernel(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """A ``python3`` kernelspec that runs this interpreter, found before any user-level one.
+
+    A ``python3`` spec in the user's Jupyter folder could start another Python without
+    govnet; ``JUPYTER_PATH`` is searched first, so a spec written there wins.
+    """
+    from ipykernel.kernelspec import install
+
+    prefix = tmp_path_factory.mktemp("kernel")
+    install(kernel_name="python3", prefix=str(prefix))
+    data = prefix / "share" / "jupyter"
+    spec = json.loads((data / "kernels" / "python3" / "kernel.json").read_text())
+    assert Path(spec["argv"][0]).resolve() == Path(sys.executable).resolve()
+    mp = pytest.MonkeyPatch()
+    mp.setenv("JUPYTER_PATH", str(data))
+    yield "python3"
+    mp.undo()
+
+
+def load(name: str) -> nbformat.NotebookNode:
+    return nbformat.read(NOTEBOOKS / f"{name}.ipynb", as_version=4)
+
+
+def inject(nb: nbformat.NotebookNode, **params: object) -> None:
+    """Add a cell after the ``parameters`` cell that overrides some of them (as papermill does)."""
+    idx = next(i for i, c in enumerate(nb.cells) if "parameters" in c.metadata.get("tags", []))
+    text = "\n".join(f"{k} = {v!r}" for k, v in params.items())
+    cell = nbformat.v4.new_code_cell(text, metadata={"tags": ["injected-parameters"]})
+    nb.cells.insert(idx + 1, cell)
+
+
+def run(name: str, kernel: str, probe: str, **params: object) -> tuple[nbformat.NotebookNode, dict]:
+    """Execute a notebook with a probe cell appended; return it and the probe's JSON."""
+    nb = load(name)
+    if params:
+        inject(nb, **params)
+    emit = f"print({PROBE_MARK!r} + _json.dumps(_probe, default=str))"
+    probe_code = f"import json as _json, sys as _sys\n{probe}\n{emit}"
+    nb.cells.append(nbformat.v4.new_code_cell(probe_code))
+    out = ARTIFACTS / "notebooks"
+    out.mkdir(parents=True, exist_ok=True)
+    client = NotebookClient(
+        nb, kernel_name=kernel, timeout=CELL_TIMEOUT, resources={"metadata": {"path": str(ROOT)}}
+    )
+    try:
+        client.execute()
+    finally:
+        nbformat.write(nb, out / f"{name}.ipynb")
+    text = "".join(o.get("text", "") for o in nb.cells[-1].outputs if o.output_type == "stream")
+    line = next(ln for ln in text.splitlines() if ln.startswith(PROBE_MARK))
+    return nb, json.loads(line[len(PROBE_MARK) :])
+
+
+def images(nb: nbformat.NotebookNode) -> int:
+    return sum(
+        "image/png" in o.get("data", {})
+        for c in nb.cells
+        if c.cell_type == "code"
+        for o in c.outputs
+    )
+
+
+def errors(nb: nbformat.NotebookNode) -> list[str]:
+    return [
+        f"{o.ename}: {o.evalue}"
+        for c in nb.cells
+        if c.cell_type == "code"
+        for o in c.outputs
+        if o.output_type == "error"
+    ]
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_committed_notebook_is_clean(name: str) -> None:
+    """Committed notebooks carry no outputs and one papermill ``parameters`` cell."""
+    nb = load(name)
+    nbformat.validate(nb)
+    code = [c for c in nb.cells if c.cell_type == "code"]
+    assert all(c.outputs == [] and c.execution_count is None for c in code)
+    assert sum("parameters" in c.metadata.get("tags", []) for c in nb.cells) == 1
+    assert nb.metadata["kernelspec"]["name"] == "python3"
+
+
+@pytest.mark.slow
+def test_quickstart(venv_kernel: str, demo_net) -> None:
+    probe = """
+_probe = {
+    "executable": _sys.executable,
+    "year": int(year),
+    "coverage_ids": sorted(coverage.index),
+    "coverage_columns": list(coverage.columns),
+    "weak_ids": sorted(weak.index),
+    "weak_reasons_empty": int(sum(len(r) == 0 for r in weak["reasons"])),
+    "drawn": cid,
+    "core": core,
+    "core_drawn": core in h,
+    "drawn_nodes": h.number_of_nodes(),
+    "lead_edges": len(lead_edges),
+}
+"""
+    nb, p = run("01_quickstart", venv_kernel, probe)
+    assert errors(nb) == []
+    assert Path(p["executable"]).resolve() == Path(sys.executable).resolve()
+    assert p["year"] == max(demo_net.years)
+    places = demo_net.tables["places"]
+    units = sorted(places.loc[places["kind"].isin(["community", "village"]), "id"])
+    assert p["coverage_ids"] == units
+    ext = ["ext_grid", "ext_compound", "ext_building", "ext_property", "ext_owners", "ext_social"]
+    assert set([*ext, "coverage_index", "reach"]) <= set(p["coverage_columns"])
+    assert p["weak_ids"], "the demo plants weak communities"
+    assert set(p["weak_ids"]) <= set(units)
+    assert p["weak_reasons_empty"] == 0, "every weak community names its reasons"
+    assert p["core_drawn"] and p["drawn_nodes"] > 5 and p["lead_edges"] > 0
+    assert images(nb) >= 2  # the street heatmap and the community drawing
+
+
+# Oracles: the Cypher answers recomputed from the ledger tables with pandas, in the kernel.
+def _active(tables: dict, end: str):
+    """Links active as of ``end`` (calendar day), as DOMAIN.md defines it."""
+    import pandas as pd
+
+    links = tables["links"]
+    since, until, day = (
+        links["since"].dt.normalize(),
+        links["until"].dt.normalize(),
+        pd.Timestamp(end),
+    )
+    return links[(since.isna() | (since <= day)) & (until.isna() | (until > day))]
+
+
+def _kinds(tables: dict):
+    import pandas as pd
+
+    return pd.concat([tables[t].set_index("id")["kind"] for t in ("organizations", "places")])
+
+
+def unled_oracle(tables: dict, end: str, units: list, party: list) -> list:
+    """Communities whose managing property companies no party org LEADS or is ESTABLISHED_IN."""
+    act, kind = _active(tables, end), _kinds(tables)
+    parent = tables["places"].set_index("id")["parent_id"]
+    m = act[act["type"] == "MANAGES"]
+    m = m[m["source_id"].map(kind).eq("property_company") & m["target_id"].map(kind).eq("compound")]
+    m = m.assign(c=m["target_id"].map(parent))
+    m = m[m["c"].map(kind).isin(units)]
+    lead = act[
+        act["type"].isin(["LEADS", "ESTABLISHED_IN"]) & act["source_id"].map(kind).isin(party)
+    ]
+    led = set(lead["target_id"])
+    return sorted(c for c, g in m.groupby("c") if not set(g["source_id"]) & led)
+
+
+def led_counts_oracle(tables: dict, end: str, party: list, actors: list) -> dict:
+    """Distinct actors each party organization LEADS."""
+    act, kind = _active(tables, end), _kinds(tables)
+    lead = act[(act["type"] == "LEADS") & act["source_id"].map(kind).isin(party)]
+    lead = lead[lead["target_id"].map(kind).isin(actors)]
+    return {k: int(v) for k, v in lead.groupby("source_id")["target_id"].nunique().items()}
+
+
+@pytest.mark.slow
+@pytest.mark.db
+def test_cypher(venv_kernel: str) -> None:
+    oracles = "\n\n".join(
+        inspect.getsource(f) for f in (_active, _kinds, unled_oracle, led_counts_oracle)
+    )
+    probe = (
+        oracles
+        + """
+_led_count = led_counts_oracle(net.tables, END, PARTY, ACTORS)
+_probe = {
+    "inventory_orgs": int(inventory.loc[inventory["label"] == "Organization", "n"].sum()),
+    "orgs": len(net.tables["organizations"]),
+    "leaders": leaders[["id", "actors_led"]].values.tolist(),
+    "leaders_expected": _led_count,
+    "top_expected": max(_led_count.values()),
+    "committees": len(per_committee),
+    "paths": paths["kinds"].tolist(),
+    "unled": sorted(unled["id"]),
+    "unled_expected": unled_oracle(net.tables, END, UNITS, PARTY),
+    "shared": shared_units[["id", "communities_served"]].values.tolist(),
+    "no_core": len(no_core),
+    "server_stopped": server is not None and server.process.poll() is not None,
+}
+"""
+    )
+    nb, p = run("02_cypher", venv_kernel, probe)
+    assert errors(nb) == []
+    assert p["inventory_orgs"] == p["orgs"]
+    assert p["leaders"], "party organizations lead actors in the demo"
+    assert p["leaders"][0][1] == p["top_expected"]
+    assert all(p["leaders_expected"][i] == n for i, n in p["leaders"])
+    assert p["committees"] > 0 and p["paths"], (
+        "the demo's volunteer teams are led through the party line"
+    )
+    for kinds in p["paths"]:
+        assert kinds[0] == "party_working_committee" and kinds[-1] == "volunteer_team"
+    assert p["unled"], "the demo plants property companies that are never led"
+    assert p["unled"] == p["unled_expected"]
+    assert p["shared"] and all(n >= 2 for _, n in p["shared"])
+    assert p["no_core"] > 0, "the demo plants communities without a core"
+    assert p["server_stopped"]
+
+
+@pytest.mark.slow
+def test_network_science(venv_kernel: str, demo_net) -> None:
+    probe = """
+_probe = {
+    "engine_reach": engine_reach,
+    "recomputed_reach": float(curve["targeted"].iloc[0]),
+    "targeted": curve["targeted"].tolist(),
+    "random": curve["random"].tolist(),
+    "ari": float(scores["adjusted_rand"]),
+    "nmi": float(scores["nmi"]),
+    "ari_self": adjusted_rand(admin, admin),
+    "nmi_self": normalized_mutual_info(admin, admin),
+    "cores": len(core_table),
+    "constraint_rows": int(burt["constraint"].notna().sum()),
+    "trend_years": list(trend.index),
+}
+"""
+    nb, p = run("03_network_science", venv_kernel, probe)
+    assert errors(nb) == []
+    assert p["recomputed_reach"] == pytest.approx(p["engine_reach"], abs=1e-9)
+    targeted = p["targeted"]
+    assert all(b <= a + 1e-12 for a, b in zip(targeted, targeted[1:], strict=False))
+    assert targeted[-1] < targeted[0], "removing the top brokers lowers reach"
+    assert 0 <= p["ari"] <= 1 and 0 <= p["nmi"] <= 1
+    assert p["ari_self"] == pytest.approx(1) and p["nmi_self"] == pytest.approx(1)
+    assert p["cores"] > 0 and p["constraint_rows"] > 0
+    assert p["trend_years"] == demo_net.years
+    assert images(nb) >= 5
