@@ -95,18 +95,25 @@ def render() -> None:
         labels={"year": t("year"), "value": metric_label(metric), "name": level_names[level]},
     )
     fig.update_xaxes(dtick=1)
+    fig.update_yaxes(rangemode="tozero")
     if metric in SHARE_METRICS:
         fig.update_yaxes(tickformat=".0%")
     elif metric in PERMILLE_METRICS:
         fig.update_yaxes(ticksuffix="‰")
     fig.update_layout(height=460, margin={"t": 20, "b": 10, "l": 10, "r": 10})
     st.plotly_chart(fig, width="stretch", key="tr_chart")
+
     wide = frame.pivot_table(index="name", columns="year", values="value", aggfunc="first")
     years = list(wide.columns)
     if len(years) >= 2:
         wide["change"] = wide[years[-1]] - wide[years[0]]
-    wide.columns = [str(c) if c != "change" else t("vs_prev", year=years[0]) for c in wide.columns]
-    st.dataframe(wide, width="stretch")
+    wide.columns = [str(c) for c in wide.columns]
+    wide.index.name = level_names[level]
+    fmt = "percent" if metric in SHARE_METRICS else "%.1f‰" if metric in PERMILLE_METRICS else "%g"
+    config = {c: st.column_config.NumberColumn(c, format=fmt) for c in wide.columns}
+    if "change" in config:
+        config["change"] = st.column_config.NumberColumn(t("vs_prev", year=years[0]), format=fmt)
+    st.dataframe(wide, column_config=config, width="stretch")
 
 
 if __name__ == "__main__":

@@ -59,7 +59,7 @@ def unmatched_table(a, network, names: dict[str, str]) -> pd.DataFrame:
 def suggestion_table(a, names: dict[str, str]) -> pd.DataFrame:
     s = a.suggestions
     kinds = {"resource": t("sugg_resource"), "co_building": t("sugg_co_building")}
-    return pd.DataFrame(
+    table = pd.DataFrame(
         {
             t("col_kind"): s["kind"].map(kinds),
             t("community"): s["community_id"].map(names),
@@ -71,6 +71,9 @@ def suggestion_table(a, names: dict[str, str]) -> pd.DataFrame:
             t("col_partners"): s["partners"],
         }
     )
+    text = [c for c in table.columns if table[c].dtype == object]
+    table[text] = table[text].fillna("")
+    return table
 
 
 def workbook(sheets: dict[str, pd.DataFrame]) -> bytes:
