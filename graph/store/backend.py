@@ -44,8 +44,9 @@ class Backend(Protocol):
         every statement has run; without it each statement commits on its own.
         """
 
-    def read(self, cypher: str, params: dict[str, Any]) -> Rows:
-        """Run a user's query read-only; nodes/relationships/paths come back as dicts."""
+    def read(self, cypher: str, params: dict[str, Any], timeout: float | None = None) -> Rows:
+        """Run a user's query read-only (server-side ``timeout`` in seconds when given);
+        nodes/relationships/paths come back as dicts."""
 
     def read_typed(self, cypher: str, params: dict[str, Any], types: Sequence[str]) -> list[list]:
         """Run an internal read of scalar columns (``types``: str/int/float/bool), fast."""

@@ -164,10 +164,11 @@ class FalkorBackend:
         if not self.exists():
             raise StoreError(f"graph {self.graph_name!r} does not exist at {self.cfg.safe_uri}")
 
-    def read(self, cypher: str, params: dict[str, Any]) -> Rows:
+    def read(self, cypher: str, params: dict[str, Any], timeout: float | None = None) -> Rows:
         self._check_exists()
+        ms = int(timeout * 1000) if timeout else None
         try:
-            res = self.db.select_graph(self.graph_name).ro_query(cypher, params or None)
+            res = self.db.select_graph(self.graph_name).ro_query(cypher, params or None, ms)
         except redis.RedisError as exc:
             raise _error(exc, self.cfg) from None
         return [h[1] for h in res.header], [[plain(v) for v in row] for row in res.result_set]
@@ -187,8 +188,11 @@ class FalkorBackend:
             )
         except redis.RedisError as exc:
             raise _error(exc, self.cfg) from None
-        decoders = [DECODERS[t] for t in types]
-        return [[d(v) for d, v in zip(decoders, row, strict=True)] for row in rows]
+        convert = [(i, DECODERS[t]) for i, t in enumerate(types) if t != "str"]
+        for row in rows:
+            for i, decode in convert:
+                row[i] = decode(row[i])
+        return rows
 
     def delete_graph(self) -> None:
         """Remove the whole graph (tests and ``--replace`` clean-up)."""

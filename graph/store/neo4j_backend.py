@@ -123,15 +123,16 @@ class Neo4jBackend:
             if on_batch:
                 on_batch(rows_count(params))
 
-    def _read(self, cypher: str, params: dict[str, Any]) -> Rows:
+    def _read(self, cypher: str, params: dict[str, Any], timeout: float | None = None) -> Rows:
+        fetch = neo4j.unit_of_work(timeout=timeout)(_fetch) if timeout else _fetch
         try:
             with self._session(neo4j.READ_ACCESS) as session:
-                return session.execute_read(_fetch, cypher, params)
+                return session.execute_read(fetch, cypher, params)
         except Neo4jError as exc:
             raise _error(exc, self.cfg) from None
 
-    def read(self, cypher: str, params: dict[str, Any]) -> Rows:
-        columns, rows = self._read(cypher, params)
+    def read(self, cypher: str, params: dict[str, Any], timeout: float | None = None) -> Rows:
+        columns, rows = self._read(cypher, params, timeout)
         return columns, [[plain(v) for v in row] for row in rows]
 
     def read_typed(self, cypher: str, params: dict[str, Any], types: Sequence[str]) -> list[list]:

@@ -20,6 +20,37 @@ _LITERALS = re.compile(
 )
 _CLAUSE = re.compile(r"(?<![\w.:$])(" + "|".join(WRITE_CLAUSES) + r")(?![\w])", re.IGNORECASE)
 
+# Procedures a read-only query may CALL (lower case); every other procedure is refused,
+# since many write (db.idx.fulltext.createNodeIndex, db.createLabel), administer the server
+# (dbms.setConfigValue, dbms.killQuery, dbms.security.*) or read files/URLs (apoc.load.*).
+READ_PROCEDURES = frozenset(
+    {
+        "db.labels",
+        "db.relationshiptypes",
+        "db.propertykeys",
+        "db.indexes",
+        "db.constraints",
+        "db.meta.stats",
+        "db.schema.visualization",
+        "db.schema.nodetypeproperties",
+        "db.schema.reltypeproperties",
+        "db.idx.fulltext.querynodes",
+        "dbms.procedures",
+        "dbms.components",
+    }
+)
+READ_PROCEDURE_PREFIXES = ("algo.",)  # FalkorDB's graph algorithms only read
+_CALL = re.compile(r"(?<![\w.:$])CALL\s+([A-Za-z_][\w.]*)", re.IGNORECASE)
+
+
+def write_procedure(cypher: str) -> str | None:
+    """The first procedure a query CALLs that is not known to only read, or None."""
+    for m in _CALL.finditer(_LITERALS.sub(" ", cypher)):
+        name = m.group(1).lower()
+        if name not in READ_PROCEDURES and not name.startswith(READ_PROCEDURE_PREFIXES):
+            return m.group(1)
+    return None
+
 
 def write_clause(cypher: str) -> str | None:
     """The first write clause in a query, or None when it only reads."""
@@ -39,4 +70,10 @@ def check_read_only(cypher: str) -> None:
         raise ReadOnlyError(
             f"只读查询 read-only: the query contains {clause}, which changes the graph; "
             "queries may only read (use `govnet load` to change data)"
+        )
+    procedure = write_procedure(cypher)
+    if procedure:
+        raise ReadOnlyError(
+            f"只读查询 read-only: the query calls {procedure}, which is not a read-only "
+            "procedure; queries may only read"
         )

@@ -1,14 +1,21 @@
 """One repository layer: a ``Network`` into a Cypher graph database and back.
 
-Writes are portable openCypher: batched ``UNWIND $rows AS row MERGE (n:Label {id: row.id})
-SET n = row.props`` per (label, kind label), and relationships merged on (source id, target
-id, type, ``key``) where ``key`` is the NetworkX edge key, so loading the same ledger twice
-changes nothing. Labels and relationship types cannot be Cypher parameters: only names
-checked against ``graph.schema`` are ever put into query text; every value is a parameter.
+Writes are portable openCypher: batched ``UNWIND $rows AS row MERGE (n:Label:Kind {id:
+row.id}) SET n = row.props`` per (label, kind label), and relationships merged on (source
+id, target id, type, ``key``) where ``key`` is the NetworkX edge key, so loading the same
+ledger twice changes nothing. Into an empty graph the same batches use CREATE (faster).
+Labels and relationship types cannot be Cypher parameters: only names checked against
+``graph.schema`` are ever put into query text; every value is a parameter.
 
-A ``:GovnetMeta {id: 'load'}`` node records the load: ``complete = false`` before the first
-batch, ``true`` after the last. ``read()`` refuses a graph whose load never finished, and
-a re-run of the same load completes it (every statement is an idempotent MERGE).
+A load makes the graph equal to the ledger: before the batches, a sync pass deletes nodes
+and relationships the ledger no longer has and swaps kind labels that changed. It commits
+batch by batch, so readers may see it half done; ``replace=True`` builds the new graph
+aside and swaps it in whole (see the backends).
+
+A ``:GovnetMeta {id: 'load'}`` node records the load: ``complete = false`` and a fresh
+``load_id`` before the first batch, ``complete = true`` after the last. ``read()`` refuses
+a graph whose load never finished, and re-running the same load completes it. Reads are
+several queries; they start over when ``load_id`` changed meanwhile (a ``--replace``).
 """
 
 from __future__ import annotations
@@ -17,6 +24,7 @@ import os
 import uuid
 from collections import defaultdict
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
@@ -43,6 +51,7 @@ from graph.store.errors import IncompleteLoadError, StoreError
 from graph.store.readonly import check_read_only
 
 READ_ATTEMPTS = 5
+READ_THREADS = 3
 NODE_BATCH = 5000
 EDGE_BATCH = 5000
 
@@ -82,7 +91,9 @@ def _labels_pattern(label: str, kind_label: str | None) -> str:
     return _label(label) + (f":{_kind_label(kind_label)}" if kind_label else "")
 
 
-def node_statements(g: nx.MultiDiGraph, batch: int = NODE_BATCH) -> list[Statement]:
+def node_statements(
+    g: nx.MultiDiGraph, batch: int = NODE_BATCH, fresh: bool = False
+) -> list[Statement]:
     """MERGE statements for every node, grouped by main label and kind label.
 
     Both labels are in the MERGE pattern: setting a label after the MERGE is an order of
@@ -98,8 +109,10 @@ def node_statements(g: nx.MultiDiGraph, batch: int = NODE_BATCH) -> list[Stateme
     out: list[Statement] = []
     for (label, kind_label), rows in sorted(groups.items(), key=lambda kv: str(kv[0])):
         text = (
-            f"UNWIND $rows AS row MERGE (n:{_labels_pattern(label, kind_label)} {{id: row.id}}) "
-            "SET n = row.props"
+            f"UNWIND $rows AS row CREATE (n:{_labels_pattern(label, kind_label)}) SET n = row.props"
+            if fresh
+            else f"UNWIND $rows AS row MERGE (n:{_labels_pattern(label, kind_label)} "
+            "{id: row.id}) SET n = row.props"
         )
         out.extend((text, {"rows": chunk}) for chunk in _batches(rows, batch))
     return out
@@ -154,8 +167,14 @@ def sync_statements(
     return out
 
 
-def edge_statements(g: nx.MultiDiGraph, batch: int = EDGE_BATCH) -> list[Statement]:
-    """MERGE statements for every edge, keyed on (source, target, type, edge key)."""
+def edge_statements(
+    g: nx.MultiDiGraph, batch: int = EDGE_BATCH, fresh: bool = False
+) -> list[Statement]:
+    """MERGE statements for every edge, keyed on (source, target, type, edge key).
+
+    ``fresh``: the graph held no govnet node when the load began, so plain CREATE is safe
+    (and about twice as fast); a re-run after a crash finds nodes and merges again.
+    """
     labels = {nid: attrs["label"] for nid, attrs in g.nodes(data=True)}
     groups: dict[tuple[str, str, str], list[dict]] = defaultdict(list)
     for u, v, key, attrs in g.edges(keys=True, data=True):
@@ -167,7 +186,12 @@ def edge_statements(g: nx.MultiDiGraph, batch: int = EDGE_BATCH) -> list[Stateme
         text = (
             f"UNWIND $rows AS row MATCH (a:{_label(a)} {{id: row.s}}) "
             f"MATCH (b:{_label(b)} {{id: row.t}}) "
-            f"MERGE (a)-[r:{_rel_type(type_)} {{key: row.props.key}}]->(b) SET r = row.props"
+            + (
+                f"CREATE (a)-[r:{_rel_type(type_)}]->(b) SET r = row.props"
+                if fresh
+                else f"MERGE (a)-[r:{_rel_type(type_)} {{key: row.props.key}}]->(b) "
+                "SET r = row.props"
+            )
         )
         out.extend((text, {"rows": chunk}) for chunk in _batches(rows, batch))
     return out
@@ -206,7 +230,7 @@ def edge_properties(type_: str) -> PropertyTypes:
 
 
 def _present(props: PropertyTypes, values: list) -> dict[str, Any]:
-    return {name: v for (name, _), v in zip(props, values, strict=True) if v is not None}
+    return {p[0]: v for p, v in zip(props, values) if v is not None}  # noqa: B905 (hot loop)
 
 
 @dataclass(frozen=True)
@@ -264,7 +288,9 @@ class GraphStore:
     def statements(self, network: Network, replace: bool = False) -> list[Statement]:
         """Every statement of one load: meta marker, sync, nodes, relationships, marker."""
         g = network.graph
-        sync = [] if replace else sync_statements(g, *self._stored(), self.node_batch)
+        stored_nodes, stored_edges = ({}, set()) if replace else self._stored()
+        fresh = not stored_nodes
+        sync = sync_statements(g, stored_nodes, stored_edges, self.node_batch)
         start = (
             f"MERGE (m:{META_LABEL} {{id: $id}}) SET m.complete = false, "
             "m.started_at = timestamp(), m.load_id = $load_id, m.nodes = $nodes, "
@@ -284,8 +310,8 @@ class GraphStore:
         return [
             start,
             *sync,
-            *node_statements(g, self.node_batch),
-            *edge_statements(g, self.edge_batch),
+            *node_statements(g, self.node_batch, fresh),
+            *edge_statements(g, self.edge_batch, fresh),
             finish,
         ]
 
@@ -372,26 +398,39 @@ class GraphStore:
         g = nx.MultiDiGraph()
         if not self.backend.exists():
             return g
-        for label in LABELS:
-            props = node_properties(label)
-            items = "".join(f", n.{name}" for name, _ in props)
-            rows = self.backend.read_typed(
-                f"MATCH (n:{_label(label)}) RETURN n.id{items}",
-                {},
+        node_props = {label: node_properties(label) for label in LABELS}
+        edge_props = {type_: edge_properties(type_) for type_ in REL_TYPES}
+        queries = [
+            (
+                f"MATCH (n:{_label(label)}) RETURN n.id"
+                + "".join(f", n.{name}" for name, _ in props),
                 ["str", *(t for _, t in props)],
             )
-            g.add_nodes_from((row[0], {"label": label} | _present(props, row[1:])) for row in rows)
-        for type_ in REL_TYPES:
-            props = edge_properties(type_)
-            items = "".join(f", r.{name}" for name, _ in props)
-            rows = self.backend.read_typed(
-                f"MATCH (a)-[r:{_rel_type(type_)}]->(b) RETURN a.id, b.id, r.key{items}",
-                {},
+            for label, props in node_props.items()
+        ] + [
+            (
+                f"MATCH (a)-[r:{_rel_type(type_)}]->(b) RETURN a.id, b.id, r.key"
+                + "".join(f", r.{name}" for name, _ in props),
                 ["str", "str", "str", *(t for _, t in props)],
             )
-            g.add_edges_from(
-                (row[0], row[1], row[2], {"type": type_} | _present(props, row[3:])) for row in rows
-            )
+            for type_, props in edge_props.items()
+        ]
+        # Fetch in parallel: the server and the socket work while Python builds the graph.
+        with ThreadPoolExecutor(max_workers=READ_THREADS) as pool:
+            results = pool.map(lambda q: self.backend.read_typed(q[0], {}, q[1]), queries)
+            for label, props in node_props.items():
+                g.add_nodes_from(
+                    (row[0], {"label": label} | _present(props, row[1:])) for row in next(results)
+                )
+            for type_, props in edge_props.items():
+                rows = next(results)
+                if props:
+                    g.add_edges_from(
+                        (row[0], row[1], row[2], {"type": type_} | _present(props, row[3:]))
+                        for row in rows
+                    )
+                else:
+                    g.add_edges_from((s, t, k, {"type": type_}) for s, t, k in rows)
         return g
 
     def read(self) -> Network:
@@ -403,6 +442,16 @@ class GraphStore:
         check_read_only(cypher)
         columns, rows = self.backend.read(cypher, params)
         return pd.DataFrame(rows, columns=columns)
+
+    def query_bounded(
+        self, cypher: str, params: dict[str, Any] | None = None, *, timeout: float, max_rows: int
+    ) -> tuple[pd.DataFrame, bool]:
+        """A query typed by a user of a shared server (the app's Cypher box): read-only,
+        stopped by the server after ``timeout`` seconds, at most ``max_rows`` rows kept;
+        the flag says whether rows were cut off."""
+        check_read_only(cypher)
+        columns, rows = self.backend.read(cypher, params or {}, timeout=timeout)
+        return pd.DataFrame(rows[:max_rows], columns=columns), len(rows) > max_rows
 
     # -- housekeeping --------------------------------------------------------------------
     def delete(self) -> None:
