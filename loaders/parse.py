@@ -26,9 +26,7 @@ DATE_FIXES = (("年", "-"), ("月", "-"), ("日", ""), ("/", "-"), (".", "-"), (
 
 def arrow(s: pd.Series) -> pa.Array:
     """A text column as one Arrow string array (no copy for Arrow-backed columns)."""
-    arr = pa.array(s.array) if not isinstance(s.dtype, pd.StringDtype) else None
-    if arr is None:
-        arr = s.array.__arrow_array__()
+    arr = pa.array(s.astype(TEXT).array)
     if isinstance(arr, pa.ChunkedArray):
         arr = arr.combine_chunks()
     return arr.cast(pa.string())

@@ -399,14 +399,14 @@ def _is_utf8(data: bytes) -> bool:
     return True
 
 
-def decode_csv(data: bytes) -> tuple[bytes, str] | None:
-    """CSV bytes → UTF-8 bytes without BOM and the encoding found; None when undecodable."""
+def decode_csv(data: bytes) -> bytes | None:
+    """CSV bytes (UTF-8 with or without BOM, or GBK) → UTF-8 bytes; None when neither."""
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
     if _is_utf8(data):
-        return data, "utf-8"
+        return data
     try:
-        return data.decode("gb18030").encode("utf-8"), "gb18030"
+        return data.decode("gb18030").encode("utf-8")
     except UnicodeDecodeError:
         return None
 
@@ -419,7 +419,7 @@ def read_csv_bytes(data: bytes, ctx: RawTable, ledger: RawLedger) -> None:
             ctx.issue("无法识别的编码 cannot decode the file; save it as UTF-8 or GBK CSV")
         )
         return
-    data, _encoding = decoded
+    data = decoded
     if not data[:4096].strip() and not data.strip():
         ledger.errors.append(ctx.issue("文件为空 the file is empty (no header row)"))
         return
