@@ -14,7 +14,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from views import source
+from views import auth, source
 from views.i18n import LANGS, t
 from views.source import Context
 
@@ -159,6 +159,7 @@ def _pages(ctx: Context | None) -> list:
 
 def main() -> None:
     _language()
+    auth.gate()  # sign-in first when secrets configure it (views/auth.py)
     st.sidebar.title(t("app_title"))
     try:
         ctx = _data_source()

@@ -4,6 +4,7 @@ they hold nodes or paths, as a small network."""
 from __future__ import annotations
 
 import json
+import os
 
 import pandas as pd
 import streamlit as st
@@ -29,7 +30,9 @@ EXAMPLES: dict[str, str] = {
         "RETURN m.domain AS domain, count(*) AS open ORDER BY open DESC"
     ),
 }
-MAX_ROWS = 1000
+MAX_ROWS = 1000  # rows kept from a result; more is cut off with a notice
+# The server stops a query after this long, so one analyst cannot tie up a shared server.
+TIMEOUT_S = float(os.environ.get("GOVNET_QUERY_TIMEOUT_S") or 30)
 MAX_DRAWN = 300
 
 
@@ -77,12 +80,14 @@ def render() -> None:
     if not st.button(t("run"), key="q_run", type="primary"):
         return
     try:
-        df = source.store(ctx.db_uri, ctx.db_graph).query(cypher)
-    except Exception as exc:  # a write attempt or a syntax error: the database's message
+        df, cut = source.store(ctx.db_uri, ctx.db_graph).query_bounded(
+            cypher, timeout=TIMEOUT_S, max_rows=MAX_ROWS
+        )
+    except Exception as exc:  # a write attempt, a timeout or a syntax error: one message
         st.error(t("query_error", error=str(exc)[:500]))
         return
-    st.caption(t("rows", n=len(df)))
-    st.dataframe(df.head(MAX_ROWS).map(_cell), hide_index=True, width="stretch")
+    st.caption(t("rows", n=len(df)) + (f" (≤ {MAX_ROWS}, 已截断 cut off)" if cut else ""))
+    st.dataframe(df.map(_cell), hide_index=True, width="stretch")
     view = result_view(df, ctx.network)
     if view is not None:
         st.iframe(render_html(view, lang=current_lang(), height="460px"), height=540)
