@@ -184,6 +184,7 @@ def test_every_page_on_small_ledger(small_zip: bytes, lang: str) -> None:
 
 
 @pytest.mark.slow
+@pytest.mark.timeout(3600)  # three analyses of the demo district (2022–2024), then all cached
 def test_every_page_on_demo_district_both_languages() -> None:
     at = app("zh")
     assert not problems(at)

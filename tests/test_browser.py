@@ -19,7 +19,7 @@ import pytest
 
 from tests.conftest import ARTIFACTS, ROOT
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.timeout(2400)]
 
 CHROMIUM = os.environ.get("GOVNET_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [

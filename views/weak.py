@@ -71,9 +71,7 @@ def suggestion_table(a, names: dict[str, str]) -> pd.DataFrame:
             t("col_partners"): s["partners"],
         }
     )
-    text = [c for c in table.columns if table[c].dtype == object]
-    table[text] = table[text].fillna("")
-    return table
+    return table.astype(object).where(table.notna(), "")  # blank, not "None", where n/a
 
 
 def workbook(sheets: dict[str, pd.DataFrame]) -> bytes:
