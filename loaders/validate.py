@@ -38,7 +38,10 @@ from loaders.parse import arrow, parse_column
 from loaders.read import RawLedger, RawTable
 
 REQUIRED_TABLES = ("places",)
-NONNEGATIVE = {"int", "float"}  # counts, capacity and weights are never negative
+# counts, years, capacity and link strength are never negative (lat/lon and extra
+# condition columns such as growth rates may be)
+NONNEGATIVE_TYPES = {"int"}
+NONNEGATIVE_COLUMNS = {"weight"}
 PARSED = {"enum", "roles", "int", "float", "date", "bool"}
 TABLE_ZH = {
     "places": "地点 place",
@@ -108,7 +111,7 @@ def _column_schema(col: Column, parsed: pd.Series | None) -> pa.Column:
     if parsed is not None and col.type in PARSED:
         ok = parsed.notna().to_numpy()  # pandera hands the check the non-missing cells only
         checks.append(pa.Check(lambda s, ok=ok: _at(ok, s), name="parse"))
-    if parsed is not None and col.type in NONNEGATIVE:
+    if parsed is not None and (col.type in NONNEGATIVE_TYPES or col.key in NONNEGATIVE_COLUMNS):
         positive = ~(parsed < 0).fillna(False).to_numpy()
         checks.append(pa.Check(lambda s, ok=positive: _at(ok, s), name="nonnegative"))
     return pa.Column(nullable=not col.required, checks=checks, required=False)
