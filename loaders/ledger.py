@@ -79,7 +79,12 @@ def _check(
             tick("pseudonymizing people")
         tables = dict(checked.tables)
         if "people" in tables:
-            tables["people"] = pseudonymize_people(tables["people"], key)
+            try:
+                tables["people"] = pseudonymize_people(tables["people"], key)
+            except (OSError, ValueError) as exc:  # unreadable config or key file
+                problem = f"无法取得假名密钥 cannot get the pseudonym key: {exc}"
+                checked.errors.append(Issue("people", None, None, None, problem))
+                return checked, None
         if tick:
             tick("building network")
         return checked, Network(tables, warnings=checked.warnings)

@@ -52,7 +52,10 @@ def load_key() -> bytes:
         return keyfile.read_text().strip().encode()
     keyfile.parent.mkdir(parents=True, exist_ok=True)
     key = secrets.token_hex(32)
-    fd = os.open(keyfile, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    try:
+        fd = os.open(keyfile, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:  # another import made it a moment ago: use that one
+        return keyfile.read_text().strip().encode()
     with os.fdopen(fd, "w") as f:
         f.write(key + "\n")
     return key.encode()

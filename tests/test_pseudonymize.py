@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from loaders import pseudonymize
-from loaders.ledger import read_ledger
+from loaders.ledger import read_ledger, validate_ledger
 from loaders.pseudonymize import hmac_sha256_hex, is_pseudonym, load_key, pseudonym
 from tests.bad_ledgers import base_tables, write_csv
 
@@ -118,3 +118,15 @@ def test_read_ledger_uses_the_configured_key(ledger: Path, monkeypatch: pytest.M
     assert (
         read_ledger(ledger).tables["people"].equals(read_ledger(ledger, key="k1").tables["people"])
     )
+
+
+def test_broken_config_is_a_clear_error(
+    ledger: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("GOVNET_PSEUDONYM_KEY", raising=False)
+    config = tmp_path / "bad.toml"
+    config.write_text("pseudonym_key = [unclosed\n")
+    monkeypatch.setenv("GOVNET_CONFIG", str(config))
+    report = validate_ledger(ledger)
+    (err,) = report.errors
+    assert "pseudonym key" in err.message and report.network is None
