@@ -375,3 +375,59 @@ def test_database_uri_with_credentials_is_refused() -> None:
     at.button(key="db_connect").click().run()
     assert any(LABELS["db_creds_in_uri"][0] in e.value for e in at.error)
     assert not at.header
+
+
+# --- labels, search, downloads ----------------------------------------------------------
+def test_every_label_has_both_languages_with_the_same_placeholders() -> None:
+    from string import Formatter
+
+    from views.i18n import METRICS, STAR_NAMES
+
+    for table in (LABELS, METRICS, STAR_NAMES):
+        for key, (zh, en) in table.items():
+            assert zh.strip() and en.strip(), key
+            fields = [{f for _, f, _, _ in Formatter().parse(s) if f} for s in (zh, en)]
+            assert fields[0] == fields[1], key
+
+
+def test_number_formats() -> None:
+    from views.i18n import fmt_metric
+
+    assert fmt_metric("coverage_index", 0.6667) == "66.7%"
+    assert fmt_metric("volunteers_per_1000", 12.345) == "12.3‰"
+    assert fmt_metric("co_building_units", 3) == "3"
+    assert fmt_metric("reach", None) == "–"
+
+
+def test_search_focuses_the_network_on_a_node(small_zip: bytes) -> None:
+    at = app("zh", upload=small_zip)
+    at.switch_page("views/network.py").run()
+    at.text_input(key="net_search").set_value("阳光物业").run()
+    assert at.selectbox(key="net_hit").value == "O6"
+    options = at.selectbox(key="net_node").options
+    assert any("阳光物业" in o for o in options) and any("阳光小区" in o for o in options)
+    assert not any("二网格" in o for o in options)  # only O6's neighbourhood is drawn
+    at.text_input(key="net_search").set_value("没有这个名字").run()
+    assert any("没有这个名字" in i.value for i in at.info)
+    assert not problems(at)
+
+
+def test_weak_links_workbook_has_its_three_sheets(small_net: Network) -> None:
+    import openpyxl
+
+    from graph.analysis import analyze
+    from views.weak import suggestion_table, unmatched_table, weak_table, workbook
+
+    a = analyze(small_net, year=2024)
+    names = {"C1": "幸福社区", "C2": "和谐社区", "V1": "李庄村", "M2": "漏水"}
+    data = workbook(
+        {
+            "weak": weak_table(a, names)[["name", "weak_score"]],
+            "unmatched": unmatched_table(a, small_net, names),
+            "suggestions": suggestion_table(a, names),
+        }
+    )
+    wb = openpyxl.load_workbook(io.BytesIO(data))
+    assert wb.sheetnames == ["weak", "unmatched", "suggestions"]
+    unmatched = [[c.value for c in row] for row in wb["unmatched"].iter_rows()]
+    assert any("M2" in row for row in unmatched)  # 漏水, open and with no resource for repair
