@@ -21,7 +21,10 @@ from views.source import Context
 ROOT = Path(__file__).resolve().parent
 log = logging.getLogger("govnet.app")
 
-st.set_page_config(page_title="govnet", page_icon="🕸️", layout="wide")
+# A local icon: a Material icon as favicon would be fetched from fonts.gstatic.com.
+st.set_page_config(
+    page_title="govnet", page_icon=str(ROOT / "views" / "templates" / "icon.png"), layout="wide"
+)
 
 
 def _language() -> None:
@@ -109,9 +112,9 @@ def _year(ctx: Context) -> None:
     if not years:
         st.sidebar.warning(t("no_years"))
         return
-    if st.session_state.get("year") not in years:
-        st.session_state["year"] = years[-1]
-    ctx.year = st.sidebar.selectbox(t("year"), years, key="year")
+    if "year" in st.session_state and st.session_state["year"] not in years:
+        del st.session_state["year"]  # another source's year: start from this one's latest
+    ctx.year = st.sidebar.selectbox(t("year"), years, index=len(years) - 1, key="year")
 
 
 def _report(ctx: Context) -> None:
@@ -136,15 +139,15 @@ def _report(ctx: Context) -> None:
 
 def _pages(ctx: Context | None) -> list:
     specs = [
-        ("overview", "page_overview", "📊"),
-        ("network", "page_network", "🕸️"),
-        ("coverage", "page_coverage", "🧭"),
-        ("weak", "page_weak", "🩹"),
-        ("stars", "page_stars", "⭐"),
-        ("trends", "page_trends", "📈"),
+        ("overview", "page_overview", ":material/dashboard:"),
+        ("network", "page_network", ":material/hub:"),
+        ("coverage", "page_coverage", ":material/grid_view:"),
+        ("weak", "page_weak", ":material/healing:"),
+        ("stars", "page_stars", ":material/star:"),
+        ("trends", "page_trends", ":material/trending_up:"),
     ]
     if ctx is not None and ctx.kind == "db":
-        specs.append(("query", "page_query", "🔎"))
+        specs.append(("query", "page_query", ":material/search:"))
     return [
         st.Page(
             str(ROOT / "views" / f"{name}.py"),
