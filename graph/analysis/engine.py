@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import multiprocessing as mp
 import os
+import threading
 from concurrent.futures import ProcessPoolExecutor
 
 import networkx as nx
@@ -117,7 +118,9 @@ def run_partitions(parts: list[Partition], parallel: bool | None = None) -> list
     order = sorted(range(len(parts)), key=lambda i: -(len(parts[i].edges) + len(parts[i].nodes)))
     n_chunks = min(len(parts), workers * 8)
     chunks = [[parts[i] for i in order[k::n_chunks]] for k in range(n_chunks)]
-    with ProcessPoolExecutor(workers, mp_context=mp.get_context("forkserver")) as pool:
+    # fork is cheapest; a threaded host (e.g. the Streamlit app) must not fork its locks
+    method = "fork" if threading.active_count() == 1 else "forkserver"
+    with ProcessPoolExecutor(workers, mp_context=mp.get_context(method)) as pool:
         results = [r for chunk in pool.map(analyze_chunk, chunks) for r in chunk]
     by_cid = {r["cid"]: r for r in results}
     return [by_cid[p.cid] for p in parts]
@@ -142,7 +145,7 @@ def run_whole_graph(ctx: Context, parts: list[Partition]) -> list[dict]:
             {
                 "cid": p.cid,
                 "reached": reached(lg, p.core, p.targets),
-                **structure_metrics(view, p.core, set(p.actors)),
+                **structure_metrics(view, p.core, set(p.actors), fast=False),
             }
         )
     return out

@@ -132,4 +132,14 @@ def build_context(tables: Tables, year: int) -> Context:
         r["loc_" + c] = loc[c]
 
     links = active_links(tables["links"], year, set(dropped))
-    return Context(year, units, scopes, orgs, people, m, r, links, dropped)
+    frames = (scopes, orgs, people, m, r, links)
+    return Context(year, units, *(_plain_strings(f) for f in frames), dropped)
+
+
+def _plain_strings(df: pd.DataFrame) -> pd.DataFrame:
+    """String columns as Python objects: pandas' arrow strings are slow in ``isin`` with sets."""
+    out = df.copy()
+    for c in out.columns:
+        if isinstance(out[c].dtype, pd.StringDtype):
+            out[c] = out[c].astype(object).where(out[c].notna(), None)
+    return out

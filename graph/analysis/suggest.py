@@ -43,37 +43,67 @@ def open_matters(ctx: Context) -> pd.DataFrame:
     return m[~m["closed"] & ~m["id"].isin(f) & m["district_id"].notna()]
 
 
+def _groups(df: pd.DataFrame, cols: list[str], order: list[str]) -> dict[tuple, list[dict]]:
+    """Rows grouped by place (community, street, district; "" where none), in ``order``."""
+    out: dict[tuple, list[dict]] = {}
+    for rec in df.sort_values(order).to_dict("records"):
+        key = tuple(rec[c] if isinstance(rec[c], str) else "" for c in cols)
+        out.setdefault(key, []).append(rec)
+    return out
+
+
 def _solve(matters: pd.DataFrame, resources: pd.DataFrame) -> list[dict]:
-    """Min-cost max flow for one (district, domain); returns matter→resource pairs."""
+    """Min-cost max flow for one (district, domain); returns matter→resource pairs.
+
+    Matters, and resources, of one place are one node each (cost only depends on where
+    they are), so the network has a few hundred nodes whatever the backlog. A matter
+    group reaches its community's resources at cost 1 and, through street and district
+    hubs, the rest at 2 and 4. Within a group the oldest matters and the resources in id
+    order are matched first.
+    """
+    mg = _groups(matters, ["community_id", "street_id", "district_id"], ["submitted_at", "id"])
+    rg = _groups(resources, ["loc_community_id", "loc_street_id", "loc_district_id"], ["id"])
     g = nx.DiGraph()
-    for rec in resources.itertuples(index=False):
-        g.add_edge(("r", rec.id), "T", capacity=int(rec.spare), weight=0)
-        for col, _cost in LEVELS:
-            place = getattr(rec, "loc_" + col)
-            if isinstance(place, str):
-                g.add_edge(("h", col, place), ("r", rec.id), capacity=int(rec.spare), weight=0)
-    for rec in matters.itertuples(index=False):
-        g.add_edge("S", ("m", rec.id), capacity=1, weight=0)
-        for col, cost in LEVELS:
-            place = getattr(rec, col)
-            hub = ("h", col, place)
-            if isinstance(place, str) and hub in g:
-                g.add_edge(("m", rec.id), hub, capacity=1, weight=cost)
+    for (c, st, d), items in rg.items():
+        node, spare = ("r", c, st, d), sum(int(x["spare"]) for x in items)
+        g.add_edge(node, "T", capacity=spare, weight=0)
+        if st:
+            g.add_edge(("street", st), node, capacity=spare, weight=0)
+        g.add_edge(("district", d), node, capacity=spare, weight=0)
+    for (c, st, d), items in mg.items():
+        node, n = ("m", c, st, d), len(items)
+        g.add_edge("S", node, capacity=n, weight=0)
+        if c and (c, st, d) in rg:
+            g.add_edge(node, ("r", c, st, d), capacity=n, weight=1)
+        if st and ("street", st) in g:
+            g.add_edge(node, ("street", st), capacity=n, weight=2)
+        if ("district", d) in g:
+            g.add_edge(node, ("district", d), capacity=n, weight=4)
     if "S" not in g or "T" not in g:
         return []
     flow = nx.max_flow_min_cost(g, "S", "T")
+    # decompose: every unit leaving a matter group reaches one resource group (paths ≤ 2 hops)
+    supply = {
+        k: [r["id"] for r in items for _ in range(int(r["spare"]))] for k, items in rg.items()
+    }
     pairs = []
-    for hub, outs in flow.items():
-        if hub[0] != "h":
-            continue
-        inflow = sorted(
-            m for m, fl in ((u, flow[u].get(hub, 0)) for u in g.predecessors(hub)) if fl
-        )
-        supply = [r for r, fl in sorted(outs.items()) for _ in range(fl)]
-        pairs += [
-            {"matter_id": m[1], "resource_id": r[1]} for m, r in zip(inflow, supply, strict=True)
-        ]
+    for k, items in mg.items():
+        waiting = [m["id"] for m in items]
+        node = ("m", *k)
+        for nxt, units in sorted(flow[node].items()):
+            for _ in range(units):
+                hop = nxt if nxt[0] == "r" else _take(flow, nxt)
+                pairs.append({"matter_id": waiting.pop(0), "resource_id": supply[hop[1:]].pop(0)})
     return pairs
+
+
+def _take(flow: dict, hub: tuple) -> tuple:
+    """One unit of a hub's outgoing flow (first resource group with flow left)."""
+    for nxt, units in sorted(flow[hub].items()):
+        if units:
+            flow[hub][nxt] -= 1
+            return nxt
+    raise AssertionError("flow conservation violated")
 
 
 def resource_suggestions(ctx: Context) -> pd.DataFrame:
