@@ -239,9 +239,14 @@ class Ctx:
         ]
         parts = ids + [arrow(typed[t][c]) for t, c in refs]
         n_ids = sum(len(a) for a in ids)
-        enc = pyarrow.chunked_array(parts, pyarrow.string()).combine_chunks().dictionary_encode()
-        codes = enc.indices.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int64)
-        first = np.full(len(enc.dictionary) + 1, -1, np.int64)  # code → first id position
+        # chunks of one encoding share one dictionary: no need to concatenate the strings
+        enc = pyarrow.chunked_array(parts, pyarrow.string()).dictionary_encode()
+        size = len(enc.chunks[0].dictionary) if enc.num_chunks else 0
+        codes = np.concatenate(
+            [c.indices.fill_null(-1).to_numpy(zero_copy_only=False) for c in enc.chunks]
+            or [np.zeros(0)]
+        ).astype(np.int64)
+        first = np.full(size + 1, -1, np.int64)  # code → first id position
         uniq, at = np.unique(codes[:n_ids], return_index=True)
         first[uniq] = at
         self.ids = pyarrow.concat_arrays(ids) if ids else pyarrow.array([], pyarrow.string())
