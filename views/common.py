@@ -115,7 +115,8 @@ def metric_table(df: pd.DataFrame, metrics: list[str], lead: list[str] | None = 
             config[m] = st.column_config.CheckboxColumn(label)
         elif pd.api.types.is_numeric_dtype(out[m]):
             out[m] = out[m].astype(float)
-            config[m] = st.column_config.NumberColumn(label, format="%g")
+            whole = bool((out[m].dropna() % 1 == 0).all())
+            config[m] = st.column_config.NumberColumn(label, format="%d" if whole else "%.2f")
         else:
             config[m] = st.column_config.TextColumn(label)
     for c in lead:

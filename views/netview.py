@@ -252,7 +252,8 @@ def build_view(
         collapse_set |= set(tier)
     view = _aggregate(g, idx, chosen, protect, centers, collapse_set, types, year, max_nodes)
     if view.size > LAYOUT_MIN_NODES:
-        view.positions = cluster_layout(group_homes(network, view))
+        homes = group_homes(network, view)
+        view.positions = cluster_layout(homes, centre=homes.get(centers[0]))
     return view
 
 
@@ -373,25 +374,34 @@ def group_homes(network: Network, view: View) -> dict[str, str]:
     return homes
 
 
-def cluster_layout(homes: dict[str, str], spacing: float = 22.0) -> dict[str, tuple[float, float]]:
-    """Positions with each cluster a sunflower spiral and the clusters on a circle: a cheap,
-    readable start so the browser's physics only has to settle, not untangle."""
+def cluster_layout(
+    homes: dict[str, str], centre: str | None = None, spacing: float = 22.0
+) -> dict[str, tuple[float, float]]:
+    """Positions with each cluster a sunflower spiral, the centre's cluster in the middle
+    and the others on a ring around it: a cheap, readable start so the browser's physics
+    only has to settle, not untangle."""
     groups: dict[str, list[str]] = {}
     for n, home in sorted(homes.items()):
         groups.setdefault(home, []).append(n)
     # the home itself first, at the centre of its spiral
     ordered = {h: sorted(ms, key=lambda m: (m != h, m)) for h, ms in groups.items()}
     radii = {h: spacing * math.sqrt(len(ms)) + spacing for h, ms in ordered.items()}
-    circumference = sum(2 * r + spacing for r in radii.values())
-    big_r = circumference / (2 * math.pi) if len(ordered) > 1 else 0.0
-    pos: dict[str, tuple[float, float]] = {}
+    middle = centre if centre in ordered else None
+    ring = [h for h in ordered if h != middle]
+    circumference = sum(2 * radii[h] + spacing for h in ring)
+    inner = radii[middle] + max((radii[h] for h in ring), default=0) + 2 * spacing if middle else 0
+    big_r = max(circumference / (2 * math.pi), inner) if ring else 0.0
+    centres: dict[str, tuple[float, float]] = {middle: (0.0, 0.0)} if middle else {}
     angle = 0.0
+    for h in ring:
+        step = (radii[h] + spacing / 2) / big_r if big_r else 0.0
+        angle += step
+        centres[h] = (big_r * math.cos(angle), big_r * math.sin(angle))
+        angle += step
     golden = math.pi * (3 - math.sqrt(5))
+    pos: dict[str, tuple[float, float]] = {}
     for h, members in ordered.items():
-        r = radii[h]
-        angle += (r + spacing / 2) / big_r if big_r else 0.0
-        cx, cy = big_r * math.cos(angle), big_r * math.sin(angle)
-        angle += (r + spacing / 2) / big_r if big_r else 0.0
+        cx, cy = centres[h]
         for i, m in enumerate(members):
             rr = spacing * math.sqrt(i)
             pos[m] = (cx + rr * math.cos(i * golden), cy + rr * math.sin(i * golden))

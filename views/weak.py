@@ -71,7 +71,13 @@ def suggestion_table(a, names: dict[str, str]) -> pd.DataFrame:
             t("col_partners"): s["partners"],
         }
     )
-    return table.astype(object).where(table.notna(), "")  # blank, not "None", where n/a
+    text = [t("community"), t("col_need"), t("col_resource"), t("col_unit"), t("col_domain")]
+    table[text] = table[text].fillna("")  # blank, not "None", where a name does not apply
+    table[t("col_cost")] = pd.to_numeric(table[t("col_cost")], errors="coerce").astype("Int64")
+    table[t("col_partners")] = pd.to_numeric(table[t("col_partners")], errors="coerce").astype(
+        "Int64"
+    )
+    return table
 
 
 def workbook(sheets: dict[str, pd.DataFrame]) -> bytes:
