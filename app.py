@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import logging
 import os
-import tempfile
 from pathlib import Path
 
 import streamlit as st
@@ -120,17 +119,9 @@ def _year(ctx: Context) -> None:
 def _report(ctx: Context) -> None:
     """The report workbook of the current source and year, built only when asked for."""
 
-    def build() -> bytes:
-        from graph.analysis import write_report
-
-        with tempfile.TemporaryDirectory(prefix="govnet-report-") as tmp:
-            path = Path(tmp) / "report.xlsx"
-            write_report(ctx.analysis(), path)
-            return path.read_bytes()
-
     st.sidebar.download_button(
         t("report"),
-        data=build,
+        data=lambda: source.report_bytes(ctx.analysis()),
         file_name=f"govnet-report-{ctx.year or 'all'}.xlsx",
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         key="report",

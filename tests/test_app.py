@@ -431,3 +431,16 @@ def test_weak_links_workbook_has_its_three_sheets(small_net: Network) -> None:
     assert wb.sheetnames == ["weak", "unmatched", "suggestions"]
     unmatched = [[c.value for c in row] for row in wb["unmatched"].iter_rows()]
     assert any("M2" in row for row in unmatched)  # 漏水, open and with no resource for repair
+
+
+def test_report_download_is_the_analysis_workbook(small_net: Network) -> None:
+    import openpyxl
+
+    from graph.analysis import analyze
+    from views.source import report_bytes
+
+    wb = openpyxl.load_workbook(io.BytesIO(report_bytes(analyze(small_net, year=2024))))
+    assert len(wb.sheetnames) >= 3
+    cells = {str(c.value) for ws in wb.worksheets for row in ws.iter_rows() for c in row}
+    assert "幸福社区" in cells
+    assert not cells & {"张三", "李四", "王五", "赵六"}  # no clear personal names

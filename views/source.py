@@ -201,6 +201,16 @@ def analysis(fingerprint: str, year: int | None, rubric_text: str | None, _netwo
     return analyze(_network, year=year, rubric=rubric_from_text(rubric_text))
 
 
+def report_bytes(a) -> bytes:
+    """The ``write_report`` workbook of an analysis, as the bytes a download serves."""
+    from graph.analysis import write_report
+
+    with tempfile.TemporaryDirectory(prefix="govnet-report-") as tmp:
+        path = Path(tmp) / "report.xlsx"
+        write_report(a, path)
+        return path.read_bytes()
+
+
 @dataclass
 class Context:
     """What the sidebar chose, handed to every page."""
