@@ -89,7 +89,7 @@ def _db_source() -> Context | None:
     try:
         network = source.db_network(uri, graph)
     except Exception as exc:  # unreachable server, wrong graph: a message, not a trace
-        st.error(t("db_error", error=source._short(exc)))
+        st.error(t("db_error", error=source.short_error(exc)))
         return None
     return Context("db", f"db:{uri}#{graph}", network, None, db_uri=uri, db_graph=graph)
 
@@ -159,7 +159,7 @@ def main() -> None:
         ctx = _data_source()
     except Exception as exc:
         log.exception("data source failed")
-        st.error(t("error", error=source._short(exc)))
+        st.error(t("error", error=source.short_error(exc)))
         ctx = None
     if ctx is not None:
         _year(ctx)
@@ -172,7 +172,7 @@ def main() -> None:
         page.run()
     except Exception as exc:  # a page bug shows a message; the trace goes to the log
         log.exception("page %s failed", page.url_path)
-        st.error(t("error", error=source._short(exc)))
+        st.error(t("error", error=source.short_error(exc)))
 
 
 main()

@@ -93,7 +93,7 @@ def load_upload(name: str, data: bytes, lang: str = "zh") -> UploadResult:
         try:
             report = validate_ledger(path)
         except Exception as exc:  # a corrupt zip or workbook: a message, not a stack trace
-            result.message = t("upload_unreadable", lang, error=_short(exc))
+            result.message = t("upload_unreadable", lang, error=short_error(exc))
             return result
     result.errors = [_issue_row(i) for i in report.errors]
     result.warnings = [_issue_row(i) for i in report.warnings]
@@ -105,7 +105,7 @@ def load_upload(name: str, data: bytes, lang: str = "zh") -> UploadResult:
     return result
 
 
-def _short(exc: BaseException) -> str:
+def short_error(exc: BaseException) -> str:
     text = str(exc) or type(exc).__name__
     return text if len(text) < 300 else text[:300] + "…"
 
