@@ -58,7 +58,7 @@ def _upload_source() -> Context | None:
         st.error(t("upload_invalid"))
         st.dataframe(source.issues_frame(result.errors), hide_index=True, width="stretch")
         return None
-    with st.sidebar.expander(t("upload_ok") + f" {name}", expanded=False):
+    with st.sidebar.expander(t("upload_ok") + f" {name}", expanded=bool(result.warnings)):
         st.json(result.counts)
         if result.warnings:
             st.caption(t("upload_warnings"))
