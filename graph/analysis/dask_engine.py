@@ -1,4 +1,4 @@
-"""Pass 1 of the partitioned analysis on Dask: one task per street, on any cluster.
+"""Pass 1 of the partitioned analysis on Dask: one task per group of streets, on any cluster.
 
 With no scheduler address a ``distributed.LocalCluster`` is started for the run. Workers
 import govnet and read the Parquet dataset themselves, so the dataset path must be one
@@ -10,13 +10,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from graph.analysis.partitioned import StreetResult, analyze_street
+from graph.analysis.partitioned import PartResult, analyze_part
 from graph.analysis.rubric import Rubric
 
 
 def run_dask(
     root: str | Path,
-    streets: list[str | None],
+    parts: list[list[str | None]],
     year: int,
     rubric: Rubric,
     *,
@@ -24,9 +24,9 @@ def run_dask(
     workers: int | None = None,
     processes: bool = True,
     evidence: bool = True,
-    done: Callable[[StreetResult], None] | None = None,
-) -> list[StreetResult]:
-    """Analyze every street as a Dask task; results in completion order."""
+    done: Callable[[PartResult], None] | None = None,
+) -> list[PartResult]:
+    """Analyze every group of streets as a Dask task; results in completion order."""
     from distributed import Client, LocalCluster, as_completed
 
     root = str(Path(root).resolve())
@@ -41,9 +41,9 @@ def run_dask(
     try:
         with Client(cluster or scheduler) as client:
             futures = client.map(
-                analyze_street,
-                [root] * len(streets),
-                streets,
+                analyze_part,
+                [root] * len(parts),
+                parts,
                 year=year,
                 rubric=rubric,
                 evidence=evidence,

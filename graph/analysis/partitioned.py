@@ -1,10 +1,11 @@
-"""Analyze a street-partitioned Parquet dataset one street at a time, then finish district-wide.
+"""Analyze a street-partitioned Parquet dataset street by street, then finish district-wide.
 
-Pass 1 (per street, any engine): read the street and its halo (``loaders.parquet``), run
-the ordinary ``analyze`` on that small ledger and keep its own communities' metric rows,
-their evidence, and the small inputs the district-wide steps need: open unfulfilled
-matters, resources with spare capacity (and their FULFILLS links), co-building units.
-Peak memory is one street, not the province.
+Pass 1 (per group of streets, any engine): read the streets and their halo
+(``loaders.parquet``), run the ordinary ``analyze`` on that small ledger and keep its own
+communities' rows, their evidence, and the small inputs the district-wide steps need:
+open unfulfilled matters, resources with spare capacity (and their FULFILLS links),
+co-building units.
+Peak memory is one group of streets, not the province.
 
 Pass 2 (once, cheap): the weak-link percentiles, stars, roll-ups and partner suggestions
 over the small communities table, and the min-cost flow of resource suggestions over the
@@ -15,6 +16,7 @@ whole ledger.
 
 from __future__ import annotations
 
+import multiprocessing as mp
 import os
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
@@ -51,18 +53,21 @@ from graph.analysis.suggest import (
 )
 from graph.analysis.weak import weak_columns
 from graph.network import Network
-from loaders.parquet import read_manifest, read_street
+from loaders.parquet import batches, read_manifest, read_streets
 
 ROW = "_row"
+# Communities per pass-1 task: one analysis has a fixed cost of about a second, so tiny
+# streets are grouped; memory stays bounded by this size (or the largest street).
+BATCH = 200
 # Columns of the communities table that depend on the whole district: made in pass 2.
 DISTRICT_WIDE = ["weak_score", "weak", "reasons", "stars"] + [f"star_{i}" for i in range(1, 6)]
 
 
 @dataclass
-class StreetResult:
-    """What pass 1 keeps of one street (all small, picklable)."""
+class PartResult:
+    """What pass 1 keeps of a group of streets (all small, picklable)."""
 
-    street_id: str | None
+    streets: list[str | None]
     communities: pd.DataFrame  # own communities' rows (district-wide columns redone in pass 2)
     evidence: pd.DataFrame | None
     co_builders: pd.DataFrame  # (community_id, id) of own communities' co-building units
@@ -73,11 +78,11 @@ class StreetResult:
     places: pd.DataFrame  # own street/town/district places (names in roll-ups)
 
 
-def analyze_street(
-    root: str | Path, street: str | None, year: int, rubric: Rubric, evidence: bool = True
-) -> StreetResult:
-    """Pass 1 for one street; runs in any worker that can read ``root``."""
-    s = read_street(root, street)
+def analyze_part(
+    root: str | Path, streets: list[str | None], year: int, rubric: Rubric, evidence: bool = True
+) -> PartResult:
+    """Pass 1 for a group of streets; runs in any worker that can read ``root``."""
+    s = read_streets(root, streets)
     network = Network(s.tables)
     places = network.tables["places"]
     own_units = places[places["kind"].isin(COMMUNITY_KINDS) & places["id"].isin(s.own["places"])]
@@ -96,8 +101,8 @@ def analyze_street(
     r = r[r["id"].isin(s.own["resources"])]
     f = ctx.links[(ctx.links["type"] == "FULFILLS") & ctx.links["source_id"].isin(r["id"])]
     units = ctx.orgs[(ctx.orgs["kind"] == "unit") & ctx.orgs["id"].isin(s.own["organizations"])]
-    return StreetResult(
-        street,
+    return PartResult(
+        streets,
         communities.reset_index(drop=True),
         ev if evidence else None,
         co_builders,
@@ -124,7 +129,7 @@ def _in_order(frames: Iterable[pd.DataFrame], like: pd.DataFrame) -> pd.DataFram
     return out.sort_values(ROW, kind="stable").drop(columns=[ROW]).reset_index(drop=True)
 
 
-def assemble(results: list[StreetResult], year: int, rubric: Rubric) -> Analysis:
+def assemble(results: list[PartResult], year: int, rubric: Rubric) -> Analysis:
     """Pass 2: district-wide steps over the per-street results (same as ``analyze``'s tail)."""
     table = _concat(r.communities for r in results)
     order = list(table.columns)
@@ -166,7 +171,7 @@ def assemble(results: list[StreetResult], year: int, rubric: Rubric) -> Analysis
     )
 
 
-Done = Callable[[StreetResult], None]
+Done = Callable[[PartResult], None]
 
 
 class _Rate(ProgressColumn):
@@ -192,7 +197,7 @@ def street_progress(manifest: dict, show: bool) -> Iterator[Done]:
     with Progress(*columns, disable=not show, console=Console(stderr=True)) as bar:
         task = bar.add_task("streets", total=total)
 
-        def done(r: StreetResult) -> None:
+        def done(r: PartResult) -> None:
             bar.advance(task, len(r.communities))
 
         yield done
@@ -200,39 +205,38 @@ def street_progress(manifest: dict, show: bool) -> Iterator[Done]:
 
 def run_local(
     root: str | Path,
-    streets: list[str | None],
+    parts: list[list[str | None]],
     year: int,
     rubric: Rubric,
     *,
     workers: int | None = None,
     evidence: bool = True,
     done: Done | None = None,
-) -> list[StreetResult]:
-    """Pass 1 over every street: serially, or in a process pool of ``workers``."""
+) -> list[PartResult]:
+    """Pass 1 over every group of streets: serially, or in a process pool of ``workers``."""
     workers = workers or os.cpu_count() or 1
-    out: list[StreetResult] = []
-    if workers == 1:
-        for street in streets:
-            out.append(analyze_street(root, street, year, rubric, evidence))
-            if done:
-                done(out[-1])
+    out: list[PartResult] = []
+
+    def keep(r: PartResult) -> None:
+        out.append(r)
+        if done:
+            done(r)
+
+    if workers == 1 or len(parts) == 1:
+        for part in parts:
+            keep(analyze_part(root, part, year, rubric, evidence))
         return out
-    # At most 2×workers streets in flight, so finished results never pile up unread.
-    todo = iter(streets)
-    with ProcessPoolExecutor(workers) as pool:
-        running = set()
-        for street in todo:
-            running.add(pool.submit(analyze_street, root, street, year, rubric, evidence))
+    # At most 2×workers groups in flight, so finished results never pile up unread.
+    with ProcessPoolExecutor(workers, mp_context=mp.get_context("forkserver")) as pool:
+        running: set = set()
+        for part in parts:
+            running.add(pool.submit(analyze_part, root, part, year, rubric, evidence))
             if len(running) >= 2 * workers:
                 finished, running = wait(running, return_when=FIRST_COMPLETED)
                 for f in finished:
-                    out.append(f.result())
-                    if done:
-                        done(out[-1])
+                    keep(f.result())
         for f in running:
-            out.append(f.result())
-            if done:
-                done(out[-1])
+            keep(f.result())
     return out
 
 
@@ -258,26 +262,26 @@ def analyze_dataset(
     workers: int | None = None,
     evidence: bool = True,
     progress: bool = False,
+    batch: int = BATCH,
 ) -> Analysis:
     """``analyze`` of a Parquet dataset street by street; the same Analysis as the whole run.
 
     ``engine`` is ``local`` (process pool of ``workers``) or ``dask`` (the cluster at
-    ``scheduler``, else a LocalCluster of ``workers``). ``evidence=False`` drops the ids
+    ``scheduler``, else a LocalCluster of ``workers``). Streets are analyzed in groups of
+    about ``batch`` communities (a street is never split). ``evidence=False`` drops the ids
     behind each metric (``explain``), which otherwise grow with the whole ledger.
     """
     rubric = rubric if isinstance(rubric, Rubric) else load_rubric(rubric)
     year = dataset_year(root, year)
     manifest = read_manifest(root)
-    # Biggest streets first, so the last tasks are short and workers stay busy.
-    order = sorted(manifest["streets"], key=lambda s: -s["communities"])
-    streets = [s["id"] for s in order]
+    parts = batches(manifest, batch)
     with street_progress(manifest, progress) as done:
         if engine == "dask":
             from graph.analysis.dask_engine import run_dask
 
             results = run_dask(
                 root,
-                streets,
+                parts,
                 year,
                 rubric,
                 scheduler=scheduler,
@@ -287,7 +291,7 @@ def analyze_dataset(
             )
         elif engine == "local":
             results = run_local(
-                root, streets, year, rubric, workers=workers, evidence=evidence, done=done
+                root, parts, year, rubric, workers=workers, evidence=evidence, done=done
             )
         else:
             raise ValueError(f"unknown engine {engine!r}; choose local or dask")
