@@ -8,6 +8,7 @@ workbook and CSV; ``demo_network`` reads them back through the real loader.
 from __future__ import annotations
 
 import shutil
+import sys
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -97,8 +98,10 @@ def write_demo(
                 + ", ".join(f"{TABLES[k].zh} {k} {len(tables[k]):,} rows" for k in too_long)
                 + f" > Excel's {EXCEL_MAX_ROWS - 1:,} data rows per sheet; use the CSV folder"
             )
+            done = total - 1  # the workbook's steps are skipped at once
             step(result.note)
-            done = total - 1
+            if progress is None:
+                print(result.note, file=sys.stderr)
         else:
 
             def xlsx_step(key: str, n: int, of: int) -> None:

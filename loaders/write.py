@@ -55,16 +55,16 @@ def _translate(arr: pa.Array, fn: Callable[[str], str]) -> pa.Array:
     return values.take(enc.indices)
 
 
+_TRUE = ("true", "1", "是", "yes", "y")
+
+
 def _bools(s: pd.Series, chinese: bool) -> pa.Array:
+    """Booleans (typed, or text such as true/是) → true/false or 是/否."""
     yes, no = ("是", "否") if chinese else ("true", "false")
     if not pd.api.types.is_bool_dtype(s):
-        s = s.astype(object).map(
-            lambda v: None if v is None or v is pd.NA or v != v else str(v).lower() in _TRUE
-        )
+        text = s.astype("string").str.strip().str.lower()
+        s = text.isin(_TRUE).astype("boolean").where(text.notna(), pd.NA)
     return pc.if_else(pa.array(s.astype("boolean"), type=pa.bool_()), yes, no)
-
-
-_TRUE = frozenset({"true", "1", "是", "yes", "y"})
 
 
 def _numbers(s: pd.Series, integer: bool) -> pa.Array:

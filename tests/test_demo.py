@@ -8,10 +8,12 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from typer.testing import CliRunner
 
+from commands.main import app
 from graph.network import Network
 from graph.schema import CORE_KINDS, PARTY_ORG_KINDS
-from loaders.demo import YEARS, generate, write_demo
+from loaders.demo import YEARS, generate
 from loaders.ledger import read_ledger, validate_ledger
 from loaders.write import write_csv
 
@@ -26,7 +28,10 @@ def _files(folder: Path) -> dict[str, bytes]:
 
 
 def test_same_seed_gives_the_same_bytes(demo_dir: Path, tmp_path: Path) -> None:
-    write_demo(tmp_path, scale="district", seed=7)
+    """`govnet demo` writes exactly the files write_demo wrote for the same seed."""
+    done = CliRunner().invoke(app, ["demo", str(tmp_path), "--seed", "7"])
+    assert done.exit_code == 0, done.output
+    assert "ledger.xlsx" in done.output and "51," in done.output  # summary of what it wrote
     first, second = _files(demo_dir), _files(tmp_path)
     assert "ledger.xlsx" in first and "csv/people.csv" in first
     assert first.keys() == second.keys()
