@@ -112,7 +112,6 @@ def write_demo(
     return result
 
 
-@cache
 def demo_network(scale: str = "district", seed: int = 7) -> Network:
     """The demo ledger as a ``Network``, read back through the real loader (cached).
 
@@ -120,6 +119,11 @@ def demo_network(scale: str = "district", seed: int = 7) -> Network:
     district's own ledger; people are pseudonymized with the configured key, exactly as
     when a user imports the files ``write_demo`` wrote.
     """
+    return _demo_network(scale, int(seed))  # one cache entry however it is called
+
+
+@cache
+def _demo_network(scale: str, seed: int) -> Network:
     tmp = Path(tempfile.mkdtemp(prefix="govnet-demo-"))
     try:
         write_csv(generate(scale, seed), tmp)

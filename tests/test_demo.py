@@ -108,6 +108,7 @@ def test_demo_network_is_cached(demo_net: Network) -> None:
     from loaders.demo import demo_network
 
     assert demo_network("district", seed=7) is demo_net
+    assert demo_network() is demo_net and demo_network(scale="district") is demo_net
 
 
 def test_unknown_scale_is_refused() -> None:
