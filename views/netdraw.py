@@ -234,6 +234,8 @@ def render_html(
     node_kinds, link_types = legend_items(view, lang)
     if cores & set(view.nodes):
         node_kinds.insert(0, ("#d62728", "★ " + t("core_node", lang)))
+    if gaps and set(gaps) & set(view.nodes):
+        node_kinds.insert(1, (GAP_COLOR, t("gaps", lang) + " ◌"))
     net.html = ""
     html_doc = net.generate_html()
     legend = "".join(
