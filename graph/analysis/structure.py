@@ -151,13 +151,14 @@ def burt_constraint(g: nx.Graph, node: str) -> float | None:
     over the neighbours' neighbours; NetworkX renormalizes per pair and took a second
     per community hub.
     """
-    mine = set(g[node])
-    if not mine:
+    nbrs = list(g[node])  # adjacency order, not set order: the float sum is then the same
+    if not nbrs:  # in every process (string hashes, hence set order, vary per process)
         return None
-    inv = 1 / len(mine)
+    mine = set(nbrs)
+    inv = 1 / len(nbrs)
     total = 0.0
-    for j in mine:
-        indirect = sum(1 / g.degree(q) for q in mine.intersection(g[j]))
+    for j in nbrs:
+        indirect = sum(1 / g.degree(q) for q in g[j] if q in mine)
         total += (inv + inv * indirect) ** 2
     return total
 
