@@ -162,6 +162,7 @@ def main() -> None:
         st.error(t("error", error=source.short_error(exc)))
         ctx = None
     if ctx is not None:
+        source.warm(ctx.fingerprint, ctx.network)
         _year(ctx)
         _report(ctx)
     st.session_state["_ctx"] = ctx

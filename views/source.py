@@ -11,8 +11,10 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import os
 import tempfile
+import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -28,6 +30,7 @@ MAX_UPLOAD_BYTES = MAX_UPLOAD_MB * 1024 * 1024
 UPLOAD_SUFFIXES = (".xlsx", ".zip")
 PERSONAL_COLUMNS = frozenset({"name", "phone", "id_number"})
 DEMO_SCALE, DEMO_SEED = "district", 7
+log = logging.getLogger("govnet.app")
 
 
 @dataclass
@@ -209,6 +212,24 @@ def report_bytes(a) -> bytes:
         path = Path(tmp) / "report.xlsx"
         write_report(a, path)
         return path.read_bytes()
+
+
+@st.cache_resource(show_spinner=False, max_entries=8)
+def warm(fingerprint: str, _network: Network) -> threading.Thread:
+    """Build the graph and the network page's index in the background, once per source,
+    while the analyst reads the overview: the first network view then draws at once."""
+
+    def build() -> None:
+        from views.netview import index
+
+        try:
+            index(_network)
+        except Exception:  # the network page will build (and report) it itself
+            log.exception("warming the network index failed")
+
+    thread = threading.Thread(target=build, name=f"govnet-warm-{fingerprint[:24]}", daemon=True)
+    thread.start()
+    return thread
 
 
 @dataclass
