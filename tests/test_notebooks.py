@@ -8,15 +8,16 @@ to ``artifacts/notebooks/`` (gitignored) for inspection, also when a cell fails.
 
 from __future__ import annotations
 
-import inspect
 import json
 import sys
 from pathlib import Path
 
 import nbformat
+import pandas as pd
 import pytest
 from nbclient import NotebookClient
 
+from graph.schema import CORE_KINDS, PARTY_ORG_KINDS
 from tests.conftest import ARTIFACTS, ROOT
 
 NOTEBOOKS = ROOT / "notebooks"
@@ -142,91 +143,121 @@ _probe = {
     assert images(nb) >= 2  # the street heatmap and the community drawing
 
 
-# Oracles: the Cypher answers recomputed from the ledger tables with pandas, in the kernel.
-def _active(tables: dict, end: str):
-    """Links active as of ``end`` (calendar day), as DOMAIN.md defines it."""
-    import pandas as pd
+# Oracles: the Cypher answers recomputed from the ledger tables with pandas.
+PARTY = list(PARTY_ORG_KINDS)
+UNITS = ["community", "village"]
+ACTORS = [
+    "residents_committee", "villagers_committee", "property_company", "owners_committee",
+    "social_org", "volunteer_team", "unit",
+]  # fmt: skip
 
+
+def active_links(tables: dict, end: str) -> pd.DataFrame:
+    """Links active as of ``end`` (compared by calendar day), as DOMAIN.md defines it."""
     links = tables["links"]
-    since, until, day = (
-        links["since"].dt.normalize(),
-        links["until"].dt.normalize(),
-        pd.Timestamp(end),
-    )
+    since, until = links["since"].dt.normalize(), links["until"].dt.normalize()
+    day = pd.Timestamp(end)
     return links[(since.isna() | (since <= day)) & (until.isna() | (until > day))]
 
 
-def _kinds(tables: dict):
-    import pandas as pd
-
+def kinds(tables: dict) -> pd.Series:
     return pd.concat([tables[t].set_index("id")["kind"] for t in ("organizations", "places")])
 
 
-def unled_oracle(tables: dict, end: str, units: list, party: list) -> list:
+def led_counts(tables: dict, end: str) -> dict[str, int]:
+    """Distinct actors each party organization LEADS."""
+    act, kind = active_links(tables, end), kinds(tables)
+    lead = act[(act["type"] == "LEADS") & act["source_id"].map(kind).isin(PARTY)]
+    lead = lead[lead["target_id"].map(kind).isin(ACTORS)]
+    return lead.groupby("source_id")["target_id"].nunique().astype(int).to_dict()
+
+
+def unled_communities(tables: dict, end: str) -> list[str]:
     """Communities whose managing property companies no party org LEADS or is ESTABLISHED_IN."""
-    act, kind = _active(tables, end), _kinds(tables)
+    act, kind = active_links(tables, end), kinds(tables)
     parent = tables["places"].set_index("id")["parent_id"]
     m = act[act["type"] == "MANAGES"]
     m = m[m["source_id"].map(kind).eq("property_company") & m["target_id"].map(kind).eq("compound")]
     m = m.assign(c=m["target_id"].map(parent))
-    m = m[m["c"].map(kind).isin(units)]
-    lead = act[
-        act["type"].isin(["LEADS", "ESTABLISHED_IN"]) & act["source_id"].map(kind).isin(party)
-    ]
-    led = set(lead["target_id"])
+    m = m[m["c"].map(kind).isin(UNITS)]
+    hosts = act["type"].isin(["LEADS", "ESTABLISHED_IN"]) & act["source_id"].map(kind).isin(PARTY)
+    led = set(act.loc[hosts, "target_id"])
     return sorted(c for c, g in m.groupby("c") if not set(g["source_id"]) & led)
 
 
-def led_counts_oracle(tables: dict, end: str, party: list, actors: list) -> dict:
-    """Distinct actors each party organization LEADS."""
-    act, kind = _active(tables, end), _kinds(tables)
-    lead = act[(act["type"] == "LEADS") & act["source_id"].map(kind).isin(party)]
-    lead = lead[lead["target_id"].map(kind).isin(actors)]
-    return {k: int(v) for k, v in lead.groupby("source_id")["target_id"].nunique().items()}
+def coreless(tables: dict) -> list[str]:
+    """Communities and villages with no party committee/general branch/branch located at them."""
+    places, orgs = tables["places"], tables["organizations"]
+    units = set(places.loc[places["kind"].isin(UNITS), "id"])
+    with_core = set(orgs.loc[orgs["kind"].isin(list(CORE_KINDS)), "place_id"])
+    return sorted(units - with_core)
+
+
+CYPHER_PROBE = """
+_probe = {
+    "end": END,
+    "inventory_orgs": int(inventory.loc[inventory["label"] == "Organization", "n"].sum()),
+    "leaders": leaders[["id", "actors_led"]].values.tolist(),
+    "committees": len(per_committee),
+    "paths": paths["kinds"].tolist(),
+    "unled": sorted(unled["id"]),
+    "shared": shared_units[["id", "communities_served"]].values.tolist(),
+    "no_core": sorted(no_core["id"]),
+    "started_server": server is not None,
+    "server_stopped": server is not None and server.process.poll() is not None,
+}
+"""
+
+
+def check_cypher_answers(nb: nbformat.NotebookNode, p: dict, tables: dict) -> None:
+    """Each Cypher answer equals the same question answered with pandas on the ledger."""
+    assert errors(nb) == []
+    assert p["inventory_orgs"] == len(tables["organizations"])
+    expected = led_counts(tables, p["end"])
+    assert p["leaders"], "party organizations lead actors in the demo"
+    assert p["leaders"][0][1] == max(expected.values())
+    assert all(expected[i] == n for i, n in p["leaders"])
+    assert p["committees"] > 0 and p["paths"], "the demo's volunteer teams are led via the party"
+    for chain in p["paths"]:
+        assert chain[0] == "party_working_committee" and chain[-1] == "volunteer_team"
+    assert p["unled"], "the demo plants property companies that are never led"
+    assert p["unled"] == unled_communities(tables, p["end"])
+    assert p["shared"] and all(n >= 2 for _, n in p["shared"])
+    assert p["no_core"] and p["no_core"] == coreless(tables)
 
 
 @pytest.mark.slow
 @pytest.mark.db
-def test_cypher(venv_kernel: str) -> None:
-    oracles = "\n\n".join(
-        inspect.getsource(f) for f in (_active, _kinds, unled_oracle, led_counts_oracle)
-    )
-    probe = (
-        oracles
-        + """
-_led_count = led_counts_oracle(net.tables, END, PARTY, ACTORS)
-_probe = {
-    "inventory_orgs": int(inventory.loc[inventory["label"] == "Organization", "n"].sum()),
-    "orgs": len(net.tables["organizations"]),
-    "leaders": leaders[["id", "actors_led"]].values.tolist(),
-    "leaders_expected": _led_count,
-    "top_expected": max(_led_count.values()),
-    "committees": len(per_committee),
-    "paths": paths["kinds"].tolist(),
-    "unled": sorted(unled["id"]),
-    "unled_expected": unled_oracle(net.tables, END, UNITS, PARTY),
-    "shared": shared_units[["id", "communities_served"]].values.tolist(),
-    "no_core": len(no_core),
-    "server_stopped": server is not None and server.process.poll() is not None,
-}
-"""
-    )
-    nb, p = run("02_cypher", venv_kernel, probe)
-    assert errors(nb) == []
-    assert p["inventory_orgs"] == p["orgs"]
-    assert p["leaders"], "party organizations lead actors in the demo"
-    assert p["leaders"][0][1] == p["top_expected"]
-    assert all(p["leaders_expected"][i] == n for i, n in p["leaders"])
-    assert p["committees"] > 0 and p["paths"], (
-        "the demo's volunteer teams are led through the party line"
-    )
-    for kinds in p["paths"]:
-        assert kinds[0] == "party_working_committee" and kinds[-1] == "volunteer_team"
-    assert p["unled"], "the demo plants property companies that are never led"
-    assert p["unled"] == p["unled_expected"]
-    assert p["shared"] and all(n >= 2 for _, n in p["shared"])
-    assert p["no_core"] > 0, "the demo plants communities without a core"
-    assert p["server_stopped"]
+def test_cypher_on_its_own_server(venv_kernel: str, demo_net) -> None:
+    """As a user runs it: the notebook starts FalkorDB, loads the demo, and stops the server."""
+    nb, p = run("02_cypher", venv_kernel, CYPHER_PROBE)
+    check_cypher_answers(nb, p, demo_net.tables)
+    assert p["started_server"] and p["server_stopped"]
+
+
+@pytest.mark.slow
+@pytest.mark.db
+def test_cypher_on_a_running_database(venv_kernel: str, demo_net, store_target: dict) -> None:
+    """Connected by URI to a database that already holds the district (FalkorDB, and Neo4j 5
+    when NEO4J_URI is set): the same portable Cypher gives the same answers, nothing is
+    written, and a server the notebook did not start keeps running."""
+    from graph.store import open_store
+
+    with open_store(**store_target) as store:
+        store.write(demo_net, replace=True)
+    params = {
+        "DB_URI": store_target["uri"],
+        "GRAPH": store_target.get("graph"),
+        "DB_USER": store_target.get("user"),
+        "DB_PASSWORD": store_target.get("password"),
+        "LOAD": False,
+    }
+    nb, p = run("02_cypher", venv_kernel, CYPHER_PROBE, **params)
+    check_cypher_answers(nb, p, demo_net.tables)
+    assert not p["started_server"]
+    assert p["end"] == f"{max(demo_net.years)}-12-31"
+    with open_store(**store_target) as store:
+        assert store.status()["complete"]
 
 
 @pytest.mark.slow
