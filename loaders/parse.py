@@ -124,7 +124,10 @@ def parse_date(s: pd.Series) -> pd.Series:
     todo = s.notna() & result.isna()
     if todo.any():  # rare forms (fractions of a second, time zones): let pandas try
         rest = pd.to_datetime(s[todo].astype(object), format="ISO8601", errors="coerce", utc=True)
-        result.loc[todo] = rest.dt.tz_localize(None).astype("datetime64[ns]")
+        rest = rest.dt.tz_localize(None)
+        # pandas keeps years like 0462 or 9999 at a coarser unit; as ns they are unparseable
+        fits = rest.between(pd.Timestamp.min, pd.Timestamp.max)
+        result.loc[todo] = rest.where(fits).astype("datetime64[ns]")
     return result
 
 

@@ -228,8 +228,9 @@ class Ctx:
             tables.append(np.full(int(present.sum()), TABLE_CODE[t], np.int64))
             if "kind" in df.columns:
                 kinds.append(_codes(df["kind"], KIND_CODE)[present])
-            else:
-                kinds.append(np.full(int(present.sum()), KIND_CODE[FIXED_KIND[t]], np.int64))
+            else:  # people/matters have one kind; a missing kind column is reported already
+                code = KIND_CODE[FIXED_KIND[t]] if t in FIXED_KIND else -1
+                kinds.append(np.full(int(present.sum()), code, np.int64))
             rows.append(np.flatnonzero(present))
         refs = [
             (t, c.key)
