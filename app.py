@@ -162,7 +162,6 @@ def main() -> None:
         st.error(t("error", error=source.short_error(exc)))
         ctx = None
     if ctx is not None:
-        source.warm(ctx.fingerprint, ctx.network)
         _year(ctx)
         _report(ctx)
     st.session_state["_ctx"] = ctx
@@ -174,6 +173,7 @@ def main() -> None:
     except Exception as exc:  # a page bug shows a message; the trace goes to the log
         log.exception("page %s failed", page.url_path)
         st.error(t("error", error=source.short_error(exc)))
+    source.warm(ctx.fingerprint, ctx.network)  # after the first page, not competing with it
 
 
 main()
