@@ -333,7 +333,8 @@ def check_parents(ctx: Ctx) -> list[Issue]:
     for k, ps in PARENT_KINDS.items():
         for p in PLACE_KINDS if ps is None else ps:
             allowed[KIND_CODE[k], KIND_CODE[p]] = True
-    bad = np.flatnonzero(is_place & (kind >= 0) & ~allowed[kind, pkind])
+    known = is_place & (kind >= 0) & (pkind >= 0)  # a bad kind is reported on its own row
+    bad = np.flatnonzero(known & ~allowed[kind, pkind])
     msgs = []
     for k, p in zip(KIND_NAMES[kind[bad]], KIND_NAMES[pkind[bad]], strict=True):
         ps = PARENT_KINDS[k]

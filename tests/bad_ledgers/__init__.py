@@ -297,6 +297,12 @@ CASES: tuple[Case, ...] = (
         (E("places", 5, "kind", "unknown kind"),),
     ),
     Case(
+        "bad_parent_kind",  # the street's kind is bad: its children are not blamed for it
+        "bad enumeration value",
+        _set("places", 1, "kind", "街"),
+        (E("places", 3, "kind", "unknown kind"),),
+    ),
+    Case(
         "bad_org_kind",
         "bad enumeration value",
         _set("organizations", 1, "kind", "委员会"),
