@@ -152,9 +152,10 @@ def _pages(ctx: Context | None) -> list:
 
 
 def main() -> None:
+    st.session_state.setdefault("lang", "zh")
+    st.sidebar.subheader(t("app_title"))
     _language()
     auth.gate()  # sign-in first when secrets configure it (views/auth.py)
-    st.sidebar.title(t("app_title"))
     try:
         ctx = _data_source()
     except Exception as exc:
