@@ -108,6 +108,19 @@ def _strptime(a: pa.Array) -> pa.Array:
     return out
 
 
+YMD = r"^\s*\d{4}[-/.年](?P<month>\d{1,2})[-/.月](?P<day>\d{1,2})"
+
+
+def _real_days(text: pa.Array, parsed: pa.Array) -> pa.Array:
+    """Missing where the typed month or day is not the parsed one (2024-02-30 rolls over)."""
+    parts = pc.extract_regex(text, YMD)
+    month = pc.cast(pc.struct_field(parts, "month"), pa.int64())
+    day = pc.cast(pc.struct_field(parts, "day"), pa.int64())
+    same = pc.and_(pc.equal(pc.month(parsed), month), pc.equal(pc.day(parsed), day))
+    keep = pc.fill_null(same, True)  # forms without that shape were checked by pandas
+    return pc.if_else(keep, parsed, pa.scalar(None, parsed.type))
+
+
 def parse_date(s: pd.Series) -> pd.Series:
     """ISO dates and times, also ``2024/1/5``, ``2024.1.5``, ``2024年1月5日 9:30``."""
     a = arrow(s)
@@ -120,6 +133,7 @@ def parse_date(s: pd.Series) -> pd.Series:
     todo = pc.and_(pc.is_valid(a), pc.is_null(out))
     if pc.any(todo).as_py():  # other spellings: only the few cells that need them
         out = pc.replace_with_mask(out, todo, _strptime(a.filter(todo)))
+    out = _real_days(a, out)
     result = _series(out, s.index, None).astype("datetime64[ns]")
     todo = s.notna() & result.isna()
     if todo.any():  # rare forms (fractions of a second, time zones): let pandas try

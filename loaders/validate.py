@@ -415,8 +415,8 @@ def _ends_ok(ends, table: np.ndarray, kind: np.ndarray) -> np.ndarray:
     ok = np.zeros(len(table), dtype=bool)
     for end in ends:
         hit = table == TABLE_CODE[LABEL_TABLE[end.label]]
-        if end.kinds is not None:
-            hit &= np.isin(kind, [KIND_CODE[k] for k in end.kinds])
+        if end.kinds is not None:  # a bad kind (-1) is reported on its own row, not here
+            hit &= np.isin(kind, [KIND_CODE[k] for k in end.kinds]) | (kind < 0)
         ok |= hit
     return ok
 

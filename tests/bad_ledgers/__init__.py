@@ -417,6 +417,12 @@ CASES: tuple[Case, ...] = (
         (E("links", 2, "type", "LEADS"),),
     ),
     Case(
+        "link_end_with_bad_kind",  # o3's kind is bad: MANAGES o3 → cp1 is not blamed for it
+        "bad enumeration value",
+        _set("organizations", 2, "kind", "物业"),
+        (E("organizations", 4, "kind", "unknown kind"),),
+    ),
+    Case(
         "link_wrong_target_kind",
         "link type between kinds it does not allow",
         _set("links", 1, "target_id", "c1"),
@@ -469,6 +475,12 @@ CASES: tuple[Case, ...] = (
         "unparseable date",
         _set("matters", 0, "submitted_at", "2024-13-45"),
         (E("matters", 2, "submitted_at", "unparseable date"),),
+    ),
+    Case(
+        "impossible_date",  # must not roll over to 2024-03-01
+        "unparseable date",
+        _set("matters", 1, "submitted_at", "2024/2/30"),
+        (E("matters", 3, "submitted_at", "unparseable date"),),
     ),
     Case(
         "closed_before_submitted",
