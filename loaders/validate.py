@@ -527,5 +527,5 @@ def validate_raw(raw: RawLedger, tick: Callable[[str], None] | None = None) -> C
     warnings += warn(ctx)
     order = {t: i for i, t in enumerate(TABLES)}
     errors.sort(key=lambda e: (order.get(e.table or "", -1), e.row or 0))
-    counts = {t: len(rt.data) for t, rt in raw.tables.items()}
+    counts = {t: len(raw.tables[t].data) if t in raw.tables else 0 for t in TABLES}
     return Checked(typed, errors, warnings, counts)
