@@ -1,0 +1,196 @@
+"""Scale benchmark: district → city → province, partitioned analysis against whole-ledger runs.
+
+Usage: .venv/bin/python bench/scale.py [--scales district,city,province] [--year 2024]
+       [--workers 2] [--batch 200] [--baseline-scales district] [--dask-check city]
+
+Per scale: generate the demo, write it as CSV, ``govnet convert`` it (read_ledger +
+Parquet), then analyze one year street by street (``analyze_dataset``). Every step runs
+in a child process; its peak memory is the largest resident set of the child and its
+workers summed (psutil, sampled every 0.1 s), its time is measured inside the child
+(imports excluded). Beside it, in the same run: the whole-ledger ``analyze`` (the
+engine's own community partitions in a process pool) and the naive whole-graph NetworkX
+baseline (``analyze(..., baseline=True)``) on the scales it can finish. The growth
+exponent between two scales is log(t2/t1) / log(n2/n1), n = communities.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import psutil
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def child(mode: str, ledger: str, dataset: str, year: int, workers: int, batch: int) -> None:
+    """One measured step, in this (child) process; prints a JSON line."""
+    out: dict = {}
+    if mode == "convert":
+        from loaders.ledger import read_ledger
+        from loaders.parquet import convert
+
+        t0 = time.perf_counter()
+        network = read_ledger(ledger)
+        out["read_s"] = time.perf_counter() - t0
+        t0 = time.perf_counter()
+        manifest = convert(network, dataset)
+        out["seconds"] = time.perf_counter() - t0
+        out["halo"] = [manifest["halo_rows"], manifest["halo_links"]]
+        out["streets"] = len(manifest["streets"])
+    elif mode in ("partitioned", "dask"):
+        from graph.analysis import to_json
+        from graph.analysis.partitioned import analyze_dataset
+
+        t0 = time.perf_counter()
+        a = analyze_dataset(
+            dataset,
+            year,
+            engine="dask" if mode == "dask" else "local",
+            workers=workers,
+            batch=batch,
+            evidence=False,
+        )
+        out["seconds"] = time.perf_counter() - t0
+        out["communities"] = len(a.communities)
+        Path(dataset, f"result-{mode}.json").write_text(json.dumps(to_json(a), sort_keys=True))
+    else:  # whole / baseline: the whole ledger in memory
+        from graph.analysis import analyze
+        from loaders.ledger import read_ledger
+
+        network = read_ledger(ledger)
+        t0 = time.perf_counter()
+        a = analyze(network, year, baseline=mode == "baseline")
+        out["seconds"] = time.perf_counter() - t0
+        out["communities"] = len(a.communities)
+    print(json.dumps(out))
+
+
+def measure(args: list[str], timeout: float) -> dict:
+    """Run a child step; its JSON plus the peak summed RSS of its process tree (GB)."""
+    cmd = [sys.executable, __file__, "--child", *args]
+    proc = psutil.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT)
+    peak, start = 0, time.perf_counter()
+    while proc.poll() is None:
+        if time.perf_counter() - start > timeout:
+            for p in proc.children(recursive=True) + [proc]:
+                p.kill()
+            proc.wait()
+            return {"timeout": timeout}
+        rss = 0
+        try:
+            for p in [proc, *proc.children(recursive=True)]:
+                rss += p.memory_info().rss
+        except psutil.Error:
+            pass
+        peak = max(peak, rss)
+        time.sleep(0.1)
+    stdout, stderr = proc.communicate()
+    if proc.returncode:
+        raise RuntimeError(f"{args[0]} failed:\n{stderr[-3000:]}")
+    return {**json.loads(stdout.strip().splitlines()[-1]), "peak_gb": peak / 1e9}
+
+
+def exponent(t1: float, t2: float, n1: int, n2: int) -> float:
+    return math.log(t2 / t1) / math.log(n2 / n1)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--scales", default="district,city,province")
+    ap.add_argument("--year", type=int, default=2024)
+    ap.add_argument("--workers", type=int, default=2)
+    ap.add_argument("--batch", type=int, default=200)
+    ap.add_argument("--baseline-scales", default="district", help="naive baseline on these")
+    ap.add_argument("--whole-scales", default="district,city", help="whole-ledger analyze")
+    ap.add_argument("--dask-check", default="city", help="Dask = local JSON on these")
+    ap.add_argument("--timeout", type=float, default=3600, help="seconds per step")
+    ap.add_argument("--child", nargs=6, metavar=("MODE", "LEDGER", "DS", "Y", "W", "B"))
+    a = ap.parse_args()
+    if a.child:
+        mode, ledger, ds, year, workers, batch = a.child
+        child(mode, ledger, ds, int(year), int(workers), int(batch))
+        return
+
+    from loaders.demo import write_demo
+
+    rows = []
+    with tempfile.TemporaryDirectory() as tmp:
+        for scale in a.scales.split(","):
+            folder = Path(tmp, scale)
+            t0 = time.perf_counter()
+            write_demo(folder, scale, 7, formats=("csv",))
+            prep = time.perf_counter() - t0
+            ledger, ds = str(folder / "csv"), str(folder / "dataset")
+
+            def step(mode: str, ledger: str = ledger, ds: str = ds) -> dict:
+                argv = [mode, ledger, ds, str(a.year), str(a.workers), str(a.batch)]
+                return measure(argv, a.timeout)
+
+            row = {"scale": scale, "generate_s": prep, "convert": step("convert")}
+            row["partitioned"] = step("partitioned")
+            row["communities"] = row["partitioned"]["communities"]
+            if scale in a.whole_scales.split(","):
+                row["whole"] = step("whole")
+            if scale in a.baseline_scales.split(","):
+                row["baseline"] = step("baseline")
+            if scale in a.dask_check.split(","):
+                row["dask"] = step("dask")
+                same = (
+                    Path(ds, "result-dask.json").read_text()
+                    == Path(ds, "result-partitioned.json").read_text()
+                )
+                row["dask"]["same_json"] = same
+            rows.append(row)
+            report(rows)
+            print(json.dumps(rows[-1]), file=sys.stderr, flush=True)
+
+
+def _cell(step: dict | None, n: int) -> str:
+    if step is None:
+        return f"{'—':>28}"
+    if "timeout" in step:
+        return f"{'> ' + format(step['timeout'], '.0f') + ' s':>28}"
+    t = step["seconds"]
+    return f"{t:8.1f} s {step['peak_gb']:5.2f} GB {n / t:7.1f}/s"
+
+
+def report(rows: list[dict]) -> None:
+    """The table so far: time, peak memory, communities/s per engine; growth exponents."""
+    print(
+        f"\n{'scale':9s} {'communities':>11s} | {'convert (read+write)':>22s} | "
+        f"{'partitioned':>28s} | {'whole-ledger analyze':>28s} | {'naive NetworkX':>28s}"
+    )
+    for r in rows:
+        n, c = r["communities"], r["convert"]
+        conv = f"{c['read_s']:6.0f}+{c['seconds']:4.0f} s {c['peak_gb']:5.2f} GB"
+        print(
+            f"{r['scale']:9s} {n:11,d} | {conv:>22s} | {_cell(r['partitioned'], n)} | "
+            f"{_cell(r.get('whole'), n)} | {_cell(r.get('baseline'), n)}"
+        )
+        if "dask" in r:
+            d = r["dask"]
+            print(
+                f"{'':9s} dask LocalCluster({2}): {d['seconds']:.1f} s, "
+                f"{d['peak_gb']:.2f} GB, same JSON as local: {d['same_json']}"
+            )
+    for r1, r2 in zip(rows, rows[1:], strict=False):
+        n1, n2 = r1["communities"], r2["communities"]
+        parts = [f"{r1['scale']}→{r2['scale']}:"]
+        for key in ("partitioned", "whole", "baseline"):
+            s1, s2 = r1.get(key), r2.get(key)
+            if s1 and s2 and "seconds" in s1 and "seconds" in s2:
+                e = exponent(s1["seconds"], s2["seconds"], n1, n2)
+                parts.append(f"{key} exponent {e:.2f}")
+        print("  ".join(parts))
+    sys.stdout.flush()
+
+
+if __name__ == "__main__":
+    main()

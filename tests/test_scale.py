@@ -1,0 +1,177 @@
+"""Partitioned and distributed analysis: same results as the whole-ledger run, bounded memory.
+
+The Parquet dataset is written by the real converter from ledgers read by the real
+loaders (the analysis fixture and the demo district); the Dask runs use a real
+``distributed.LocalCluster``.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from graph.analysis import analyze, to_json
+from graph.analysis.partitioned import analyze_dataset
+from graph.network import Network
+from loaders.ledger import read_ledger
+from loaders.parquet import batches, convert, read_manifest, read_streets
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURE = ROOT / "tests" / "fixtures" / "small"
+
+
+@pytest.fixture(scope="module")
+def fixture_net() -> Network:
+    return read_ledger(FIXTURE)
+
+
+@pytest.fixture(scope="module")
+def fixture_ds(fixture_net: Network, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return _converted(fixture_net, tmp_path_factory.mktemp("fixture") / "ds")
+
+
+@pytest.fixture(scope="module")
+def district_ds(demo_net: Network, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return _converted(demo_net, tmp_path_factory.mktemp("district") / "ds")
+
+
+@pytest.fixture(scope="module")
+def district_json(demo_net: Network) -> dict:
+    return to_json(analyze(demo_net, 2024))
+
+
+def _converted(net: Network, out: Path) -> Path:
+    convert(net, out)
+    return out
+
+
+def _links_touching(tables: dict[str, pd.DataFrame], ids: set[str]) -> set[tuple]:
+    links = tables["links"]
+    hit = links["source_id"].isin(ids) | links["target_id"].isin(ids)
+    cols = ["source_id", "target_id", "type", "since", "until"]
+    return set(links.loc[hit, cols].astype(object).itertuples(index=False, name=None))
+
+
+def test_partitions_cover_the_ledger_and_every_link_of_their_nodes(
+    fixture_net: Network, fixture_ds: Path
+) -> None:
+    """Own rows partition every table; each street sees every link touching its own nodes."""
+    manifest = read_manifest(fixture_ds)
+    streets = [s["id"] for s in manifest["streets"]]
+    assert len([s for s in streets if s]) == 2 and manifest["halo_links"] > 0
+    own: dict[str, list[str]] = {}
+    for street in streets:
+        part = read_streets(fixture_ds, [street])
+        for table, ids in part.own.items():
+            own.setdefault(table, []).extend(ids)
+        mine = set().union(*part.own.values())
+        assert _links_touching(fixture_net.tables, mine) <= _links_touching(part.tables, mine)
+    for table, ids in own.items():
+        assert sorted(ids) == sorted(fixture_net.tables[table]["id"].astype(object)), table
+    whole = read_streets(fixture_ds, streets)
+    assert Network(whole.tables).equals(fixture_net)
+
+
+def test_fixture_partitioned_and_dask_equal_whole(fixture_net: Network, fixture_ds: Path) -> None:
+    """Every year of the analysis fixture: one street per task, locally and on Dask."""
+    from distributed import LocalCluster
+
+    assert len(batches(read_manifest(fixture_ds), 1)) == 3  # street-less part, two streets
+    with LocalCluster(
+        n_workers=2, threads_per_worker=1, processes=False, dashboard_address=None
+    ) as cluster:
+        for year in fixture_net.years:
+            whole = to_json(analyze(fixture_net, year))
+            assert whole["communities"] and whole["suggestions"]
+            local = analyze_dataset(fixture_ds, year, batch=1, workers=1)
+            assert to_json(local) == whole, year
+            dask = analyze_dataset(
+                fixture_ds, year, engine="dask", scheduler=cluster.scheduler_address, batch=1
+            )
+            assert to_json(dask) == whole, year
+
+
+def test_demo_district_parquet_local_pool_equals_whole(
+    district_ds: Path, district_json: dict
+) -> None:
+    """The demo district in groups of streets across a 2-process pool: the same JSON."""
+    assert len(batches(read_manifest(district_ds), 50)) >= 3
+    a = analyze_dataset(district_ds, 2024, batch=50, workers=2)
+    assert to_json(a) == district_json
+    assert len(a.evidence) and a.explain(a.communities["id"].iloc[0], "reach")
+
+
+def test_demo_district_dask_local_cluster_equals_whole(
+    district_ds: Path, district_json: dict
+) -> None:
+    """The same on a Dask LocalCluster of two workers (threads), without evidence."""
+    a = analyze_dataset(district_ds, 2024, engine="dask", workers=2, batch=50, evidence=False)
+    assert a.evidence.empty
+    assert to_json(a) == district_json
+
+
+CHILD = """
+import json, resource, sys
+mode, root, limit = sys.argv[1], sys.argv[2], int(sys.argv[3])
+def peak():
+    status = dict(l.split(":", 1) for l in open("/proc/self/status") if ":" in l)
+    return int(status["VmPeak"].split()[0]) * 1024
+if limit:
+    resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+try:
+    import pyarrow as pa
+    pa.set_cpu_count(1)
+    pa.set_io_thread_count(1)
+    from graph.analysis import analyze
+    from graph.analysis.partitioned import analyze_dataset
+    from graph.network import Network
+    from loaders.parquet import read_manifest, read_streets
+    if mode == "whole":
+        streets = [s["id"] for s in read_manifest(root)["streets"]]
+        a = analyze(Network(read_streets(root, streets).tables), 2024, parallel=False)
+    elif mode == "partitioned":
+        a = analyze_dataset(root, 2024, workers=1, batch=1, evidence=False)
+    print(json.dumps({"peak": peak(), "communities": 0 if mode == "probe" else len(a.communities)}))
+except (MemoryError, pa.ArrowException) as e:  # Arrow reports a failed allocation its own way
+    print(json.dumps({"error": type(e).__name__}))
+    sys.exit(3)
+"""
+
+
+def _child(mode: str, root: Path, limit: int = 0) -> subprocess.CompletedProcess:
+    env = {**os.environ, "MALLOC_ARENA_MAX": "2", "OMP_NUM_THREADS": "1"}
+    return subprocess.run(
+        [sys.executable, "-c", CHILD, mode, str(root), str(limit)],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=ROOT,
+        timeout=600,
+    )
+
+
+def test_partitioned_run_fits_a_memory_limit_the_whole_graph_run_exceeds(
+    district_ds: Path,
+) -> None:
+    """Address-space limit = the libraries' own footprint + 80 MB (measured in a probe).
+
+    One street at a time the district's analysis needs ~35 MB above that footprint, the
+    whole ledger ~120 MB: the partitioned run completes under the limit, the whole-graph
+    run of the same data fails with MemoryError. Address space is not disturbed by
+    other load on the machine, unlike time.
+    """
+    probe = _child("probe", district_ds)
+    assert probe.returncode == 0, probe.stderr
+    limit = json.loads(probe.stdout)["peak"] + 80 * 2**20
+    part = _child("partitioned", district_ds, limit)
+    assert part.returncode == 0, part.stderr[-2000:]
+    assert json.loads(part.stdout)["communities"] == 156
+    whole = _child("whole", district_ds, limit)
+    assert whole.returncode == 3, f"whole-graph run fit in {limit / 2**20:.0f} MB"
+    assert json.loads(whole.stdout)["error"] in ("MemoryError", "ArrowException")
