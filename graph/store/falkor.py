@@ -10,6 +10,7 @@ either on the old graph or on the complete new one.
 from __future__ import annotations
 
 import contextlib
+import os
 from collections.abc import Sequence
 from typing import Any
 
@@ -96,10 +97,25 @@ def _as_int(raw: Any) -> int | None:
 DECODERS = {"str": _as_str, "int": _as_int, "float": _as_float, "bool": _as_bool}
 
 
+def socket_timeout() -> float:
+    """Seconds to wait for any one reply (env ``GOVNET_DB_TIMEOUT``, default 300): a hung
+    server becomes an error instead of a command that never returns."""
+    raw = os.environ.get("GOVNET_DB_TIMEOUT", "")
+    try:
+        return float(raw) if float(raw) > 0 else 300.0
+    except ValueError:
+        return 300.0
+
+
 def _error(exc: Exception, cfg: DbConfig) -> StoreError:
     """A driver exception as a StoreError with a message a user can act on."""
     if isinstance(exc, redis.AuthenticationError):
         return StoreError(f"FalkorDB at {cfg.safe_uri} refused the user name or password")
+    if isinstance(exc, redis.TimeoutError):
+        return StoreError(
+            f"FalkorDB at {cfg.safe_uri} timed out: no answer within {socket_timeout():g} s "
+            "(hung or overloaded? GOVNET_DB_TIMEOUT sets the limit)"
+        )
     if isinstance(exc, redis.ConnectionError | redis.TimeoutError):
         return StoreError(
             f"cannot reach FalkorDB at {cfg.safe_uri} ({exc}); is it running? "
@@ -127,6 +143,7 @@ class FalkorBackend:
                 password=cfg.password,
                 ssl=cfg.tls,
                 socket_connect_timeout=10,
+                socket_timeout=socket_timeout(),
             )
             self.db.connection.ping()
         except redis.RedisError as exc:
@@ -193,7 +210,10 @@ class FalkorBackend:
 
     # -- reading -------------------------------------------------------------------------
     def exists(self) -> bool:
-        return bool(self.db.connection.exists(self.graph_name))
+        try:
+            return bool(self.db.connection.exists(self.graph_name))
+        except redis.RedisError as exc:  # the server died or hung since connecting
+            raise _error(exc, self.cfg) from None
 
     def _check_exists(self) -> None:
         if not self.exists():

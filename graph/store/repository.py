@@ -23,7 +23,7 @@ from __future__ import annotations
 import os
 import uuid
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
@@ -195,6 +195,33 @@ def edge_statements(
         )
         out.extend((text, {"rows": chunk}) for chunk in _batches(rows, batch))
     return out
+
+
+def _add_nodes(g: nx.MultiDiGraph, nodes: Iterable[tuple[str, dict]]) -> None:
+    """``g.add_nodes_from`` for new nodes, filling NetworkX's documented dict-of-dicts
+    directly: reading a district spends most of its Python time building the graph."""
+    node, succ, pred = g._node, g._succ, g._pred
+    for nid, attrs in nodes:
+        if nid in node:
+            node[nid].update(attrs)
+        else:
+            node[nid] = attrs
+            succ[nid] = {}
+            pred[nid] = {}
+
+
+def _add_edges(g: nx.MultiDiGraph, edges: Iterable[tuple[str, str, str, dict]]) -> None:
+    """``g.add_edges_from`` with explicit keys, straight into the adjacency dicts."""
+    succ, pred = g._succ, g._pred
+    for s, t, key, attrs in edges:
+        out = succ.get(s)
+        if out is None or t not in succ:
+            g.add_edge(s, t, key=key, **attrs)
+            continue
+        keys = out.get(t)
+        if keys is None:
+            keys = out[t] = pred[t][s] = {}
+        keys[key] = attrs
 
 
 PropertyTypes = list[tuple[str, str]]
@@ -408,10 +435,12 @@ class GraphStore:
             )
             for label, props in node_props.items()
         ] + [
+            # An implicit edge's key is its type; only links carry a key of their own.
             (
-                f"MATCH (a)-[r:{_rel_type(type_)}]->(b) RETURN a.id, b.id, r.key"
+                f"MATCH (a)-[r:{_rel_type(type_)}]->(b) RETURN a.id, b.id"
+                + (", r.key" if type_ in LINK_TYPES else "")
                 + "".join(f", r.{name}" for name, _ in props),
-                ["str", "str", "str", *(t for _, t in props)],
+                ["str", "str", *(["str"] if type_ in LINK_TYPES else []), *(t for _, t in props)],
             )
             for type_, props in edge_props.items()
         ]
@@ -419,18 +448,24 @@ class GraphStore:
         with ThreadPoolExecutor(max_workers=READ_THREADS) as pool:
             results = pool.map(lambda q: self.backend.read_typed(q[0], {}, q[1]), queries)
             for label, props in node_props.items():
-                g.add_nodes_from(
-                    (row[0], {"label": label} | _present(props, row[1:])) for row in next(results)
+                _add_nodes(
+                    g,
+                    (
+                        (row[0], {"label": label} | _present(props, row[1:]))
+                        for row in next(results)
+                    ),
                 )
             for type_, props in edge_props.items():
                 rows = next(results)
-                if props:
-                    g.add_edges_from(
+                if type_ in LINK_TYPES:
+                    edges = (
                         (row[0], row[1], row[2], {"type": type_} | _present(props, row[3:]))
                         for row in rows
                     )
                 else:
-                    g.add_edges_from((s, t, k, {"type": type_}) for s, t, k in rows)
+                    edges = ((s, t, type_, {"type": type_}) for s, t in rows)
+                _add_edges(g, edges)
+        nx._clear_cache(g)
         return g
 
     def read(self) -> Network:
