@@ -87,6 +87,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "stars_dist": ("星级分布", "Stars distribution"),
     "n_stars": ("{n} 星", "{n} stars"),
     "vs_prev": ("较 {year} 年", "vs {year}"),
+    "pp": ("个百分点", "pp"),
     "street_kpis": ("各街道指标", "Street indicators"),
     "coverage_by_street": ("各街道覆盖指数", "Coverage index by street"),
     "no_prev": ("无上一年度数据", "No previous year"),

@@ -7,7 +7,7 @@ import plotly.express as px
 import streamlit as st
 
 from views.common import get_analysis, metric_table, require_context
-from views.i18n import fmt_metric, metric_label, star_label, t
+from views.i18n import SHARE_METRICS, fmt_metric, metric_label, star_label, t
 
 DISTRICT_KPIS = (
     "communities",
@@ -44,8 +44,9 @@ def _delta(now: object, before: object, metric: str) -> str | None:
     diff = float(now) - float(before)
     if diff == 0:
         return None
-    text = fmt_metric(metric, abs(diff))
-    return ("+" if diff > 0 else "-") + text
+    if metric in SHARE_METRICS:  # a change of a share is in percentage points
+        return f"{diff * 100:+.1f} {t('pp')}"
+    return ("+" if diff > 0 else "-") + fmt_metric(metric, abs(diff))
 
 
 def kpis(district: pd.Series, previous: pd.Series | None, prev_year: int | None) -> None:
