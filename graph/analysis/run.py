@@ -14,13 +14,14 @@ from graph.analysis.coverage import (
     social_candidates,
 )
 from graph.analysis.engine import build_partitions, run_partitions, run_whole_graph
-from graph.analysis.metrics import COMMUNITY_METRICS
+from graph.analysis.metrics import COMMUNITY_METRICS, DISTRICT_METRICS, STREET_METRICS
 from graph.analysis.model import Analysis
 from graph.analysis.resources import resource_evidence
 from graph.analysis.rollup import rollups, year_changes
 from graph.analysis.rubric import Rubric, load_rubric
 from graph.analysis.scope import Context, build_context
 from graph.analysis.stars import community_stars, earned_counts
+from graph.analysis.structure import Partition
 from graph.analysis.suggest import COLUMNS as SUGGESTION_COLUMNS
 from graph.analysis.suggest import partner_suggestions, resource_suggestions
 from graph.analysis.weak import weak_columns
@@ -99,6 +100,22 @@ def _table(
     return u.reset_index(drop=True)
 
 
+def _partitioned(ctx: Context) -> tuple[pd.Series, pd.DataFrame, pd.DataFrame, list[Partition]]:
+    """Cores, actors, social-organization candidates and one graph partition per community."""
+    uid = pd.Index(ctx.units["id"].astype(object))
+    core = cores(ctx.orgs, ctx.units["id"]).reindex(uid)
+    acts = actors(ctx)
+    social = social_candidates(ctx)
+    targets = pd.concat([acts[["community_id", "id"]], social]).drop_duplicates()
+    return core, acts, social, build_partitions(ctx, core, acts, targets)
+
+
+def graph_partitions(network: Network, year: int) -> tuple[Context, list[Partition]]:
+    """The per-community graph inputs of ``analyze`` (for benchmarks and cross-checks)."""
+    ctx = build_context(network.tables, year)
+    return ctx, _partitioned(ctx)[3]
+
+
 def analyze(
     network: Network,
     year: int | None = None,
@@ -116,12 +133,7 @@ def analyze(
     rubric = rubric if isinstance(rubric, Rubric) else load_rubric(rubric)
     year = latest_year(network) if year is None else int(year)
     ctx = build_context(network.tables, year)
-    uid = pd.Index(ctx.units["id"].astype(object))
-    core = cores(ctx.orgs, ctx.units["id"]).reindex(uid)
-    acts = actors(ctx)
-    social = social_candidates(ctx)
-    targets = pd.concat([acts[["community_id", "id"]], social]).drop_duplicates()
-    parts = build_partitions(ctx, core, acts, targets)
+    core, acts, social, parts = _partitioned(ctx)
     results = run_whole_graph(ctx, parts) if baseline else run_partitions(parts, parallel)
 
     kinds = ctx.units.set_index("id")["kind"]
@@ -169,20 +181,12 @@ def analyze_years(
 def changes(analyses: dict[int, Analysis]) -> dict[str, pd.DataFrame]:
     """Change of every numeric metric between consecutive analyzed years, per level."""
     numeric = [m for m in COMMUNITY_METRICS if m not in ("brokers", "reasons", "has_core", "weak")]
-    numeric.append("stars")
-    streets = (
-        [
-            c
-            for c in next(iter(analyses.values())).streets.columns
-            if c not in ("id", "name", "kind", "district_id")
-        ]
-        if analyses
-        else []
-    )
-    streets = [c for c in streets if not c.startswith("good_")]
-    district = [c for c in streets if c != "goods"] + ["min_goods", "mean_goods", "five_good_share"]
     return {
-        "communities": year_changes({y: a.communities for y, a in analyses.items()}, numeric),
-        "streets": year_changes({y: a.streets for y, a in analyses.items()}, streets),
-        "district": year_changes({y: a.district for y, a in analyses.items()}, district),
+        "communities": year_changes(
+            {y: a.communities for y, a in analyses.items()}, [*numeric, "stars"]
+        ),
+        "streets": year_changes({y: a.streets for y, a in analyses.items()}, list(STREET_METRICS)),
+        "district": year_changes(
+            {y: a.district for y, a in analyses.items()}, list(DISTRICT_METRICS)
+        ),
     }

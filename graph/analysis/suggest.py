@@ -146,7 +146,8 @@ def partner_suggestions(
         if need <= 0 or pd.isna(row.street_id):
             continue
         cands = units[(units["street_id"] == row.street_id)]
-        cands = cands[[(row.id, u) not in have for u in cands["id"]]].head(need)
+        fresh = [(row.id, u) not in have for u in cands["id"]]
+        cands = cands[pd.Series(fresh, index=cands.index, dtype=bool)].head(need)
         recs += [
             {"kind": "co_building", "community_id": row.id, "unit_id": u, "partners": n}
             for u, n in zip(cands["id"], cands["partners"], strict=True)
