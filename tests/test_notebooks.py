@@ -9,6 +9,7 @@ to ``artifacts/notebooks/`` (gitignored) for inspection, also when a cell fails.
 from __future__ import annotations
 
 import json
+import shutil
 import sys
 from pathlib import Path
 
@@ -16,6 +17,7 @@ import nbformat
 import pandas as pd
 import pytest
 from nbclient import NotebookClient
+from nbclient.exceptions import CellExecutionError
 
 from graph.schema import CORE_KINDS, PARTY_ORG_KINDS
 from tests.conftest import ARTIFACTS, ROOT
@@ -58,8 +60,13 @@ def inject(nb: nbformat.NotebookNode, **params: object) -> None:
     nb.cells.insert(idx + 1, cell)
 
 
-def run(name: str, kernel: str, probe: str, **params: object) -> tuple[nbformat.NotebookNode, dict]:
-    """Execute a notebook with a probe cell appended; return it and the probe's JSON."""
+def run(
+    name: str, kernel: str, probe: str, copy: str = "", **params: object
+) -> tuple[nbformat.NotebookNode, dict]:
+    """Execute a notebook with a probe cell appended; return it and the probe's JSON.
+
+    The executed copy is ``artifacts/notebooks/<name>[.<copy>].ipynb``.
+    """
     nb = load(name)
     if params:
         inject(nb, **params)
@@ -74,7 +81,7 @@ def run(name: str, kernel: str, probe: str, **params: object) -> tuple[nbformat.
     try:
         client.execute()
     finally:
-        nbformat.write(nb, out / f"{name}.ipynb")
+        nbformat.write(nb, out / f"{name}{'.' + copy if copy else ''}.ipynb")
     text = "".join(o.get("text", "") for o in nb.cells[-1].outputs if o.output_type == "stream")
     line = next(ln for ln in text.splitlines() if ln.startswith(PROBE_MARK))
     return nb, json.loads(line[len(PROBE_MARK) :])
@@ -141,6 +148,43 @@ _probe = {
     assert p["weak_reasons_empty"] == 0, "every weak community names its reasons"
     assert p["core_drawn"] and p["drawn_nodes"] > 5 and p["lead_edges"] > 0
     assert images(nb) >= 2  # the street heatmap and the community drawing
+
+
+SMALL = ROOT / "tests" / "fixtures" / "small"
+
+
+@pytest.mark.parametrize("name", ["01_quickstart", "03_network_science"])
+def test_runs_on_a_small_ledger_given_by_path(venv_kernel: str, name: str) -> None:
+    """A district's own ledger (here the small CSV fixture) through ``LEDGER``: no demo-sized
+    assumptions (fewer organizations than removal steps, one street, few communities)."""
+    probe = '_probe = {"communities": sorted(communities.index), "year": int(year)}'
+    nb, p = run(name, venv_kernel, probe, copy="small", LEDGER=str(SMALL))
+    assert errors(nb) == []
+    places = pd.read_csv(SMALL / "places.csv", dtype=str)
+    assert p["communities"] == sorted(places.loc[places["kind"].isin(UNITS), "id"])
+    assert p["year"] == 2024
+
+
+def test_quickstart_lists_ledger_problems_without_a_traceback(
+    venv_kernel: str, tmp_path: Path
+) -> None:
+    """An invalid ledger stops the notebook at the load cell with a table of its problems."""
+    bad = tmp_path / "ledger"
+    shutil.copytree(SMALL, bad)
+    places = pd.read_csv(bad / "places.csv", dtype=str, keep_default_na=False)
+    places.loc[2, "kind"] = "castle"
+    places.to_csv(bad / "places.csv", index=False)
+    with pytest.raises(CellExecutionError) as failed:
+        run("01_quickstart", venv_kernel, "_probe = {}", copy="invalid", LEDGER=str(bad))
+    assert failed.value.ename == "SystemExit"
+    assert "台账有误 invalid ledger" in failed.value.evalue
+    nb = nbformat.read(ARTIFACTS / "notebooks" / "01_quickstart.invalid.ipynb", as_version=4)
+    load_cell = next(c for c in nb.cells if c.cell_type == "code" and "def load(" in c.source)
+    shown = "".join(o.get("data", {}).get("text/plain", "") for o in load_cell.outputs)
+    assert "castle" in shown and "places" in shown and "kind" in shown
+    (error,) = [o for o in load_cell.outputs if o.output_type == "error"]
+    assert len(error.traceback) <= 2, "a message, not a stack trace"
+    assert not [o for o in load_cell.outputs if o.output_type == "stream"]
 
 
 # Oracles: the Cypher answers recomputed from the ledger tables with pandas.
@@ -252,7 +296,7 @@ def test_cypher_on_a_running_database(venv_kernel: str, demo_net, store_target: 
         "DB_PASSWORD": store_target.get("password"),
         "LOAD": False,
     }
-    nb, p = run("02_cypher", venv_kernel, CYPHER_PROBE, **params)
+    nb, p = run("02_cypher", venv_kernel, CYPHER_PROBE, copy="connected", **params)
     check_cypher_answers(nb, p, demo_net.tables)
     assert not p["started_server"]
     assert p["end"] == f"{max(demo_net.years)}-12-31"
