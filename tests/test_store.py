@@ -384,3 +384,11 @@ def test_neo4j_admin_files(tmp_path: Path) -> None:
     )
     assert rels == net.graph.number_of_edges()
     assert "--nodes=nodes_Place_Grid_header.csv,nodes_Place_Grid.csv" in command
+
+
+def test_unreachable_neo4j_is_a_clear_error_without_the_password() -> None:
+    from graph.store.server import free_port
+
+    with pytest.raises(StoreError, match="cannot reach Neo4j") as err:
+        open_store(f"bolt://127.0.0.1:{free_port()}", user="neo4j", password="hunter2")
+    assert "hunter2" not in str(err.value)

@@ -15,7 +15,7 @@ from typing import Any
 
 import neo4j
 from neo4j import GraphDatabase
-from neo4j.exceptions import AuthError, Neo4jError, ServiceUnavailable
+from neo4j.exceptions import AuthError, DriverError, Neo4jError, ServiceUnavailable
 from neo4j.graph import Node, Path, Relationship
 
 from graph.store.backend import GOVNET_LABELS, OnBatch, Rows, Statement, rows_count
@@ -76,7 +76,7 @@ class Neo4jBackend:
         try:
             self.driver = GraphDatabase.driver(cfg.address, auth=auth)
             self.driver.verify_connectivity()
-        except (Neo4jError, ServiceUnavailable, AuthError, ValueError) as exc:
+        except (Neo4jError, DriverError, ValueError) as exc:
             raise _error(exc, cfg) from None
 
     def _session(self, mode: str) -> neo4j.Session:
@@ -105,7 +105,7 @@ class Neo4jBackend:
                     session.execute_write(_run, cypher, params)
                     if on_batch:
                         on_batch(rows_count(params))
-        except Neo4jError as exc:
+        except (Neo4jError, DriverError) as exc:
             raise _error(exc, self.cfg) from None
 
     @staticmethod
@@ -128,7 +128,7 @@ class Neo4jBackend:
         try:
             with self._session(neo4j.READ_ACCESS) as session:
                 return session.execute_read(fetch, cypher, params)
-        except Neo4jError as exc:
+        except (Neo4jError, DriverError) as exc:
             raise _error(exc, self.cfg) from None
 
     def read(self, cypher: str, params: dict[str, Any], timeout: float | None = None) -> Rows:
