@@ -249,7 +249,7 @@ def coreless(tables: dict) -> list[str]:
 CYPHER_PROBE = """
 _probe = {
     "end": END,
-    "inventory_orgs": int(inventory.loc[inventory["label"] == "Organization", "n"].sum()),
+    "inventory_orgs": int(inventory.loc[inventory["label"] == "Organization", "nodes"].sum()),
     "leaders": leaders[["id", "actors_led"]].values.tolist(),
     "committees": len(per_committee),
     "paths": paths["kinds"].tolist(),
