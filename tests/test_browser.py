@@ -176,3 +176,35 @@ def test_network_draws_a_community_and_a_click_shows_details(page, server, exter
     assert frame.locator("#details table tr").count() >= 2  # properties and links listed
     page.screenshot(path=str(SHOTS / "network_click.png"), full_page=True)
     assert not external, external
+
+
+def test_clicking_a_coverage_cell_explains_it(page, server, external) -> None:
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    page.goto(f"{server}/coverage")
+    page.get_by_role("heading", name="指标说明").wait_for(timeout=FIRST_PAGE_MS)
+    explained = page.locator("strong", has_text="·").first
+    explained.wait_for(timeout=STEP_MS)
+    before = explained.inner_text()  # the first community's grid extension
+    grid = page.locator('[data-testid="stDataFrame"]').first
+    grid.scroll_into_view_if_needed()
+    box = grid.bounding_box()
+    assert box is not None
+    # the second community's 网格延伸 cell: header row, one data row, then half a row down;
+    # clicked again if the grid was not listening yet (a busy machine)
+    for _attempt in range(6):
+        page.mouse.click(box["x"] + 120, box["y"] + 35 + 35 + 17)
+        try:
+            page.wait_for_function(
+                "before => [...document.querySelectorAll('strong')]"
+                ".some(s => s.innerText.includes('·') && s.innerText !== before)",
+                arg=before,
+                timeout=30_000,
+            )
+            break
+        except PlaywrightTimeout:
+            continue
+    after = page.locator("strong", has_text="·").first.inner_text()
+    assert after != before and "网格延伸" in after
+    page.screenshot(path=str(SHOTS / "coverage_click.png"), full_page=True)
+    assert not external, external

@@ -14,13 +14,19 @@ EXPLAINABLE = [*EXTENSIONS, "reach", "co_building_units", "isolates", "articulat
 
 
 def heatmap(frame: pd.DataFrame) -> None:
+    """Community × extension shares, green to red."""
     z = frame[list(EXTENSIONS)].apply(pd.to_numeric, errors="coerce").astype(float)
+    dup = frame["name"].duplicated(keep=False)  # same-named communities get their id
+    rows = [
+        f"{n} · {i}" if d else n for n, i, d in zip(frame["name"], frame["id"], dup, strict=True)
+    ]
+    labels = [metric_label(m) for m in EXTENSIONS]
     text = [[fmt_metric(m, v) for m, v in zip(EXTENSIONS, row, strict=True)] for row in z.values]
     fig = go.Figure(
         go.Heatmap(
             z=z.values,
-            x=[metric_label(m) for m in EXTENSIONS],
-            y=frame["name"].tolist(),
+            x=labels,
+            y=rows,
             text=text,
             texttemplate="%{text}",
             colorscale="RdYlGn",
@@ -36,6 +42,8 @@ def heatmap(frame: pd.DataFrame) -> None:
         height=min(140 + 22 * len(frame), 2400),
         margin={"t": 40, "b": 10, "l": 10, "r": 10},
     )
+    # Plotly heat maps send no click selection to Streamlit (streamlit/streamlit#8760), so
+    # cells are picked in the table below.
     st.plotly_chart(fig, width="stretch", key="cov_heatmap")
 
 
@@ -97,12 +105,10 @@ def render() -> None:
         key="cov_table",
     )
     cells = event.selection.get("cells", []) if event is not None else []
-    if cells:
-        row, column = cells[0]
-        chosen = (comm.iloc[int(row)]["id"], column)
-        if chosen != st.session_state.get("cov_last_cell") and column in EXPLAINABLE:
-            st.session_state["cov_last_cell"] = chosen
-            st.session_state["cov_community"], st.session_state["cov_metric"] = chosen
+    clicked = (str(comm.iloc[int(cells[0][0])]["id"]), cells[0][1]) if cells else None
+    if clicked and clicked != st.session_state.get("cov_last_cell") and clicked[1] in EXPLAINABLE:
+        st.session_state["cov_last_cell"] = clicked  # a new click: explain that cell
+        st.session_state["cov_community"], st.session_state["cov_metric"] = clicked
 
     st.subheader(t("explain"))
     ids = comm["id"].tolist()
