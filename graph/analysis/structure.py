@@ -196,7 +196,8 @@ def structure_metrics(g: nx.Graph, core: str | None, actors: set[str], fast: boo
         else None,
         "bridges": bridges,
         "brokers": [n for _b, n in ranked[:BROKERS]],
-        "core_constraint": constraint,
+        # rounded so both implementations (and any summation order) print the same value
+        "core_constraint": None if constraint is None else round(constraint, 12),
     }
 
 
