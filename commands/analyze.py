@@ -39,6 +39,11 @@ def _load(ledger: Path | None, db: str | None, graph: str | None) -> Network:
 
         try:
             with open_store(db, graph) as store:
+                if not store.backend.exists():
+                    _fail(
+                        f"数据库中没有该图 nothing stored at {store.cfg.safe_uri} "
+                        "(run govnet load first)"
+                    )
                 return store.read()
         except StoreError as e:
             _fail(f"数据库读取失败 cannot read the database: {e}")

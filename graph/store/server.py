@@ -104,7 +104,7 @@ class FalkorServer:
                 try:
                     if client.ping():
                         return
-                except redis.ConnectionError:
+                except (redis.ConnectionError, redis.TimeoutError):  # starting or loading data
                     time.sleep(0.05)
             self.stop()
             raise StoreError(f"FalkorDB did not answer within {STARTUP_TIMEOUT:.0f}s")
