@@ -209,8 +209,11 @@ def reached(l_graph: nx.DiGraph, core: str | None, targets: list[str]) -> list[s
     return sorted(t for t in targets if t in desc)
 
 
-def analyze_partition(p: Partition) -> dict:
-    """All graph metrics of one community from its own small partition."""
+def analyze_partition(p: Partition, fast: bool = True) -> dict:
+    """All graph metrics of one community from its own small partition.
+
+    ``fast=False`` makes the plain NetworkX calls (for the benchmark's breakdown).
+    """
     lg = nx.DiGraph(p.l_edges)
     g = nx.Graph()
     g.add_nodes_from(p.nodes)
@@ -218,7 +221,7 @@ def analyze_partition(p: Partition) -> dict:
     return {
         "cid": p.cid,
         "reached": reached(lg, p.core, p.targets),
-        **structure_metrics(g, p.core, set(p.actors)),
+        **structure_metrics(g, p.core, set(p.actors), fast),
     }
 
 
