@@ -270,3 +270,27 @@ def test_cli_formats(tmp_path) -> None:
 def test_no_nan_anywhere_in_communities(a24) -> None:
     for value in a24.communities.drop(columns=["brokers", "reasons"]).to_numpy().ravel():
         assert not (isinstance(value, float) and math.isnan(value))
+
+
+def test_ledgers_without_communities_or_streets() -> None:
+    """No community at all, or a community with no street above it: empty or partial roll-ups."""
+    from graph.network import Network
+
+    places = pd.DataFrame(
+        [
+            {"id": "D", "name": "D", "kind": "district"},
+            {"id": "S", "name": "S", "kind": "street", "parent_id": "D"},
+        ]
+    )
+    conditions = pd.DataFrame([{"place_id": "S", "year": 2024, "population": 10}])
+    a = analyze(Network({"places": places, "conditions": conditions}), 2024)
+    assert a.communities.empty and a.streets.empty
+    json.dumps(to_json(a), allow_nan=False)
+
+    lone = pd.DataFrame([{"id": "C", "name": "C", "kind": "community"}])
+    matter = {"id": "M", "place_id": "C", "domain": "other", "status": "submitted"}
+    matters = pd.DataFrame([{**matter, "submitted_at": pd.Timestamp("2024-01-01")}])
+    b = analyze(Network({"places": lone, "matters": matters}))
+    c = b.community("C")
+    assert (c["needs_total"], c["closure_rate"], c["has_core"]) == (1, 0.0, False)
+    assert b.streets.empty

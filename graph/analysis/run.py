@@ -153,7 +153,7 @@ def analyze(
     for i in range(1, 6):
         got = detail[(detail["star"] == i) & detail["earned"]]["community_id"]
         table[f"star_{i}"] = table["id"].isin(got)
-    max_stars = table["kind"].map(lambda k: len(rubric.for_kind(k).stars))
+    max_stars = table["kind"].map(lambda k: len(rubric.for_kind(k).stars)).astype(int)
     streets, goods, district, flag = rollups(table, network.tables["places"], rubric, max_stars)
 
     suggestions = pd.concat(

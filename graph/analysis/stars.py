@@ -39,7 +39,8 @@ def evaluate(table: pd.DataFrame, id_col: str, out_id: str, rules: list[Rule]) -
                 for c, a in checks
             ]
     cols = [out_id, "star", "key", *DETAIL_COLUMNS[1:]]
-    return pd.DataFrame(recs, columns=cols)
+    out = pd.DataFrame(recs, columns=cols)
+    return out.astype({"star": int, "earned": bool, "met": bool})
 
 
 def earned_counts(detail: pd.DataFrame, out_id: str, index: pd.Index) -> pd.Series:
