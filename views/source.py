@@ -15,6 +15,7 @@ import logging
 import os
 import tempfile
 import threading
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -30,6 +31,9 @@ MAX_UPLOAD_BYTES = MAX_UPLOAD_MB * 1024 * 1024
 UPLOAD_SUFFIXES = (".xlsx", ".zip")
 PERSONAL_COLUMNS = frozenset({"name", "phone", "id_number"})
 DEMO_SCALE, DEMO_SEED = "district", 7
+# How often each cached computation really ran in this server process (shared caches mean
+# once per key however many analysts look; tests/test_load.py checks it).
+COMPUTED: Counter[tuple] = Counter()
 log = logging.getLogger("govnet.app")
 
 
@@ -201,6 +205,7 @@ def analysis(fingerprint: str, year: int | None, rubric_text: str | None, _netwo
     """The analysis of one source, year and rubric, computed once and shared."""
     from graph.analysis import analyze
 
+    COMPUTED[("analysis", fingerprint, year)] += 1
     return analyze(_network, year=year, rubric=rubric_from_text(rubric_text))
 
 
