@@ -9,6 +9,7 @@ from __future__ import annotations
 import pandas as pd
 
 from graph.analysis import evidence as ev
+from graph.analysis.resources import has_role
 from graph.analysis.scope import Context
 from graph.schema import ACTOR_KIND_GROUPS
 
@@ -99,9 +100,7 @@ def extension_evidence(ctx: Context) -> list[pd.DataFrame]:
 
     buildings = places[places["kind"] == "building"]
     p = ctx.people
-    leaders = p[
-        p["party_member"] & p["roles"].str.split(";").apply(lambda r: "building_leader" in r)
-    ]
+    leaders = p[p["party_member"] & has_role(p["roles"], "building_leader")]
     out.append(ev.rows(buildings, "ext_building", ev.DEN))
     out.append(
         ev.rows(buildings[buildings["id"].isin(leaders["place_id"])], "ext_building", ev.NUM)

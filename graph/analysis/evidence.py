@@ -29,14 +29,22 @@ def combine(frames: list[pd.DataFrame]) -> pd.DataFrame:
     return pd.concat(frames, ignore_index=True).drop_duplicates(ignore_index=True)
 
 
-def count(evidence: pd.DataFrame, unit_ids: pd.Index, metric: str, part: str = NUM) -> pd.Series:
+def tally(evidence: pd.DataFrame) -> pd.Series:
+    """How many ids each (metric, part, community) has: one groupby for every count and share."""
+    return evidence.groupby(["metric", "part", "community_id"]).size()
+
+
+def count(tally: pd.Series, unit_ids: pd.Index, metric: str, part: str = NUM) -> pd.Series:
     """How many evidence ids each community has for one metric part (0 when none)."""
-    sel = evidence[(evidence["metric"] == metric) & (evidence["part"] == part)]
-    return sel.groupby("community_id").size().reindex(unit_ids, fill_value=0).astype("Int64")
+    try:
+        sel = tally.loc[(metric, part)]
+    except KeyError:
+        sel = pd.Series(dtype="int64")
+    return sel.reindex(unit_ids, fill_value=0).astype("Int64")
 
 
-def share(evidence: pd.DataFrame, unit_ids: pd.Index, metric: str) -> pd.Series:
+def share(tally: pd.Series, unit_ids: pd.Index, metric: str) -> pd.Series:
     """numerator / denominator per community; NA when the denominator is 0."""
-    num = count(evidence, unit_ids, metric, NUM).astype("Float64")
-    den = count(evidence, unit_ids, metric, DEN).astype("Float64")
+    num = count(tally, unit_ids, metric, NUM).astype("Float64")
+    den = count(tally, unit_ids, metric, DEN).astype("Float64")
     return (num / den).where(den > 0, pd.NA).astype("Float64")

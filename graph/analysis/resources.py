@@ -11,8 +11,9 @@ from graph.analysis import evidence as ev
 from graph.analysis.scope import Context
 
 
-def _has_role(roles: pd.Series, role: str) -> pd.Series:
-    return roles.str.split(";").apply(lambda r: role in r).astype(bool)
+def has_role(roles: pd.Series, role: str) -> pd.Series:
+    """Whether a `;`-joined roles string holds one role."""
+    return roles.str.contains(rf"(?:^|;){role}(?:;|$)", regex=True).fillna(False).astype(bool)
 
 
 def resource_evidence(
@@ -31,7 +32,7 @@ def resource_evidence(
     rep = rep[rep["target_id"].isin(ctx.units["id"])]
     out.append(ev.rows(rep, "reporting_members_per_1000", ev.NUM, "target_id", "source_id"))
 
-    vols = people[_has_role(people["roles"], "volunteer")]
+    vols = people[has_role(people["roles"], "volunteer")]
     teams = ctx.orgs[ctx.orgs["kind"] == "volunteer_team"]
     place_c = ctx.places.set_index("id")["community_id"]
     serves = links[(links["type"] == "SERVES") & links["source_id"].isin(teams["id"])]

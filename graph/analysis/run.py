@@ -66,25 +66,26 @@ def _table(
     u = ctx.units.copy()
     uid = pd.Index(u["id"].astype(object))
     u.index = uid
+    counts = ev.tally(evidence)
     u["core"] = core.reindex(uid).astype("string")
     u["has_core"] = u["core"].notna().astype(bool)
     for m in EXTENSIONS:
-        u[m] = ev.share(evidence, uid, m)
+        u[m] = ev.share(counts, uid, m)
     u["coverage_index"] = u[EXTENSIONS].astype(float).mean(axis=1, skipna=True).astype("Float64")
-    u["reach"] = ev.share(evidence, uid, "reach").where(u["has_core"], 0.0).astype("Float64")
+    u["reach"] = ev.share(counts, uid, "reach").where(u["has_core"], 0.0).astype("Float64")
     groups = acts.groupby("community_id")["group"].nunique()
     u["actor_kinds"] = groups.reindex(uid, fill_value=0).astype("Int64")
     assert set(acts["group"]) <= set(ACTOR_KIND_GROUPS)
     for m in COUNT_METRICS:
-        u[m] = ev.count(evidence, uid, m)
+        u[m] = ev.count(counts, uid, m)
     pop = u["population"].astype("Float64")
     per = (1000 / pop).where(pop > 0)
     for m in ("reporting_members_per_1000", "volunteers_per_1000"):
-        u[m] = (ev.count(evidence, uid, m).astype("Float64") * per).astype("Float64")
+        u[m] = (ev.count(counts, uid, m).astype("Float64") * per).astype("Float64")
     for m in ("closure_rate", "sla_rate"):
-        u[m] = ev.share(evidence, uid, m)
-    top = ev.count(evidence, uid, "top_provider_share", ev.NUM).astype("Float64")
-    links = ev.count(evidence, uid, "top_provider_share", ev.DEN).astype("Float64")
+        u[m] = ev.share(counts, uid, m)
+    top = ev.count(counts, uid, "top_provider_share", ev.NUM).astype("Float64")
+    links = ev.count(counts, uid, "top_provider_share", ev.DEN).astype("Float64")
     u["top_provider_share"] = (top / links).where(links > 0).astype("Float64")
     by = {r["cid"]: r for r in results}
     r = [by[c] for c in uid]

@@ -46,7 +46,8 @@ def open_matters(ctx: Context) -> pd.DataFrame:
 def _groups(df: pd.DataFrame, cols: list[str], order: list[str]) -> dict[tuple, list[dict]]:
     """Rows grouped by place (community, street, district; "" where none), in ``order``."""
     out: dict[tuple, list[dict]] = {}
-    for rec in df.sort_values(order).to_dict("records"):
+    keep = [c for c in ("id", "spare", *cols) if c in df.columns]
+    for rec in df.sort_values(order)[keep].to_dict("records"):
         key = tuple(rec[c] if isinstance(rec[c], str) else "" for c in cols)
         out.setdefault(key, []).append(rec)
     return out
@@ -140,16 +141,20 @@ def partner_suggestions(
     units = units.assign(partners=units["id"].map(partners).fillna(0).astype(int))
     units = units.sort_values(["partners", "id"])
     have = set(zip(co_builders["community_id"], co_builders["id"], strict=True))
+    by_street: dict[str, list[tuple[str, int]]] = {}
+    for u, st, n in zip(units["id"], units["street_id"], units["partners"], strict=True):
+        by_street.setdefault(st, []).append((u, int(n)))
     recs = []
-    for row in communities[communities["weak"]].itertuples(index=False):
-        need = rubric.for_kind(row.kind).settings.co_building_min - int(row.co_building_units)
-        if need <= 0 or pd.isna(row.street_id):
+    weak = communities[communities["weak"] & communities["street_id"].notna()]
+    for cid, kind, street, have_n in zip(
+        weak["id"], weak["kind"], weak["street_id"], weak["co_building_units"], strict=True
+    ):
+        need = rubric.for_kind(kind).settings.co_building_min - int(have_n)
+        if need <= 0:
             continue
-        cands = units[(units["street_id"] == row.street_id)]
-        fresh = [(row.id, u) not in have for u in cands["id"]]
-        cands = cands[pd.Series(fresh, index=cands.index, dtype=bool)].head(need)
+        fresh = [(u, n) for u, n in by_street.get(street, []) if (cid, u) not in have][:need]
         recs += [
-            {"kind": "co_building", "community_id": row.id, "unit_id": u, "partners": n}
-            for u, n in zip(cands["id"], cands["partners"], strict=True)
+            {"kind": "co_building", "community_id": cid, "unit_id": u, "partners": n}
+            for u, n in fresh
         ]
     return pd.DataFrame(recs, columns=COLUMNS)
