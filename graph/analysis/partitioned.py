@@ -141,7 +141,7 @@ def assemble(results: list[PartResult], year: int, rubric: Rubric) -> Analysis:
     for i in range(1, 6):
         got = detail[(detail["star"] == i) & detail["earned"]]["community_id"]
         table[f"star_{i}"] = table["id"].isin(got)
-    max_stars = table["kind"].map(lambda k: len(rubric.for_kind(k).stars))
+    max_stars = table["kind"].map(lambda k: len(rubric.for_kind(k).stars)).astype(int)
     places = _concat(r.places for r in results)
     streets, goods, district, flag = rollups(table, places, rubric, max_stars)
 
