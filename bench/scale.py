@@ -3,7 +3,7 @@
 Usage: .venv/bin/python bench/scale.py [--scales district,city,province] [--year 2024]
        [--workers 2] [--batch 200] [--baseline-scales district] [--dask-check city]
 
-Per scale: generate the demo, write it as CSV, ``govnet convert`` it (read_ledger +
+Per scale: generate the demo and write it as CSV, ``govnet convert`` it (read_ledger +
 Parquet), then analyze one year street by street (``analyze_dataset``). Every step runs
 in a child process; its peak memory is the largest resident set of the child and its
 workers summed (psutil, sampled every 0.1 s), its time is measured inside the child
@@ -32,7 +32,13 @@ ROOT = Path(__file__).resolve().parent.parent
 def child(mode: str, ledger: str, dataset: str, year: int, workers: int, batch: int) -> None:
     """One measured step, in this (child) process; prints a JSON line."""
     out: dict = {}
-    if mode == "convert":
+    if mode == "generate":
+        from loaders.demo import write_demo
+
+        t0 = time.perf_counter()
+        write_demo(Path(ledger).parent, dataset, 7, formats=("csv",))
+        out["seconds"] = time.perf_counter() - t0
+    elif mode == "convert":
         from loaders.ledger import read_ledger
         from loaders.parquet import convert
 
@@ -111,6 +117,7 @@ def main() -> None:
     ap.add_argument("--whole-scales", default="district,city", help="whole-ledger analyze")
     ap.add_argument("--dask-check", default="city", help="Dask = local JSON on these")
     ap.add_argument("--timeout", type=float, default=3600, help="seconds per step")
+    ap.add_argument("--baseline-timeout", type=float, default=900, help="seconds, naive run")
     ap.add_argument("--child", nargs=6, metavar=("MODE", "LEDGER", "DS", "Y", "W", "B"))
     a = ap.parse_args()
     if a.child:
@@ -118,28 +125,23 @@ def main() -> None:
         child(mode, ledger, ds, int(year), int(workers), int(batch))
         return
 
-    from loaders.demo import write_demo
-
     rows = []
     with tempfile.TemporaryDirectory() as tmp:
         for scale in a.scales.split(","):
             folder = Path(tmp, scale)
-            t0 = time.perf_counter()
-            write_demo(folder, scale, 7, formats=("csv",))
-            prep = time.perf_counter() - t0
             ledger, ds = str(folder / "csv"), str(folder / "dataset")
+            argv = ["generate", ledger, scale, "0", "0", "0"]
+            prep = measure(argv, a.timeout)["seconds"]
 
             def step(mode: str, ledger: str = ledger, ds: str = ds) -> dict:
                 argv = [mode, ledger, ds, str(a.year), str(a.workers), str(a.batch)]
-                return measure(argv, a.timeout)
+                return measure(argv, a.baseline_timeout if mode == "baseline" else a.timeout)
 
             row = {"scale": scale, "generate_s": prep, "convert": step("convert")}
             row["partitioned"] = step("partitioned")
             row["communities"] = row["partitioned"]["communities"]
             if scale in a.whole_scales.split(","):
                 row["whole"] = step("whole")
-            if scale in a.baseline_scales.split(","):
-                row["baseline"] = step("baseline")
             if scale in a.dask_check.split(","):
                 row["dask"] = step("dask")
                 same = (
@@ -147,6 +149,8 @@ def main() -> None:
                     == Path(ds, "result-partitioned.json").read_text()
                 )
                 row["dask"]["same_json"] = same
+            if scale in a.baseline_scales.split(","):
+                row["baseline"] = step("baseline")
             rows.append(row)
             report(rows)
             print(json.dumps(rows[-1]), file=sys.stderr, flush=True)
