@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import importlib.util
 import logging
 import time
 from collections.abc import Mapping
@@ -43,6 +44,10 @@ TEXT: dict[str, tuple[str, str]] = {
     "not_allowed": (
         "账号 {email} 未获授权使用本系统，请联系管理员。",
         "The account {email} is not allowed to use govnet; ask the administrator.",
+    ),
+    "no_authlib": (
+        "单位账号登录需要安装 Authlib（pip install Authlib）。",
+        "Organization sign-in needs the Authlib package (pip install Authlib).",
     ),
     "signed_in": ("已登录：{who}", "Signed in: {who}"),
     "logout": ("退出登录", "Sign out"),
@@ -122,6 +127,9 @@ def _oidc_gate(allowed: list[str]) -> bool:
         return True
     st.title(_t("title"))
     st.caption(_t("why"))
+    if importlib.util.find_spec("authlib") is None:  # st.login needs it; say so, not a trace
+        st.error(_t("no_authlib"))
+        return False
     st.button(_t("oidc"), on_click=st.login, key="govnet_login", type="primary")
     return False
 
