@@ -241,8 +241,12 @@ def _write(df: pd.DataFrame, streets: pd.Series, folder: Path) -> None:
 
 
 @lru_cache(maxsize=64)
-def _dirs(folder: Path) -> dict[str | None, Path]:
-    """street id (None for the street-less partition) → its directory (listed once)."""
+def _dirs(folder: Path, stamp: int = 0) -> dict[str | None, Path]:
+    """street id (None for the street-less partition) → its directory.
+
+    Listed once per dataset version (``stamp``: the manifest's mtime), so a long-lived
+    worker never reads a re-converted dataset through a stale listing.
+    """
     out: dict[str | None, Path] = {}
     if not folder.exists():
         return out
@@ -259,7 +263,6 @@ def convert(network: Network, out: str | Path, progress: bool = False) -> dict:
     root = Path(out)
     if root.exists():
         shutil.rmtree(root)
-        _dirs.cache_clear()
     root.mkdir(parents=True)
     tables = {t: df.reset_index(drop=True) for t, df in network.tables.items()}
     key = node_streets(tables)
@@ -293,7 +296,7 @@ def convert(network: Network, out: str | Path, progress: bool = False) -> dict:
     places = tables["places"]
     units = places[places["kind"].isin(["community", "village"])]
     per_street = _row_keys("places", units, key).value_counts()
-    streets = sorted(_dirs(root / "places"), key=lambda s: (s is not None, s or ""))
+    streets = sorted(_dirs.__wrapped__(root / "places"), key=lambda s: (s is not None, s or ""))
     manifest = {
         "format": "govnet-parquet/1",
         "years": network.years,
@@ -329,12 +332,13 @@ def _read_dir(folder: Path | None, table: str) -> pd.DataFrame:
 def read_streets(root: str | Path, streets: list[str | None]) -> Part:
     """Some streets' own rows and halos as one typed ledger, in ledger row order."""
     root = Path(root)
+    stamp = (root / MANIFEST).stat().st_mtime_ns
     tables: Tables = {}
     own: dict[str, set[str]] = {}
     rows: dict[str, pd.Series] = {}
     for name in TABLES:
-        mine = [_read_dir(_dirs(root / name).get(s), name) for s in streets]
-        extra = [_read_dir(_dirs(root / HALO / name).get(s), name) for s in streets]
+        mine = [_read_dir(_dirs(root / name, stamp).get(s), name) for s in streets]
+        extra = [_read_dir(_dirs(root / HALO / name, stamp).get(s), name) for s in streets]
         parts = [f for f in mine + extra if len(f.columns)]
         both = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
         if name in NODE_TABLES:
