@@ -108,6 +108,7 @@ def test_demo_district_parquet_local_pool_equals_whole(
     assert len(a.evidence) and a.explain(a.communities["id"].iloc[0], "reach")
 
 
+@pytest.mark.slow
 def test_demo_district_dask_local_cluster_equals_whole(
     district_ds: Path, district_json: dict
 ) -> None:
@@ -157,6 +158,7 @@ def _child(mode: str, root: Path, limit: int = 0) -> subprocess.CompletedProcess
     )
 
 
+@pytest.mark.slow
 def test_partitioned_run_fits_a_memory_limit_the_whole_graph_run_exceeds(
     district_ds: Path,
 ) -> None:
