@@ -17,6 +17,7 @@ import sys
 import time
 import uuid
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pandas as pd
@@ -50,6 +51,12 @@ def govnet(*args: str, timeout: float = 180, **env: str) -> subprocess.Completed
         text=True,
         timeout=timeout,
     )
+
+
+def govnet_all(commands: list[list[str]], **env: str) -> list[subprocess.CompletedProcess]:
+    """Independent commands at once (each is a new Python process: startup dominates)."""
+    with ThreadPoolExecutor(max_workers=len(commands)) as pool:
+        return list(pool.map(lambda args: govnet(*args, **env), commands))
 
 
 def start(*args: str, **env: str) -> subprocess.Popen:
@@ -239,13 +246,14 @@ def test_server_killed_during_an_analysis(server: Server) -> None:
 
 def test_connection_refused_is_one_line() -> None:
     uri = f"falkor://127.0.0.1:{free_port()}"
-    for args in (
-        ["load", str(SMALL), "--db", uri],
-        ["analyze", "--db", uri],
-        ["query", "--db", uri, "RETURN 1"],
-        ["export", str(Path("/tmp") / f"x{uuid.uuid4().hex}"), "--db", uri],
-    ):
-        result = govnet(*args)
+    results = govnet_all(
+        [
+            ["load", str(SMALL), "--db", uri],
+            ["analyze", "--db", uri],
+            ["export", str(Path("/tmp") / f"x{uuid.uuid4().hex}"), "--db", uri],
+        ]
+    )  # `query` is covered in tests/test_store_cli.py
+    for result in results:
         assert_one_line_failure(result.returncode, result.stderr, "cannot reach FalkorDB")
 
 
@@ -253,24 +261,28 @@ def test_wrong_password_is_one_line_without_the_password(server: Server) -> None
     secret = "s3cret-" + uuid.uuid4().hex[:8]
     redis.Redis(port=server.port).config_set("requirepass", secret)
     wrong = "wrong-" + uuid.uuid4().hex[:8]
-    for password in (wrong, None):
+    for password, args in (
+        (wrong, ["analyze", "--db", server.uri]),
+        (None, ["load", str(SMALL), "--db", server.uri]),
+    ):
         env = {"GOVNET_DB_PASSWORD": password} if password else {}
-        for args in (["analyze", "--db", server.uri], ["load", str(SMALL), "--db", server.uri]):
-            result = govnet(*args, **env)
-            line = assert_one_line_failure(result.returncode, result.stderr, "password")
-            assert wrong not in result.stderr + result.stdout and secret not in line
+        result = govnet(*args, **env)
+        line = assert_one_line_failure(result.returncode, result.stderr, "password")
+        assert wrong not in result.stderr + result.stdout and secret not in line
     ok = govnet("load", str(SMALL), "--db", server.uri, GOVNET_DB_PASSWORD=secret)
     assert ok.returncode == 0, ok.stderr
     assert secret not in ok.stdout + ok.stderr
 
 
 def test_unknown_graph_is_one_line(server: Server) -> None:
-    for args in (
-        ["analyze", "--db", server.uri, "--graph", "nosuch"],
-        ["query", "--db", server.uri, "--graph", "nosuch", "MATCH (n) RETURN n"],
-        ["export", "/tmp/never-written", "--db", server.uri, "--graph", "nosuch"],
-    ):
-        result = govnet(*args)
+    results = govnet_all(
+        [
+            ["analyze", "--db", server.uri, "--graph", "nosuch"],
+            ["query", "--db", server.uri, "--graph", "nosuch", "MATCH (n) RETURN n"],
+            ["export", "/tmp/never-written", "--db", server.uri, "--graph", "nosuch"],
+        ]
+    )
+    for result in results:
         assert_one_line_failure(result.returncode, result.stderr, "nosuch")
 
 
