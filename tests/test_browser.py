@@ -187,12 +187,13 @@ def test_clicking_a_coverage_cell_explains_it(page, server, external) -> None:
     explained.wait_for(timeout=STEP_MS)
     before = explained.inner_text()  # the first community's grid extension
     grid = page.locator('[data-testid="stDataFrame"]').first
-    grid.scroll_into_view_if_needed()
-    box = grid.bounding_box()
-    assert box is not None
     # the second community's 网格延伸 cell: header row, one data row, then half a row down;
-    # clicked again if the grid was not listening yet (a busy machine)
+    # clicked again if the grid was not listening yet (a busy machine), measured anew each
+    # time because the grid may still be laid out while the page finishes its run
     for _attempt in range(6):
+        grid.scroll_into_view_if_needed()
+        box = grid.bounding_box()
+        assert box is not None
         page.mouse.click(box["x"] + 120, box["y"] + 35 + 35 + 17)
         try:
             page.wait_for_function(
