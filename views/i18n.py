@@ -9,6 +9,7 @@ from __future__ import annotations
 import math
 from typing import Literal
 
+from graph.analysis.coverage import EXTENSIONS
 from graph.schema import DOMAINS, MATTER_STATUS, ORG_KINDS, PLACE_KINDS, REL_TYPES, ROLES
 
 Lang = Literal["zh", "en"]
@@ -247,14 +248,6 @@ METRICS: dict[str, tuple[str, str]] = {
     "five_good_share": ("五好街道占比", "Five-good street share"),
 }
 
-EXTENSIONS = (
-    "ext_grid",
-    "ext_compound",
-    "ext_building",
-    "ext_property",
-    "ext_owners",
-    "ext_social",
-)
 SHARE_METRICS = frozenset(
     {
         *EXTENSIONS,

@@ -7,18 +7,11 @@ import io
 import pandas as pd
 import streamlit as st
 
+from graph.analysis.weak import WEAK_METRICS
 from views.common import get_analysis, metric_table, name_map, require_context
 from views.i18n import current_lang, enum_label, metric_label, t
 
-WEAK_SHOWN = [
-    "weak_score",
-    "coverage_index",
-    "reach",
-    "co_building_units",
-    "reporting_members_per_1000",
-    "volunteers_per_1000",
-    "closure_rate",
-]
+WEAK_SHOWN = ["weak_score", *WEAK_METRICS]
 
 
 def reasons_text(reasons: object) -> str:

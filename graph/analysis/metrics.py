@@ -6,6 +6,8 @@ their column lists from here.
 
 from __future__ import annotations
 
+from graph.analysis.coverage import EXTENSIONS
+
 # community / village metrics, in table order: name → Chinese label
 COMMUNITY_METRICS: dict[str, str] = {
     "has_core": "有核心",
@@ -39,12 +41,7 @@ COMMUNITY_METRICS: dict[str, str] = {
 }
 
 SHARE_METRICS = (
-    "ext_grid",
-    "ext_compound",
-    "ext_building",
-    "ext_property",
-    "ext_owners",
-    "ext_social",
+    *EXTENSIONS,
     "reach",
     "closure_rate",
     "sla_rate",
