@@ -9,7 +9,9 @@ subprocess under RLIMIT_AS = 2 GB and a 60 s timeout: a 1,000,000-row people fil
 few planted errors, and a ~50 MB single cell.
 
 Counts of inputs and outcomes are kept in ``SUMMARY`` and printed at the end of the run by
-the ``pytest_terminal_summary`` hook in ``tests/conftest.py``.
+the ``pytest_terminal_summary`` hook in ``tests/conftest.py``. A last property: the seed
+ledger respelled the ways clerks write it (Chinese names and values, padding, blank rows,
+column order, GBK) reads as exactly the same network.
 """
 
 from __future__ import annotations
@@ -34,7 +36,16 @@ from hypothesis import strategies as st
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from graph.network import Network
-from graph.schema import DOMAINS, LINK_TYPES, MATTER_STATUS, ORG_KINDS, PLACE_KINDS, ROLES, TABLES
+from graph.schema import (
+    DOMAINS,
+    LINK_TYPES,
+    MATTER_STATUS,
+    ORG_KINDS,
+    PLACE_KINDS,
+    RESOURCE_KINDS,
+    ROLES,
+    TABLES,
+)
 from loaders.errors import Issue, LedgerInvalid
 from loaders.ledger import read_ledger
 from tests.conftest import ROOT
@@ -409,3 +420,64 @@ def test_a_50mb_cell_under_2gb_and_60s(tmp_path: Path) -> None:
     SUMMARY.setdefault("big inputs", Counter())[
         f"50 MB cell: {out['outcome']}, {out['seconds']:.1f} s, {out['max_rss_mb']:.0f} MB RSS"
     ] += 1
+
+
+# --- equivalent spellings: the same ledger written another way reads as the same network ---
+
+ZH_VALUES = {
+    ("places", "kind"): PLACE_KINDS,
+    ("organizations", "kind"): ORG_KINDS,
+    ("matters", "domain"): DOMAINS,
+    ("matters", "status"): MATTER_STATUS,
+    ("resources", "kind"): RESOURCE_KINDS,
+    ("resources", "domain"): DOMAINS,
+    ("links", "type"): LINK_TYPES,
+    ("people", "party_member"): {"true": "是", "false": "否"},
+}
+
+
+@st.composite
+def respelled(draw) -> tuple[dict[str, Rows], str]:
+    """The seed ledger with Chinese sheet names, headers and values, padded cells, blank rows
+    and shuffled columns, as clerks write it; and an encoding that can hold it."""
+    out: dict[str, Rows] = {}
+    for name, rows in copy.deepcopy(BASE).items():
+        header, body = rows[0], rows[1:]
+        for c, key in enumerate(header):
+            values = ZH_VALUES.get((name, key))
+            if values and draw(st.booleans()):
+                for row in body:
+                    row[c] = values.get(row[c], row[c])
+            zh = {col.key: col.zh for col in TABLES[name].columns}[key]
+            header[c] = draw(st.sampled_from([key, zh, f"{zh}({key})", f" {key.upper()} "]))
+        if draw(st.booleans()):
+            body = [[f"  {v} " if v else v for v in row] for row in body]
+        order = draw(st.permutations(range(len(header))))
+        rows = [[row[i] for i in order] for row in [header, *body]]
+        for _ in range(draw(st.integers(0, 2))):
+            rows.insert(draw(st.integers(1, len(rows))), [""] * len(header))
+        out[draw(st.sampled_from([name, TABLES[name].zh]))] = rows
+    return out, draw(st.sampled_from(["utf-8", "utf-8-sig", "gbk", "gb18030"]))
+
+
+@settings(FUZZ, max_examples=30)
+@given(ledger=respelled(), fmt=st.sampled_from(["csv", "zip", "xlsx"]))
+def test_fuzz_equivalent_spellings_read_the_same(ledger, fmt: str) -> None:
+    tables, encoding = ledger
+    expected = read_ledger(SMALL, key=KEY)
+    with tempfile.TemporaryDirectory(prefix="govnet-fuzz-") as tmp:
+        if fmt == "xlsx":
+            path = Path(tmp) / "ledger.xlsx"
+            write_xlsx(tables, path)
+        elif fmt == "zip":
+            write_csv_folder(tables, Path(tmp) / "csv", encoding)
+            path = Path(tmp) / "ledger.zip"
+            with zipfile.ZipFile(path, "w") as z:
+                for member in sorted((Path(tmp) / "csv").iterdir()):
+                    z.write(member, member.name)
+        else:
+            path = Path(tmp) / "ledger"
+            write_csv_folder(tables, path, encoding)
+        network = read_ledger(path, key=KEY)
+        record(f"respelled {fmt}", "network")
+    assert network.equals(expected)
