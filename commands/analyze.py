@@ -12,6 +12,7 @@ from rich.console import Console
 from rich.table import Table
 
 from commands.cli import app
+from commands.scale import Engine, analyze_partitioned, is_dataset
 from graph.analysis import Analysis, RubricError, analyze, to_json, write_report
 from graph.analysis.metrics import zh
 from graph.network import Network
@@ -133,11 +134,28 @@ def analyze_command(
         str | None, typer.Option("--db", help="read from a graph database URI instead")
     ] = None,
     graph: Annotated[str | None, typer.Option("--graph", help="graph name in the database")] = None,
+    engine: Annotated[
+        Engine | None,
+        typer.Option(
+            "--engine",
+            help="local or dask: street by street (default for a dataset from govnet convert)",
+        ),
+    ] = None,
+    scheduler: Annotated[
+        str | None,
+        typer.Option("--scheduler", help="Dask scheduler address (default: a LocalCluster)"),
+    ] = None,
 ) -> None:
     """分析 Analyze: core, six extensions, reach, resource links, structure, weak links, stars."""
-    network = _load(ledger, db, graph)
+    partitioned = engine is not None or scheduler is not None or is_dataset(ledger)
+    if partitioned and ledger is None:
+        _fail("--engine/--scheduler analyze a LEDGER or a dataset from govnet convert", 2)
     try:
-        a = analyze(network, year, rubric or None)
+        if partitioned:
+            engine = engine or (Engine.dask if scheduler else Engine.local)
+            a = analyze_partitioned(ledger, year, rubric, engine, scheduler)
+        else:
+            a = analyze(_load(ledger, db, graph), year, rubric or None)
     except RubricError as e:
         _fail(str(e), 2)
     except ValueError as e:

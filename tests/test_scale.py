@@ -199,3 +199,24 @@ def test_convert_command_writes_a_dataset_and_refuses_other_folders(tmp_path: Pa
     assert refused.exit_code == 1 and (other / "keep.txt").exists()
     missing = runner.invoke(app, ["convert", str(tmp_path / "nope.xlsx"), str(tmp_path / "x")])
     assert missing.exit_code != 0 and "Traceback" not in missing.output
+
+
+def test_analyze_command_on_a_dataset_locally_and_on_dask(fixture_ds: Path, tmp_path: Path) -> None:
+    """`govnet analyze DATASET` (local pool, Dask) prints the ledger's own JSON."""
+    from typer.testing import CliRunner
+
+    from commands.main import app
+
+    runner = CliRunner()
+    want = runner.invoke(app, ["analyze", str(FIXTURE), "-f", "json"])
+    assert want.exit_code == 0, want.output
+    for extra in ([], ["--engine", "dask"]):
+        out = tmp_path / "a.json"
+        got = runner.invoke(app, ["analyze", str(fixture_ds), "-f", "json", "-o", str(out), *extra])
+        assert got.exit_code == 0, got.output
+        assert json.loads(out.read_text("utf-8")) == json.loads(want.stdout), extra
+    remote = runner.invoke(
+        app, ["analyze", str(FIXTURE), "--engine", "dask", "--scheduler", "tcp://127.0.0.1:1"]
+    )
+    message = " ".join(remote.output.replace("│", " ").split())  # rich wraps it in a box
+    assert remote.exit_code == 2 and "govnet convert" in message
