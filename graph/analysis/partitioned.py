@@ -41,9 +41,8 @@ from rich.text import Text
 from graph.analysis.model import Analysis
 from graph.analysis.rollup import rollups
 from graph.analysis.rubric import Rubric, load_rubric
-from graph.analysis.run import analyze
+from graph.analysis.run import analyze, score
 from graph.analysis.scope import COMMUNITY_KINDS, STREET_KINDS, Context, build_context
-from graph.analysis.stars import community_stars, earned_counts
 from graph.analysis.suggest import COLUMNS as SUGGESTION_COLUMNS
 from graph.analysis.suggest import (
     open_matters,
@@ -51,7 +50,6 @@ from graph.analysis.suggest import (
     resource_suggestions,
     spare_capacity,
 )
-from graph.analysis.weak import weak_columns
 from graph.network import Network
 from loaders.parquet import batches, read_manifest, read_streets
 
@@ -135,13 +133,7 @@ def assemble(results: list[PartResult], year: int, rubric: Rubric) -> Analysis:
     order = list(table.columns)
     table = table.drop(columns=DISTRICT_WIDE).sort_values("id", kind="stable")
     table = table.reset_index(drop=True)
-    table = pd.concat([table, weak_columns(table)], axis=1)
-    detail = community_stars(table, rubric)
-    table["stars"] = earned_counts(detail, "community_id", pd.Index(table["id"])).to_numpy()
-    for i in range(1, 6):
-        got = detail[(detail["star"] == i) & detail["earned"]]["community_id"]
-        table[f"star_{i}"] = table["id"].isin(got)
-    max_stars = table["kind"].map(lambda k: len(rubric.for_kind(k).stars)).astype(int)
+    table, detail, max_stars = score(table, rubric)
     places = _concat(r.places for r in results)
     streets, goods, district, flag = rollups(table, places, rubric, max_stars)
 

@@ -117,6 +117,22 @@ def graph_partitions(network: Network, year: int) -> tuple[Context, list[Partiti
     return ctx, _partitioned(ctx)[3]
 
 
+def score(table: pd.DataFrame, rubric: Rubric) -> tuple[pd.DataFrame, pd.DataFrame, pd.Series]:
+    """Weak links and stars over the district's community table (district-wide percentiles).
+
+    Shared by the whole-ledger and the street-partitioned runs, so both score alike.
+    Returns the table with weak and star columns, the star detail, and each row's star maximum.
+    """
+    table = pd.concat([table, weak_columns(table)], axis=1)
+    detail = community_stars(table, rubric)
+    table["stars"] = earned_counts(detail, "community_id", pd.Index(table["id"])).to_numpy()
+    for i in range(1, 6):
+        got = detail[(detail["star"] == i) & detail["earned"]]["community_id"]
+        table[f"star_{i}"] = table["id"].isin(got)
+    max_stars = table["kind"].map(lambda k: len(rubric.for_kind(k).stars)).astype(int)
+    return table, detail, max_stars
+
+
 def analyze(
     network: Network,
     year: int | None = None,
@@ -147,14 +163,7 @@ def analyze(
         + _graph_evidence(results, acts, social)
     )
     table = _table(ctx, core, results, evidence, acts)
-    table = pd.concat([table, weak_columns(table)], axis=1)
-
-    detail = community_stars(table, rubric)
-    table["stars"] = earned_counts(detail, "community_id", pd.Index(table["id"])).to_numpy()
-    for i in range(1, 6):
-        got = detail[(detail["star"] == i) & detail["earned"]]["community_id"]
-        table[f"star_{i}"] = table["id"].isin(got)
-    max_stars = table["kind"].map(lambda k: len(rubric.for_kind(k).stars)).astype(int)
+    table, detail, max_stars = score(table, rubric)
     streets, goods, district, flag = rollups(table, network.tables["places"], rubric, max_stars)
 
     suggestions = pd.concat(
