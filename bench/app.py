@@ -34,9 +34,9 @@ def main() -> None:
 
     from streamlit.testing.v1 import AppTest
 
+    from govnet.app.netdraw import render_html
+    from govnet.app.netview import MAX_NODES, build_view
     from loaders.demo import demo_network
-    from views.netdraw import render_html
-    from views.netview import MAX_NODES, build_view
 
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=3600)
     _, cold = timed("first page (overview) after start, cold", at.run)
@@ -44,7 +44,9 @@ def main() -> None:
         sys.exit(f"the app failed: {at.exception[0].value}")
     _, warm = timed("overview again (cached)", at.run)
     for page in args.pages:
-        _, dt = timed(f"switch to {page}", lambda p=page: at.switch_page(f"views/{p}.py").run())
+        _, dt = timed(
+            f"switch to {page}", lambda p=page: at.switch_page(f"govnet/app/{p}.py").run()
+        )
         print(f"{'':<46} {cold / max(dt, 1e-9):8.1f} × faster than the cold start")
     print(f"{'cold / warm overview':<46} {cold / max(warm, 1e-9):8.1f} ×")
 

@@ -5,7 +5,7 @@ district demo, against the baseline of one warm session measured in the same run
 
 Prints the cold first session (demo load + analyses), one warm session (caches full), N
 concurrent warm sessions, their ratio to N × one session, and how often each analysis ran
-(``views.source.COMPUTED``: once per year however many sessions).
+(``govnet.app.source.COMPUTED``: once per year however many sessions).
 """
 
 from __future__ import annotations
@@ -69,7 +69,7 @@ def main() -> None:
     parser.add_argument("--sessions", type=int, default=20)
     args = parser.parse_args()
 
-    from views import source
+    from govnet.app import source
 
     cold = timed("first session (cold: demo + analyses)", session)
     one = timed("one session (warm)", session)

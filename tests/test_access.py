@@ -21,15 +21,15 @@ import pytest
 import redis
 from streamlit.testing.v1 import AppTest
 
+from govnet.app import auth
+from govnet.app.i18n import LABELS
+from govnet.app.source import load_upload
 from graph.network import Network
 from graph.store import StoreError, open_store
 from graph.store.server import FalkorServer
 from tests.conftest import ROOT
 from tests.test_app import small_tables, zip_bytes
 from tests.test_privacy import app_text
-from views import auth
-from views.i18n import LABELS
-from views.source import load_upload
 
 PASSWORD = "correct horse battery staple"
 DB_PASSWORD = "Db-s3cret-7f9a2c"  # the FalkorDB password: must never reach a page or a log
@@ -203,7 +203,7 @@ def test_db_password_from_secrets_never_shows(
     at = db_app(locked_db["uri"], "acc", DB_PASSWORD).run()
     assert not at.exception
     assert shows_data(at), [e.value for e in at.error]
-    at.switch_page("views/query.py").run()
+    at.switch_page("govnet/app/query.py").run()
     shown = app_text(at)
     assert "MATCH" in shown  # the query page is there
     assert DB_PASSWORD not in shown
@@ -236,7 +236,7 @@ def govnet(*args: str, **env: str) -> subprocess.CompletedProcess:
     """The real ``govnet`` command in a subprocess with a wide terminal (one line is one line)."""
     base = {k: v for k, v in os.environ.items() if not k.startswith("GOVNET_DB_")}
     return subprocess.run(
-        [sys.executable, "-m", "commands.main", *args],
+        [sys.executable, "-m", "govnet.cli.main", *args],
         cwd=ROOT,
         env={**base, "PYTHONPATH": str(ROOT), "COLUMNS": "300", **env},
         capture_output=True,
@@ -263,7 +263,7 @@ def test_cli_auth_failure_is_one_line_without_secrets(
 
 def query_page(locked_db: dict) -> AppTest:
     at = db_app(locked_db["uri"], "acc", DB_PASSWORD).run()
-    at.switch_page("views/query.py").run()
+    at.switch_page("govnet/app/query.py").run()
     assert not at.exception
     return at
 
@@ -329,7 +329,7 @@ def test_cli_query_refuses_write_procedures(locked_db: dict, cypher: str) -> Non
 
 def test_app_source_is_the_only_credential_path() -> None:
     """No page asks for a password of the database: only the sign-in form has one."""
-    pages = [ROOT / "app.py", *sorted((ROOT / "views").glob("*.py"))]
+    pages = [ROOT / "app.py", *sorted((ROOT / "govnet" / "app").glob("*.py"))]
     for path in pages:
         text = Path(path).read_text(encoding="utf-8")
         if path.name == "auth.py":

@@ -16,7 +16,7 @@ import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
-from commands.main import app
+from govnet.cli.main import app
 from graph.analysis import analyze, to_json, write_report
 from loaders.ledger import read_ledger
 

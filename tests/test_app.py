@@ -12,12 +12,12 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from govnet.app.i18n import LABELS
+from govnet.app.netdraw import render_html
+from govnet.app.netview import build_view, cores
+from govnet.app.source import MAX_UPLOAD_BYTES, _issue_row, load_upload
 from graph.network import Network
 from tests.conftest import ROOT
-from views.i18n import LABELS
-from views.netdraw import render_html
-from views.netview import build_view, cores
-from views.source import MAX_UPLOAD_BYTES, _issue_row, load_upload
 
 PAGES = ("overview", "network", "coverage", "weak", "stars", "trends")
 TIMEOUT = 900
@@ -160,7 +160,7 @@ def problems(at: AppTest) -> list[str]:
 def visit_all(at: AppTest, lang: str) -> None:
     i = 1 if lang == "en" else 0
     for page in PAGES:
-        at.switch_page(f"views/{page}.py").run()
+        at.switch_page(f"govnet/app/{page}.py").run()
         assert not problems(at), (page, problems(at))
         headers = " ".join(h.value for h in at.header)
         assert LABELS[f"page_{page}"][i] in headers, (page, headers)
@@ -193,7 +193,7 @@ def test_every_page_on_demo_district_both_languages() -> None:
     at.run()
     visit_all(at, "en")
     # the overview shows the district's numbers, with a change since the previous year
-    at.switch_page("views/overview.py").run()
+    at.switch_page("govnet/app/overview.py").run()
     assert len(at.metric) >= 6
     assert any(m.delta for m in at.metric), [m.value for m in at.metric]
 
@@ -201,7 +201,7 @@ def test_every_page_on_demo_district_both_languages() -> None:
 # --- choices change what is shown -------------------------------------------------------
 def test_community_year_and_filters_change_the_network(small_zip: bytes) -> None:
     at = app("zh", upload=small_zip)
-    at.switch_page("views/network.py").run()
+    at.switch_page("govnet/app/network.py").run()
     at.selectbox(key="net_street").set_value("S1").run()
     at.selectbox(key="net_community").set_value("C1").run()
     c1_nodes, c1_edges = caption_counts(at)
@@ -240,7 +240,7 @@ def test_year_changes_the_overview(small_zip: bytes) -> None:
 
 def test_coverage_explains_with_names(small_zip: bytes) -> None:
     at = app("zh", upload=small_zip)
-    at.switch_page("views/coverage.py").run()
+    at.switch_page("govnet/app/coverage.py").run()
     at.selectbox(key="cov_community").set_value("C1").run()
     at.selectbox(key="cov_metric").set_value("ext_grid").run()
     shown = [df.value for df in at.dataframe]
@@ -251,7 +251,7 @@ def test_coverage_explains_with_names(small_zip: bytes) -> None:
 
 def test_rubric_editor_validates_and_rescores(small_zip: bytes) -> None:
     at = app("zh", upload=small_zip)
-    at.switch_page("views/stars.py").run()
+    at.switch_page("govnet/app/stars.py").run()
     shipped = str(at.text_area(key="rubric_area_community").value)
     at.text_area(key="rubric_area_community").set_value("applies_to = 'nowhere'").run()
     at.button(key="rubric_apply_community").click().run()
@@ -351,7 +351,7 @@ def test_database_source_and_read_only_query_page(falkor_server, small_net: Netw
     at.text_input(key="db_graph").set_value("app_test")
     at.button(key="db_connect").click().run()
     assert not problems(at)
-    at.switch_page("views/query.py").run()
+    at.switch_page("govnet/app/query.py").run()
     example = next(k for k in at.selectbox(key="q_example").options if "LEADS" in k)
     at.selectbox(key="q_example").set_value(example).run()
     at.button(key="q_run").click().run()
@@ -381,7 +381,7 @@ def test_database_uri_with_credentials_is_refused() -> None:
 def test_every_label_has_both_languages_with_the_same_placeholders() -> None:
     from string import Formatter
 
-    from views.i18n import METRICS, STAR_NAMES
+    from govnet.app.i18n import METRICS, STAR_NAMES
 
     for table in (LABELS, METRICS, STAR_NAMES):
         for key, (zh, en) in table.items():
@@ -391,7 +391,7 @@ def test_every_label_has_both_languages_with_the_same_placeholders() -> None:
 
 
 def test_number_formats() -> None:
-    from views.i18n import fmt_metric
+    from govnet.app.i18n import fmt_metric
 
     assert fmt_metric("coverage_index", 0.6667) == "66.7%"
     assert fmt_metric("volunteers_per_1000", 12.345) == "12.3‰"
@@ -401,7 +401,7 @@ def test_number_formats() -> None:
 
 def test_search_focuses_the_network_on_a_node(small_zip: bytes) -> None:
     at = app("zh", upload=small_zip)
-    at.switch_page("views/network.py").run()
+    at.switch_page("govnet/app/network.py").run()
     at.text_input(key="net_search").set_value("阳光物业").run()
     assert at.selectbox(key="net_hit").value == "O6"
     options = at.selectbox(key="net_node").options
@@ -415,8 +415,8 @@ def test_search_focuses_the_network_on_a_node(small_zip: bytes) -> None:
 def test_weak_links_workbook_has_its_three_sheets(small_net: Network) -> None:
     import openpyxl
 
+    from govnet.app.weak import suggestion_table, unmatched_table, weak_table, workbook
     from graph.analysis import analyze
-    from views.weak import suggestion_table, unmatched_table, weak_table, workbook
 
     a = analyze(small_net, year=2024)
     names = {"C1": "幸福社区", "C2": "和谐社区", "V1": "李庄村", "M2": "漏水"}
@@ -436,8 +436,8 @@ def test_weak_links_workbook_has_its_three_sheets(small_net: Network) -> None:
 def test_report_download_is_the_analysis_workbook(small_net: Network) -> None:
     import openpyxl
 
+    from govnet.app.source import report_bytes
     from graph.analysis import analyze
-    from views.source import report_bytes
 
     wb = openpyxl.load_workbook(io.BytesIO(report_bytes(analyze(small_net, year=2024))))
     assert len(wb.sheetnames) >= 3

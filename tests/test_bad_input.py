@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
-from commands.main import app
+from govnet.cli.main import app
 from loaders.errors import LedgerInvalid
 from loaders.ledger import read_ledger, validate_ledger
 from tests.bad_ledgers import base_tables, write_csv, write_xlsx

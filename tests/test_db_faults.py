@@ -44,7 +44,7 @@ def govnet_env(**extra: str) -> dict[str, str]:
 
 def govnet(*args: str, timeout: float = 180, **env: str) -> subprocess.CompletedProcess:
     return subprocess.run(
-        [sys.executable, "-m", "commands.main", *args],
+        [sys.executable, "-m", "govnet.cli.main", *args],
         cwd=ROOT,
         env=govnet_env(**env),
         capture_output=True,
@@ -61,7 +61,7 @@ def govnet_all(commands: list[list[str]], **env: str) -> list[subprocess.Complet
 
 def start(*args: str, **env: str) -> subprocess.Popen:
     return subprocess.Popen(
-        [sys.executable, "-m", "commands.main", *args],
+        [sys.executable, "-m", "govnet.cli.main", *args],
         cwd=ROOT,
         env=govnet_env(**env),
         stdout=subprocess.PIPE,

@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
-from commands.main import app
+from govnet.cli.main import app
 from graph.network import Network
 from graph.schema import CORE_KINDS, PARTY_ORG_KINDS
 from loaders.demo import YEARS, generate

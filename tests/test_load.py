@@ -3,7 +3,7 @@
 Twenty ``AppTest`` sessions run in threads in one process, as sessions of one Streamlit
 server do. Every one must render the overview with its numbers, and each analysis (one
 per year the overview needs) must have been computed exactly once, counted by
-``views.source.COMPUTED``, which the cached function itself increments. The wall time for
+``govnet.app.source.COMPUTED``, which the cached function itself increments. The wall time for
 all twenty is printed in the run summary (``bench/load_app.py`` compares it with one).
 """
 
@@ -26,9 +26,9 @@ from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
 from streamlit.runtime.scriptrunner.script_cache import ScriptCache
 from streamlit.testing.v1 import AppTest
 
+from govnet.app import source
+from govnet.app.i18n import LABELS
 from tests.conftest import ROOT
-from views import source
-from views.i18n import LABELS
 
 SESSIONS = 20
 SUMMARY: dict[str, Counter] = {"app load": Counter()}

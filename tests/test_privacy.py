@@ -25,7 +25,7 @@ from google.protobuf.json_format import MessageToDict
 from streamlit.testing.v1 import AppTest
 from typer.testing import CliRunner
 
-from commands.main import app as cli
+from govnet.cli.main import app as cli
 from graph.network import Network
 from graph.store import open_store
 from loaders.ledger import read_ledger
@@ -251,7 +251,7 @@ def test_falkordb_holds_no_clear_value(personal, falkor_server, caplog_all) -> N
 def visit(at: AppTest, pages: Iterable[str]) -> dict[str, str]:
     shown = {}
     for page in pages:
-        at.switch_page(f"views/{page}.py").run()
+        at.switch_page(f"govnet/app/{page}.py").run()
         assert not at.exception, (page, [e.value for e in at.exception])
         shown[page] = app_text(at)
     return shown
@@ -267,7 +267,7 @@ def test_app_pages_show_no_clear_value(personal, caplog_all) -> None:
     assert not at.exception
     shown = visit(at, PAGES)
     # the network page of 幸福社区 with people drawn: pseudonyms are there, names are not
-    at.switch_page("views/network.py").run()
+    at.switch_page("govnet/app/network.py").run()
     at.selectbox(key="net_street").set_value("S1").run()
     at.selectbox(key="net_community").set_value("C1").run()
     shown["network C1"] = app_text(at)

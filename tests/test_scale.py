@@ -183,7 +183,7 @@ def test_partitioned_run_fits_a_memory_limit_the_whole_graph_run_exceeds(
 def test_convert_command_writes_a_dataset_and_refuses_other_folders(tmp_path: Path) -> None:
     from typer.testing import CliRunner
 
-    from commands.main import app
+    from govnet.cli.main import app
 
     runner = CliRunner()
     out = tmp_path / "ds.parquet"
@@ -205,7 +205,7 @@ def test_analyze_command_on_a_dataset_locally_and_on_dask(fixture_ds: Path, tmp_
     """`govnet analyze DATASET` (local pool, Dask) prints the ledger's own JSON."""
     from typer.testing import CliRunner
 
-    from commands.main import app
+    from govnet.cli.main import app
 
     runner = CliRunner()
     want = runner.invoke(app, ["analyze", str(FIXTURE), "-f", "json"])

@@ -21,7 +21,7 @@ import pytest
 import redis
 from typer.testing import CliRunner
 
-from commands.main import app
+from govnet.cli.main import app
 from graph.network import Network
 from graph.store import open_store
 from loaders.ledger import read_ledger
@@ -30,7 +30,7 @@ from tests.test_network import small_tables
 
 ROOT = Path(__file__).resolve().parent.parent
 SMALL = ROOT / "tests" / "fixtures" / "small"
-GOVNET = [sys.executable, "-m", "commands.main"]
+GOVNET = [sys.executable, "-m", "govnet.cli.main"]
 runner = CliRunner()
 
 

@@ -8,7 +8,7 @@ import openpyxl
 import pytest
 from typer.testing import CliRunner
 
-from commands.main import app
+from govnet.cli.main import app
 from graph.schema import ENUMS, TABLES
 from loaders.ledger import validate_ledger
 from loaders.template import HELP_SHEET, header, write_template

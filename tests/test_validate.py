@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from commands.main import app
+from govnet.cli.main import app
 from loaders.errors import LedgerInvalid
 from loaders.ledger import read_ledger, validate_ledger
 from tests.bad_ledgers import CASES, Case, base_tables, broken, write_csv, write_xlsx

@@ -11,8 +11,8 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from commands.cli import app
-from commands.scale import Engine, analyze_partitioned, is_dataset
+from govnet.cli.cli import app
+from govnet.cli.scale import Engine, analyze_partitioned, is_dataset
 from graph.analysis import Analysis, RubricError, analyze, to_json, write_report
 from graph.analysis.metrics import zh
 from graph.network import Network

@@ -23,7 +23,7 @@ from typing import Any, Literal
 
 import streamlit as st
 
-from views.i18n import current_lang
+from govnet.app.i18n import current_lang
 
 log = logging.getLogger("govnet.auth")
 

@@ -17,7 +17,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from commands.cli import app
+from govnet.cli.cli import app
 from graph.store.errors import StoreError
 
 db_app = typer.Typer(help="本地图数据库 local FalkorDB server.", no_args_is_help=True)

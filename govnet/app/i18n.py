@@ -21,6 +21,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "language": ("语言", "Language"),
     "data_source": ("数据来源", "Data source"),
     "src_demo": ("示范区（演示数据）", "Demo district"),
+    "src_ledger": ("台账 {name}", "Ledger {name}"),
     "src_upload": ("上传台账", "Upload a ledger"),
     "src_db": ("图数据库", "Graph database"),
     "upload_help": (

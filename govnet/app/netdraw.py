@@ -15,9 +15,9 @@ import pyvis
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader
 from pyvis.network import Network as PyvisNetwork
 
+from govnet.app.i18n import Lang, enum_label, t
+from govnet.app.netview import View, group, node_links, node_props
 from graph.schema import PARTY_ORG_KINDS, TABLES
-from views.i18n import Lang, enum_label, t
-from views.netview import View, group, node_links, node_props
 
 TEMPLATE_DIR = Path(__file__).with_name("templates")
 PYVIS_TEMPLATES = Path(pyvis.__file__).with_name("templates")

@@ -2,7 +2,7 @@
 filters, and aggregation so the browser never gets more than ``MAX_NODES`` nodes.
 
 Pure functions over ``graph.network.Network`` (no Streamlit), so tests and the benchmark
-call them directly; ``views.netdraw`` turns the result into inline pyvis HTML.
+call them directly; ``govnet.app.netdraw`` turns the result into inline pyvis HTML.
 """
 
 from __future__ import annotations

@@ -6,10 +6,10 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from govnet.app.common import get_analysis, name_map, require_context
+from govnet.app.i18n import enum_label, fmt_metric, metric_label, star_label, t
+from govnet.app.source import check_rubric_text
 from graph.analysis.rubric import RUBRIC_DIR
-from views.common import get_analysis, name_map, require_context
-from views.i18n import enum_label, fmt_metric, metric_label, star_label, t
-from views.source import check_rubric_text
 
 RUBRIC_KINDS = ("community", "village")
 

@@ -7,9 +7,9 @@ import io
 import pandas as pd
 import streamlit as st
 
+from govnet.app.common import get_analysis, metric_table, name_map, require_context
+from govnet.app.i18n import current_lang, enum_label, metric_label, t
 from graph.analysis.weak import WEAK_METRICS
-from views.common import get_analysis, metric_table, name_map, require_context
-from views.i18n import current_lang, enum_label, metric_label, t
 
 WEAK_SHOWN = ["weak_score", *WEAK_METRICS]
 

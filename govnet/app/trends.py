@@ -6,8 +6,8 @@ import pandas as pd
 import plotly.express as px
 import streamlit as st
 
-from views.common import name_map, require_context
-from views.i18n import PERMILLE_METRICS, SHARE_METRICS, metric_label, t
+from govnet.app.common import name_map, require_context
+from govnet.app.i18n import PERMILLE_METRICS, SHARE_METRICS, metric_label, t
 
 COMMUNITY_METRICS = [
     "coverage_index",

@@ -7,9 +7,9 @@ import logging
 import pandas as pd
 import streamlit as st
 
+from govnet.app.i18n import LABELS, current_lang, t
+from govnet.app.source import Context, context
 from graph.network import Network
-from views.i18n import LABELS, current_lang, t
-from views.source import Context, context
 
 log = logging.getLogger("govnet.app")
 
@@ -97,7 +97,7 @@ def lang() -> str:
 def metric_table(df: pd.DataFrame, metrics: list[str], lead: list[str] | None = None):
     """A frame of metrics with display headers and number formats (percent, ‰) that keep
     sorting numeric; returns (frame, column_config) for ``st.dataframe``."""
-    from views.i18n import PERMILLE_METRICS, SHARE_METRICS, metric_label
+    from govnet.app.i18n import PERMILLE_METRICS, SHARE_METRICS, metric_label
 
     lead = [c for c in (lead or []) if c in df.columns]
     cols = [m for m in metrics if m in df.columns]

@@ -6,12 +6,12 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from govnet.app.common import communities, name_map, require_context, streets
+from govnet.app.i18n import current_lang, enum_label, t
+from govnet.app.netdraw import display_name, links_table, props_table, render_html
+from govnet.app.netview import View, build_view, cores, group, search
+from govnet.app.source import Context
 from graph.network import Network
-from views.common import communities, name_map, require_context, streets
-from views.i18n import current_lang, enum_label, t
-from views.netdraw import display_name, links_table, props_table, render_html
-from views.netview import View, build_view, cores, group, search
-from views.source import Context
 
 GAP_METRICS = {
     "ext_grid": "gap_uncovered_grid",

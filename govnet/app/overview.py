@@ -6,8 +6,8 @@ import pandas as pd
 import plotly.express as px
 import streamlit as st
 
-from views.common import get_analysis, metric_table, require_context
-from views.i18n import SHARE_METRICS, fmt_metric, metric_label, star_label, t
+from govnet.app.common import get_analysis, metric_table, require_context
+from govnet.app.i18n import SHARE_METRICS, fmt_metric, metric_label, star_label, t
 
 DISTRICT_KPIS = (
     "communities",

@@ -15,7 +15,7 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
-from commands.cli import app
+from govnet.cli.cli import app
 from graph.analysis import Analysis
 from graph.analysis.rubric import Rubric
 from loaders.parquet import MANIFEST, convert
@@ -44,7 +44,7 @@ def analyze_partitioned(
     A ledger file is converted into a temporary dataset first: fine for the local engine
     and a LocalCluster; a remote cluster needs a dataset on a path its workers can read.
     """
-    from commands.analyze import _load
+    from govnet.cli.analyze import _load
     from graph.analysis.partitioned import analyze_dataset
     from graph.analysis.rubric import load_rubric
 
@@ -79,7 +79,7 @@ def convert_command(
     out: Annotated[Path, typer.Argument(help="output folder of the Parquet dataset")],
 ) -> None:
     """转换 Convert a ledger to a Parquet dataset partitioned by street (for big runs)."""
-    from commands.analyze import _load
+    from govnet.cli.analyze import _load
 
     network = _load(ledger, None, None)
     if out.exists() and any(out.iterdir()) and not is_dataset(out):

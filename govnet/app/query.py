@@ -9,11 +9,11 @@ import os
 import pandas as pd
 import streamlit as st
 
-from views import source
-from views.common import require_context
-from views.i18n import current_lang, t
-from views.netdraw import render_html
-from views.netview import View
+from govnet.app import source
+from govnet.app.common import require_context
+from govnet.app.i18n import current_lang, t
+from govnet.app.netdraw import render_html
+from govnet.app.netview import View
 
 EXAMPLES: dict[str, str] = {
     "社区与核心党组织 communities and their party organizations": (

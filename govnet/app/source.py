@@ -79,7 +79,7 @@ def load_upload(name: str, data: bytes, lang: str = "zh") -> UploadResult:
     Never raises for a bad file: size, type, unreadable and invalid ledgers all come back
     as messages or issues for the page to show.
     """
-    from views.i18n import t
+    from govnet.app.i18n import t
 
     digest = hashlib.sha256(data).hexdigest()
     result = UploadResult(name=name, fingerprint=f"upload:{digest}")
@@ -129,6 +129,20 @@ def demo() -> Network:
     from loaders.demo import demo_network
 
     return demo_network(DEMO_SCALE, seed=DEMO_SEED)
+
+
+def ledger_path() -> Path | None:
+    """The ledger ``govnet app --ledger PATH`` opened, shown instead of the demo."""
+    path = os.environ.get("GOVNET_LEDGER")
+    return Path(path) if path else None
+
+
+@st.cache_resource(show_spinner=False)
+def ledger(path: str, mtime: float) -> Network:
+    """The ledger given on the command line, read once per file version."""
+    from loaders.ledger import read_ledger
+
+    return read_ledger(path)
 
 
 def uri_has_credentials(uri: str) -> bool:
@@ -225,7 +239,7 @@ def warm(fingerprint: str, _network: Network) -> threading.Thread:
     while the analyst reads the overview: the first network view then draws at once."""
 
     def build() -> None:
-        from views.netview import index
+        from govnet.app.netview import index
 
         try:
             index(_network)

@@ -1,7 +1,7 @@
 """Entry point of the ``govnet`` console script: imports every command module."""
 
-from commands import analyze, db, ledger, scale  # noqa: F401  (modules register their commands)
-from commands.cli import app
+from govnet.cli import analyze, db, ledger, scale, serve  # noqa: F401  (commands register)
+from govnet.cli.cli import app
 
 __all__ = ["app"]
 

@@ -6,8 +6,8 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from views.common import get_analysis, metric_table, name_map, require_context
-from views.i18n import EXTENSIONS, fmt_metric, metric_label, t
+from govnet.app.common import get_analysis, metric_table, name_map, require_context
+from govnet.app.i18n import EXTENSIONS, fmt_metric, metric_label, t
 
 COLUMNS = [*EXTENSIONS, "coverage_index", "reach", "actor_kinds"]
 EXPLAINABLE = [*EXTENSIONS, "reach", "co_building_units", "isolates", "articulation_points"]

@@ -12,7 +12,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from commands.cli import app
+from govnet.cli.cli import app
 from graph.schema import (
     ORG_KINDS,
     PLACE_KINDS,

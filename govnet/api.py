@@ -1,0 +1,135 @@
+"""The public API re-exported by ``import govnet as gn``: thin, documented entry points.
+
+Each function delegates to the layer that owns the work (``loaders`` reads and validates,
+``graph.analysis`` measures, ``graph.store`` talks to databases); this module only gives
+them one place, one name and a runnable example.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from graph.analysis import Analysis
+from graph.analysis import analyze as _analyze
+from graph.analysis import analyze_years as _analyze_years
+from graph.analysis.rubric import Rubric
+from graph.network import Network
+from loaders.demo import demo_network
+from loaders.ledger import ValidationReport, read_ledger, validate_ledger
+
+__all__ = [
+    "Analysis",
+    "Network",
+    "analyze",
+    "analyze_years",
+    "demo",
+    "open_store",
+    "read_ledger",
+    "validate",
+]
+
+
+def validate(path: str | Path, *, key: bytes | str | None = None) -> ValidationReport:
+    """Check a ledger without raising: every error and warning, and the network when valid.
+
+    Parameters
+    ----------
+    path : str or Path
+        A ``.xlsx`` workbook, a folder of CSV files or a ``.zip`` of CSV files.
+    key : bytes or str, optional
+        The pseudonym key (default: the configured key).
+
+    Returns
+    -------
+    ValidationReport
+        ``errors`` and ``warnings`` (each names table, row, column and value), ``counts``
+        of rows per table, and ``network`` (None when any error was found).
+
+    Examples
+    --------
+    >>> import tempfile, govnet as gn
+    >>> from loaders.demo import write_demo
+    >>> folder = tempfile.mkdtemp()
+    >>> _ = write_demo(folder, formats=("csv",))
+    >>> report = gn.validate(folder + "/csv")
+    >>> report.errors, report.network is not None
+    ([], True)
+    """
+    return validate_ledger(path, key=key)
+
+
+def demo(scale: str = "district", seed: int = 7) -> Network:
+    """A realistic demo ``district`` (or ``city``, 10×, ``province``, 100×) as a ``Network``.
+
+    The demo is written as a ledger and read back through the same loader a district's own
+    files go through, so it is validated and pseudonymized like real data.
+
+    Examples
+    --------
+    >>> import govnet as gn
+    >>> net = gn.demo()
+    >>> net.graph.number_of_nodes() > 10_000
+    True
+    """
+    return demo_network(scale, seed)
+
+
+def analyze(
+    network: Network, year: int | None = None, rubric: Rubric | str | None = None
+) -> Analysis:
+    """Every metric per community and village as of ``year`` (default: the latest year).
+
+    Parameters
+    ----------
+    network : Network
+        From :func:`read_ledger`, :func:`demo` or a store's ``read()``.
+    year : int, optional
+        The as-of year; links, population and matters count as of its last day.
+    rubric : Rubric or str, optional
+        A loaded rubric or a TOML path (default: the shipped example rubric).
+
+    Returns
+    -------
+    Analysis
+        ``communities``, ``streets``, ``district``, ``suggestions``, ``star_detail`` tables
+        and ``explain(community_id, metric)``.
+
+    Examples
+    --------
+    >>> import govnet as gn
+    >>> a = gn.analyze(gn.demo())
+    >>> {"reach", "weak_score", "stars"} <= set(a.communities.columns)
+    True
+    """
+    return _analyze(network, year, rubric)
+
+
+def analyze_years(network: Network, rubric: Rubric | str | None = None) -> dict[int, Analysis]:
+    """One :func:`analyze` per year of the ledger, keyed by year.
+
+    Examples
+    --------
+    >>> import govnet as gn
+    >>> net = gn.demo()
+    >>> sorted(gn.analyze_years(net)) == net.years
+    True
+    """
+    return _analyze_years(network, rubric)
+
+
+def open_store(uri: str | None = None, graph: str | None = None, **credentials):
+    """Connect to a graph database (``falkor://`` or ``bolt://``/``neo4j://``).
+
+    Needs the ``db`` extra. Returns a ``GraphStore`` (a context manager) with ``load``,
+    ``read`` (a ``Network``) and read-only ``query`` (a DataFrame).
+
+    Examples
+    --------
+    >>> import govnet as gn
+    >>> gn.open_store("ftp://nowhere")  # doctest: +IGNORE_EXCEPTION_DETAIL
+    Traceback (most recent call last):
+    graph.store.errors.StoreError: unsupported URI scheme
+    """
+    from graph.store import open_store as _open_store
+
+    return _open_store(uri, graph, **credentials)

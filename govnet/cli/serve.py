@@ -1,0 +1,51 @@
+"""govnet app: start the Streamlit app (the demo district, or the ledger given)."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from govnet.cli.cli import app
+
+LEDGER_ENV = "GOVNET_LEDGER"  # read by govnet.app.source: the app's default data source
+# What a checkout's .streamlit/config.toml says, for an installed app started anywhere.
+SERVER_FLAGS = {
+    "server.headless": "true",
+    "server.maxUploadSize": "50",
+    "server.fileWatcherType": "none",
+    "browser.gatherUsageStats": "false",
+    "client.showErrorDetails": "none",
+    "client.toolbarMode": "minimal",
+    "theme.primaryColor": "#c62828",
+}
+
+
+@app.command("app")
+def serve(
+    ledger: Annotated[
+        Path | None,
+        typer.Option("--ledger", help="台账 ledger to open instead of the demo district"),
+    ] = None,
+    port: Annotated[int, typer.Option(help="port on localhost")] = 8501,
+) -> None:
+    """启动应用 Start the Streamlit app on http://localhost:PORT (demo district by default)."""
+    try:
+        import streamlit  # noqa: F401
+    except ImportError:
+        typer.echo("govnet app needs the app extra: pip install 'govnet[app]'", err=True)
+        raise typer.Exit(1) from None
+    env = dict(os.environ)
+    if ledger is not None:
+        if not ledger.exists():
+            typer.echo(f"no such ledger: {ledger}", err=True)
+            raise typer.Exit(1)
+        env[LEDGER_ENV] = str(ledger.resolve())
+    script = Path(__file__).resolve().parent.parent / "app" / "main.py"
+    cmd = [sys.executable, "-m", "streamlit", "run", str(script), f"--server.port={port}"]
+    cmd += [f"--{key}={value}" for key, value in SERVER_FLAGS.items()]
+    raise typer.Exit(subprocess.call(cmd, env=env))
