@@ -1,6 +1,16 @@
-"""Entry point of the ``govnet`` console script: imports every command module."""
+"""Entry point of the ``govnet`` console script: imports every command module.
 
-from govnet.cli import analyze, db, ledger, scale, serve  # noqa: F401  (commands register)
+One import per line, so a new command module is a one-line change.
+"""
+
+# The command modules register their commands on ``app`` when imported.
+from govnet.cli import (
+    analyze,  # noqa: F401
+    db,  # noqa: F401
+    ledger,  # noqa: F401
+    scale,  # noqa: F401
+    serve,  # noqa: F401
+)
 from govnet.cli.cli import app
 
 __all__ = ["app"]
