@@ -1,0 +1,82 @@
+"""Every ``GOVNET_*`` setting in one place: its name, environment variable, default and meaning.
+
+Precedence, highest first: the environment (``GOVNET_…``), then the TOML config file
+(``GOVNET_CONFIG``, else ``$XDG_CONFIG_HOME/govnet/config.toml``, else
+``~/.config/govnet/config.toml``), then the default here. A setting ``db.uri`` lives in the
+file as ``uri`` under ``[db]`` and in the environment as ``GOVNET_DB_URI``; a top-level
+setting such as ``pseudonym_key`` is ``pseudonym_key`` at the top of the file and
+``GOVNET_PSEUDONYM_KEY`` in the environment. The README's settings table is generated from
+``SETTINGS`` (tests fail when it is stale).
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+
+CONFIG_ENV = "GOVNET_CONFIG"
+
+
+class ConfigError(ValueError):
+    """The config file cannot be read, or a setting has a value of the wrong form."""
+
+
+@dataclass(frozen=True)
+class Setting:
+    """One setting: dotted name (``section.key``), default and a one-line meaning."""
+
+    name: str
+    default: object
+    doc: str
+    secret: bool = False
+
+    @property
+    def env(self) -> str:
+        return "GOVNET_" + self.name.replace(".", "_").upper()
+
+
+SETTINGS: dict[str, Setting] = {
+    s.name: s
+    for s in (
+        Setting("pseudonym_key", None, "key of the pseudonyms of people (else a key file)", True),
+        Setting("db.uri", "falkor://127.0.0.1:6379", "graph database URI (falkor://, bolt://)"),
+        Setting("db.graph", None, "graph (FalkorDB) or database (Neo4j) name"),
+        Setting("db.user", None, "database user"),
+        Setting("db.password", None, "database password", True),
+    )
+}
+
+
+def config_dir() -> Path:
+    """``$XDG_CONFIG_HOME/govnet`` or ``~/.config/govnet``: the key file and config live here."""
+    base = os.environ.get("XDG_CONFIG_HOME") or Path.home() / ".config"
+    return Path(base) / "govnet"
+
+
+def config_file() -> Path:
+    """The TOML file read for settings: ``GOVNET_CONFIG`` or ``config_dir()/config.toml``."""
+    env = os.environ.get(CONFIG_ENV)
+    return Path(env) if env else config_dir() / "config.toml"
+
+
+def _file() -> dict:
+    path = config_file()
+    if not path.is_file():
+        return {}
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        raise ConfigError(f"cannot read config file {path}: {exc}") from None
+
+
+def get(name: str) -> object:
+    """The value of a setting: environment, then config file, then default."""
+    setting = SETTINGS[name]
+    if os.environ.get(setting.env):
+        return os.environ[setting.env]
+    section: object = _file()
+    for part in name.split("."):
+        section = section.get(part) if isinstance(section, dict) else None
+    return setting.default if section is None else section
