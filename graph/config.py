@@ -6,7 +6,7 @@ Precedence, highest first: the environment (``GOVNET_…``), then the TOML confi
 file as ``uri`` under ``[db]`` and in the environment as ``GOVNET_DB_URI``; a top-level
 setting such as ``pseudonym_key`` is ``pseudonym_key`` at the top of the file and
 ``GOVNET_PSEUDONYM_KEY`` in the environment. The README's settings table is generated from
-``SETTINGS`` (tests fail when it is stale).
+``SETTINGS`` (tests fail when it is stale), so a setting read anywhere else is a bug.
 """
 
 from __future__ import annotations
@@ -25,12 +25,13 @@ class ConfigError(ValueError):
 
 @dataclass(frozen=True)
 class Setting:
-    """One setting: dotted name (``section.key``), default and a one-line meaning."""
+    """One setting: dotted name (``section.key``), default, a one-line meaning and its type."""
 
     name: str
     default: object
     doc: str
     secret: bool = False
+    type: type = str  # str, int or float: values from the environment or file are converted
 
     @property
     def env(self) -> str:
@@ -42,9 +43,16 @@ SETTINGS: dict[str, Setting] = {
     for s in (
         Setting("pseudonym_key", None, "key of the pseudonyms of people (else a key file)", True),
         Setting("db.uri", "falkor://127.0.0.1:6379", "graph database URI (falkor://, bolt://)"),
-        Setting("db.graph", None, "graph (FalkorDB) or database (Neo4j) name"),
+        Setting("db.graph", None, "graph (FalkorDB, default govnet) or database (Neo4j) name"),
         Setting("db.user", None, "database user"),
         Setting("db.password", None, "database password", True),
+        Setting("db.batch", None, "rows per write batch of `govnet load`", type=int),
+        Setting("db.timeout", 300.0, "seconds to wait for one database reply", type=float),
+        Setting(
+            "query_timeout_s", 30.0, "seconds a query on the app's 查询 page may run", type=float
+        ),
+        Setting("ledger", None, "ledger the app opens instead of the demo (`govnet app --ledger`)"),
+        Setting("chromium", "/usr/bin/chromium", "Chromium binary for the browser tests"),
     )
 }
 
@@ -71,12 +79,47 @@ def _file() -> dict:
         raise ConfigError(f"cannot read config file {path}: {exc}") from None
 
 
+def _convert(setting: Setting, value: object, where: str) -> object:
+    if setting.type is str:
+        return str(value)
+    try:
+        number = setting.type(value)
+    except (TypeError, ValueError):
+        number = None
+    if number is None or number <= 0:
+        raise ConfigError(f"{where}: {setting.name} must be a positive number, not {value!r}")
+    return number
+
+
 def get(name: str) -> object:
-    """The value of a setting: environment, then config file, then default."""
+    """The value of a setting: environment, then config file, then default.
+
+    A value of the wrong form (a timeout that is not a positive number) is a ``ConfigError``
+    naming where it came from.
+    """
     setting = SETTINGS[name]
     if os.environ.get(setting.env):
-        return os.environ[setting.env]
+        return _convert(setting, os.environ[setting.env], f"environment {setting.env}")
     section: object = _file()
     for part in name.split("."):
         section = section.get(part) if isinstance(section, dict) else None
-    return setting.default if section is None else section
+    if section is None or section == "":
+        return setting.default
+    return _convert(setting, section, f"config file {config_file()}")
+
+
+def settings_table() -> str:
+    """The settings as a Markdown table (the README's and the docs' copy come from here)."""
+    rows = [
+        "| environment | config file | default | meaning |",
+        "| --- | --- | --- | --- |",
+        f"| `{CONFIG_ENV}` | – | `~/.config/govnet/config.toml` "
+        "| the config file (`$XDG_CONFIG_HOME/govnet/config.toml` when that is set) |",
+    ]
+    for s in SETTINGS.values():
+        section, _, key = s.name.rpartition(".")
+        where = f"`{key}` in `[{section}]`" if section else f"`{key}`"
+        default = "–" if s.default is None else f"`{s.default}`"
+        secret = " (secret: never printed)" if s.secret else ""
+        rows.append(f"| `{s.env}` | {where} | {default} | {s.doc}{secret} |")
+    return "\n".join(rows) + "\n"

@@ -2,7 +2,7 @@
 
 Everything else (loaders, graph model, stores, analysis, app) reads names from here,
 so a new kind or link type is added in exactly one place. It follows
-``shared/DOMAIN.md`` (sections "Ledger format" and "Graph schema").
+``docs/ledger.md`` (generated from this module by ``python -m govnet.docs``).
 """
 
 from __future__ import annotations
@@ -288,6 +288,11 @@ TABLES: dict[str, Table] = {
             doc="关系: explicit links between any two nodes",
         ),
     )
+}
+
+# Personal data (pseudonymized on import, never shown in clear): table -> its personal columns.
+PERSONAL_COLUMNS: dict[str, tuple[str, ...]] = {
+    t.key: cols for t in TABLES.values() if (cols := tuple(c.key for c in t.columns if c.personal))
 }
 
 LABEL_TABLE: dict[str, str] = {t.label: t.key for t in TABLES.values() if t.label}

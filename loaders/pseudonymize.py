@@ -1,4 +1,4 @@
-"""Pseudonyms for personal data: people's name, phone and id_number become keyed hashes.
+"""Pseudonyms for personal data: the schema's personal columns become keyed hashes.
 
 HMAC-SHA256 with a district's secret key: the same person gets the same pseudonym on every
 import with that key, nobody without the key can recompute or reverse it, and another key
@@ -12,41 +12,31 @@ import hashlib
 import os
 import re
 import secrets
-import tomllib
-from pathlib import Path
 
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from graph.config import config_dir, get
+from graph.schema import PERSONAL_COLUMNS
 from loaders.parse import arrow
 from loaders.read import TEXT
 
-KEY_ENV = "GOVNET_PSEUDONYM_KEY"
-CONFIG_ENV = "GOVNET_CONFIG"
 DIGITS = 12  # hex digits: 48 bits, collisions negligible for a city's people
 
-PREFIXES: dict[str, str] = {"name": "人员-", "phone": "tel-", "id_number": "idn-"}
+# Readable prefixes for the columns people know; any other personal column gets "<column>-".
+_KNOWN_PREFIXES = {"name": "人员-", "phone": "tel-", "id_number": "idn-"}
+PREFIXES: dict[str, str] = {c: _KNOWN_PREFIXES.get(c, f"{c}-") for c in PERSONAL_COLUMNS["people"]}
 PATTERNS = {c: re.compile(f"^{re.escape(p)}[0-9a-f]{{{DIGITS}}}$") for c, p in PREFIXES.items()}
 
 
-def config_dir() -> Path:
-    base = os.environ.get("XDG_CONFIG_HOME") or Path.home() / ".config"
-    return Path(base) / "govnet"
-
-
 def load_key() -> bytes:
-    """The pseudonym key: env ``GOVNET_PSEUDONYM_KEY``, else ``pseudonym_key`` in the config
-    file (``GOVNET_CONFIG`` or ``~/.config/govnet/config.toml``), else a random key made once
-    and kept in ``~/.config/govnet/pseudonym.key`` (mode 0600) so pseudonyms stay stable."""
-    if os.environ.get(KEY_ENV):
-        return os.environ[KEY_ENV].encode()
-    config = Path(os.environ.get(CONFIG_ENV) or config_dir() / "config.toml")
-    if config.is_file():
-        with config.open("rb") as f:
-            value = tomllib.load(f).get("pseudonym_key")
-        if value:
-            return str(value).encode()
+    """The pseudonym key: the ``pseudonym_key`` setting (env ``GOVNET_PSEUDONYM_KEY`` or the
+    config file), else a random key made once and kept in ``config_dir()/pseudonym.key``
+    (mode 0600) so pseudonyms stay stable on this machine."""
+    value = get("pseudonym_key")
+    if value:
+        return str(value).encode()
     keyfile = config_dir() / "pseudonym.key"
     if keyfile.is_file():
         return keyfile.read_text().strip().encode()
@@ -120,7 +110,7 @@ def is_pseudonym(column: str, value: str) -> bool:
 
 
 def pseudonymize_people(people: pd.DataFrame, key: bytes | str | None = None) -> pd.DataFrame:
-    """A copy of the people table with name, phone and id_number replaced by pseudonyms."""
+    """A copy of the people table with its personal columns replaced by pseudonyms."""
     key = load_key() if key is None else key.encode() if isinstance(key, str) else key
     out = people.copy()
     for column in PREFIXES:

@@ -9,7 +9,6 @@ auto-discover).
 from __future__ import annotations
 
 import logging
-import os
 from pathlib import Path
 
 import streamlit as st
@@ -17,6 +16,8 @@ import streamlit as st
 from govnet.app import auth, source
 from govnet.app.i18n import LANGS, t
 from govnet.app.source import Context
+from graph import config
+from graph.store.config import DEFAULT_GRAPH
 
 ROOT = Path(__file__).resolve().parent
 log = logging.getLogger("govnet.app")
@@ -66,11 +67,9 @@ def _upload_source() -> Context | None:
 def _db_source() -> Context | None:
     """The database path: URI without credentials; user/password from env or secrets."""
     st.sidebar.caption(t("db_help"))
-    uri = st.sidebar.text_input(
-        t("db_uri"), value=os.environ.get("GOVNET_DB_URI", "falkor://127.0.0.1:6379"), key="db_uri"
-    )
+    uri = st.sidebar.text_input(t("db_uri"), value=config.get("db.uri"), key="db_uri")
     graph = st.sidebar.text_input(
-        t("db_graph"), value=os.environ.get("GOVNET_DB_GRAPH", "govnet"), key="db_graph"
+        t("db_graph"), value=config.get("db.graph") or DEFAULT_GRAPH, key="db_graph"
     )
     if st.sidebar.button(t("db_connect"), key="db_connect"):
         st.session_state["db_target"] = (uri.strip(), graph.strip())

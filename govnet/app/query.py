@@ -4,7 +4,6 @@ they hold nodes or paths, as a small network."""
 from __future__ import annotations
 
 import json
-import os
 
 import pandas as pd
 import streamlit as st
@@ -14,6 +13,7 @@ from govnet.app.common import require_context
 from govnet.app.i18n import current_lang, t
 from govnet.app.netdraw import render_html
 from govnet.app.netview import View
+from graph import config
 
 EXAMPLES: dict[str, str] = {
     "社区与核心党组织 communities and their party organizations": (
@@ -31,8 +31,6 @@ EXAMPLES: dict[str, str] = {
     ),
 }
 MAX_ROWS = 1000  # rows kept from a result; more is cut off with a notice
-# The server stops a query after this long, so one analyst cannot tie up a shared server.
-TIMEOUT_S = float(os.environ.get("GOVNET_QUERY_TIMEOUT_S") or 30)
 MAX_DRAWN = 300
 
 
@@ -81,7 +79,7 @@ def render() -> None:
         return
     try:
         df, cut = source.store(ctx.db_uri, ctx.db_graph).query_bounded(
-            cypher, timeout=TIMEOUT_S, max_rows=MAX_ROWS
+            cypher, timeout=config.get("query_timeout_s"), max_rows=MAX_ROWS
         )
     except Exception as exc:  # a write attempt, a timeout or a syntax error: one message
         st.error(t("query_error", error=str(exc)[:500]))

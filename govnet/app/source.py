@@ -12,7 +12,6 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-import os
 import tempfile
 import threading
 from collections import Counter
@@ -24,12 +23,13 @@ from urllib.parse import urlsplit
 import pandas as pd
 import streamlit as st
 
+from graph import config
 from graph.network import Network
+from graph.schema import PERSONAL_COLUMNS
 
 MAX_UPLOAD_MB = 50
 MAX_UPLOAD_BYTES = MAX_UPLOAD_MB * 1024 * 1024
 UPLOAD_SUFFIXES = (".xlsx", ".zip")
-PERSONAL_COLUMNS = frozenset({"name", "phone", "id_number"})
 DEMO_SCALE, DEMO_SEED = "district", 7
 # How often each cached computation really ran in this server process (shared caches mean
 # once per key however many analysts look; tests/test_load.py checks it).
@@ -57,7 +57,8 @@ class UploadResult:
 def _issue_row(issue: Any) -> dict[str, Any]:
     """An issue for display; values of personal columns never shown in clear."""
     row = issue.to_dict() if hasattr(issue, "to_dict") else dict(issue)
-    if row.get("table") in (None, "people") and row.get("column") in PERSONAL_COLUMNS:
+    personal = PERSONAL_COLUMNS.get(row.get("table") or "people", ())
+    if row.get("column") in personal:
         row["value"] = "***" if row.get("value") not in (None, "") else row.get("value")
     return row
 
@@ -133,7 +134,7 @@ def demo() -> Network:
 
 def ledger_path() -> Path | None:
     """The ledger ``govnet app --ledger PATH`` opened, shown instead of the demo."""
-    path = os.environ.get("GOVNET_LEDGER")
+    path = config.get("ledger")
     return Path(path) if path else None
 
 
@@ -155,8 +156,7 @@ def uri_has_credentials(uri: str) -> bool:
 
 def db_credentials() -> tuple[str | None, str | None]:
     """User and password from the environment or Streamlit secrets (section ``[db]``)."""
-    user = os.environ.get("GOVNET_DB_USER")
-    password = os.environ.get("GOVNET_DB_PASSWORD")
+    user, password = config.get("db.user"), config.get("db.password")
     try:
         section = st.secrets.get("db", {})
     except Exception:  # no secrets file: the environment is all there is

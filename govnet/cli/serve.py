@@ -11,8 +11,9 @@ from typing import Annotated
 import typer
 
 from govnet.cli.cli import app
+from graph.config import SETTINGS
 
-LEDGER_ENV = "GOVNET_LEDGER"  # read by govnet.app.source: the app's default data source
+LEDGER_ENV = SETTINGS["ledger"].env  # read by govnet.app.source: the app's default data source
 # What a checkout's .streamlit/config.toml says, for an installed app started anywhere.
 SERVER_FLAGS = {
     "server.headless": "true",

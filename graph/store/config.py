@@ -3,21 +3,18 @@
 Precedence, highest first: explicit arguments (CLI options), the parts of the URI itself
 (``falkor://user:pw@host:port/graph``), the environment (``GOVNET_DB_URI``,
 ``GOVNET_DB_USER``, ``GOVNET_DB_PASSWORD``, ``GOVNET_DB_GRAPH``), the ``[db]`` section of the
-TOML file named by ``GOVNET_CONFIG`` or ``~/.config/govnet/config.toml``, then defaults.
+config file, then defaults; the last three come from ``graph.config``, the settings registry.
 Secrets never appear in ``repr``/``str`` or in messages: ``DbConfig.safe_uri`` masks them.
 """
 
 from __future__ import annotations
 
-import os
-import tomllib
 from dataclasses import dataclass, field, replace
-from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
+from graph import config
 from graph.store.errors import StoreError
 
-DEFAULT_URI = "falkor://127.0.0.1:6379"
 DEFAULT_GRAPH = "govnet"
 
 FALKOR_SCHEMES = {"falkor": False, "falkors": True, "redis": False, "rediss": True}
@@ -63,26 +60,12 @@ class DbConfig:
     __str__ = __repr__
 
 
-def config_file() -> Path:
-    """The TOML file read for defaults: ``GOVNET_CONFIG`` or the user config path."""
-    env = os.environ.get("GOVNET_CONFIG")
-    return Path(env) if env else Path.home() / ".config" / "govnet" / "config.toml"
-
-
-def _file_settings() -> dict[str, str]:
-    path = config_file()
-    if not path.is_file():
-        return {}
+def _setting(name: str) -> str | None:
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, tomllib.TOMLDecodeError) as exc:
-        raise StoreError(f"cannot read config file {path}: {exc}") from None
-    section = data.get("db", {})
-    return {k: str(v) for k, v in section.items() if v is not None}
-
-
-def _setting(name: str, file: dict[str, str]) -> str | None:
-    return os.environ.get(f"GOVNET_DB_{name.upper()}") or file.get(name)
+        value = config.get(f"db.{name}")
+    except config.ConfigError as exc:
+        raise StoreError(str(exc)) from None
+    return None if value is None else str(value)
 
 
 def parse_uri(uri: str) -> DbConfig:
@@ -121,12 +104,11 @@ def resolve(
     password: str | None = None,
 ) -> DbConfig:
     """The connection to use, from arguments, URI, environment, config file and defaults."""
-    file = _file_settings()
-    cfg = parse_uri(uri or _setting("uri", file) or DEFAULT_URI)
+    cfg = parse_uri(uri or _setting("uri"))
     default_graph = DEFAULT_GRAPH if cfg.backend == "falkor" else None
     return replace(
         cfg,
-        graph=graph or cfg.graph or _setting("graph", file) or default_graph,
-        user=user or cfg.user or _setting("user", file),
-        password=password or cfg.password or _setting("password", file),
+        graph=graph or cfg.graph or _setting("graph") or default_graph,
+        user=user or cfg.user or _setting("user"),
+        password=password or cfg.password or _setting("password"),
     )
