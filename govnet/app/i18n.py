@@ -1,7 +1,7 @@
 """Every label the app shows, in Chinese (first) and English, and how numbers are written.
 
 Pages never hard-code text: they call ``t(key)``; enumerations (kinds, link types, domains,
-roles) take their Chinese names from ``graph.schema`` so the app and the ledger agree.
+roles) come from ``graph.labels`` (Chinese from the schema) so the app and the ledger agree.
 """
 
 from __future__ import annotations
@@ -9,8 +9,8 @@ from __future__ import annotations
 import math
 from typing import Literal
 
+from graph import labels
 from graph.analysis.coverage import EXTENSIONS
-from graph.schema import DOMAINS, MATTER_STATUS, ORG_KINDS, PLACE_KINDS, REL_TYPES, ROLES
 
 Lang = Literal["zh", "en"]
 LANGS: dict[str, str] = {"zh": "中文", "en": "English"}
@@ -291,31 +291,6 @@ STAR_NAMES: dict[str, tuple[str, str]] = {
     "service": ("服务群众好", "Good service to residents"),
 }
 
-_ENUM_ZH: dict[str, str] = {
-    **PLACE_KINDS,
-    **ORG_KINDS,
-    **ROLES,
-    **DOMAINS,
-    **MATTER_STATUS,
-    **REL_TYPES,
-    "person": "人员",
-    "matter": "事项",
-    "resource": "资源",
-    "Place": "地点",
-    "Organization": "组织",
-    "Person": "人员",
-    "Matter": "事项",
-    "Resource": "资源",
-}
-_RESOURCE_KIND_ZH = {
-    "venue": "场地",
-    "funding": "资金",
-    "service": "服务",
-    "expertise": "专业",
-    "supplies": "物资",
-    "jobs": "岗位",
-}
-
 
 def current_lang() -> Lang:
     """The language chosen in the sidebar (Chinese until someone switches)."""
@@ -354,13 +329,27 @@ def star_label(star: str, lang: Lang | None = None) -> str:
     return _pick(STAR_NAMES[star], lang) if star in STAR_NAMES else star
 
 
-def enum_label(key: str | None, lang: Lang | None = None) -> str:
-    """An enumeration value (kind, link type, domain, role, status) as people read it."""
+def enum_label(key: str | None, lang: Lang | None = None, enum: str | None = None) -> str:
+    """An enumeration value (kind, link type, domain, role, status) as people read it.
+
+    Give ``enum`` (``resource_kind``, ``status``…) whenever it is known: the same key can mean
+    different things in two enumerations (``venue`` is 阵地 as a place, 场地 as a resource).
+    Without it the enumerations are searched in ``graph.labels.ZH`` order.
+    """
     if key is None:
         return ""
-    if (lang or current_lang()) == "zh":
-        return _ENUM_ZH.get(key, _RESOURCE_KIND_ZH.get(key, key))
-    return key.replace("_", " ").lower() if key.isupper() else key.replace("_", " ")
+    lang = lang or current_lang()
+    if enum is not None:
+        return labels.label(enum, key, lang)
+    for name, values in labels.ZH.items():
+        if key in values:
+            return labels.label(name, key, lang)
+    return key.replace("_", " ")
+
+
+def kind_label(node_label: str, kind: str | None, lang: Lang | None = None) -> str:
+    """A node's kind looked up in its label's enumeration (a Resource ``venue`` is 场地)."""
+    return labels.kind_label(node_label, kind, lang or current_lang())
 
 
 def _missing(value: object) -> bool:

@@ -42,8 +42,8 @@ def unmatched_table(a, network, names: dict[str, str]) -> pd.DataFrame:
             t("community"): found["community_id"].map(names).to_numpy(),
             t("id"): ids.to_numpy(),
             t("name"): rows["title"].fillna("").to_numpy(),
-            t("col_domain"): rows["domain"].map(enum_label).to_numpy(),
-            t("col_status"): rows["status"].map(enum_label).to_numpy(),
+            t("col_domain"): rows["domain"].map(lambda d: enum_label(d, enum="domain")).to_numpy(),
+            t("col_status"): rows["status"].map(lambda s: enum_label(s, enum="status")).to_numpy(),
             t("col_submitted"): rows["submitted_at"].dt.date.to_numpy(),
         }
     )
@@ -59,7 +59,9 @@ def suggestion_table(a, names: dict[str, str]) -> pd.DataFrame:
             t("col_need"): s["matter_id"].map(names),
             t("col_resource"): s["resource_id"].map(names),
             t("col_unit"): s["unit_id"].map(names),
-            t("col_domain"): s["domain"].map(lambda d: enum_label(d) if isinstance(d, str) else ""),
+            t("col_domain"): s["domain"].map(
+                lambda d: enum_label(d, enum="domain") if isinstance(d, str) else ""
+            ),
             t("col_cost"): s["cost"],
             t("col_partners"): s["partners"],
         }

@@ -13,23 +13,10 @@ from rich.console import Console
 from rich.table import Table
 
 from govnet.cli.cli import app
-from graph.schema import (
-    ORG_KINDS,
-    PLACE_KINDS,
-    REL_TYPES,
-    RESOURCE_KINDS,
-    TABLES,
-)
+from graph.labels import kind_label, label
+from graph.schema import TABLES
 from loaders.errors import Issue
 from loaders.ledger import validate_ledger
-
-KIND_ZH: dict[tuple[str, str], str] = {
-    **{("Place", k): v for k, v in PLACE_KINDS.items()},
-    **{("Organization", k): v for k, v in ORG_KINDS.items()},
-    **{("Resource", k): v for k, v in RESOURCE_KINDS.items()},
-    ("Person", "person"): "人员",
-    ("Matter", "matter"): "事项",
-}
 
 
 class Format(StrEnum):
@@ -131,12 +118,12 @@ def info(ledger: LedgerArg, format: FormatOpt = Format.text) -> None:
         nt.add_column(name)
     nt.add_column("数量 count", justify="right")
     for (lab, k), n in sorted(nodes.items()):
-        nt.add_row(lab, f"{KIND_ZH.get((lab, k), k)} {k}", str(n))
+        nt.add_row(lab, f"{kind_label(lab, k)} {k}", str(n))
     et = Table(title=f"关系 edges ({g.number_of_edges()})")
     et.add_column("类型 type")
     et.add_column("数量 count", justify="right")
     for t, n in sorted(edges.items()):
-        et.add_row(f"{REL_TYPES.get(t, '')} {t}", str(n))
+        et.add_row(f"{label('rel_type', t)} {t}", str(n))
     console.print(nt)
     console.print(et)
     years = ", ".join(map(str, report.network.years)) or "-"
