@@ -13,6 +13,7 @@ from graph.analysis import Analysis
 from graph.analysis import analyze as _analyze
 from graph.analysis import analyze_years as _analyze_years
 from graph.analysis.rubric import Rubric
+from graph.extras import missing
 from graph.network import Network
 from loaders.demo import demo_network
 from loaders.ledger import ValidationReport, read_ledger, validate_ledger
@@ -132,4 +133,7 @@ def open_store(uri: str | None = None, graph: str | None = None, **credentials):
     """
     from graph.store import open_store as _open_store
 
-    return _open_store(uri, graph, **credentials)
+    try:
+        return _open_store(uri, graph, **credentials)
+    except ImportError as exc:
+        raise (missing(exc, "gn.open_store") or exc) from None

@@ -1,7 +1,10 @@
 """Entry point of the ``govnet`` console script: imports every command module.
 
-One import per line, so a new command module is a one-line change.
+One import per line, so a new command module is a one-line change. ``main`` turns a missing
+optional dependency (the app, db or scale extra) into one line naming the extra.
 """
+
+import sys
 
 # The command modules register their commands on ``app`` when imported.
 from govnet.cli import (
@@ -12,8 +15,23 @@ from govnet.cli import (
     serve,  # noqa: F401
 )
 from govnet.cli.cli import app
+from graph.extras import missing
 
-__all__ = ["app"]
+__all__ = ["app", "main"]
+
+
+def main() -> None:
+    """Run the CLI; a command that needs an extra that is not installed says which one."""
+    try:
+        app()
+    except ImportError as exc:
+        command = next((a for a in sys.argv[1:] if not a.startswith("-")), "")
+        extra = missing(exc, f"govnet {command}".strip())
+        if extra is None:
+            raise
+        print(extra, file=sys.stderr)
+        sys.exit(1)
+
 
 if __name__ == "__main__":
-    app()
+    main()

@@ -12,6 +12,7 @@ import typer
 
 from govnet.cli.cli import app
 from graph.config import SETTINGS
+from graph.extras import MissingExtra, require
 
 LEDGER_ENV = SETTINGS["ledger"].env  # read by govnet.app.source: the app's default data source
 # What a checkout's .streamlit/config.toml says, for an installed app started anywhere.
@@ -36,9 +37,9 @@ def serve(
 ) -> None:
     """启动应用 Start the Streamlit app on http://localhost:PORT (demo district by default)."""
     try:
-        import streamlit  # noqa: F401
-    except ImportError:
-        typer.echo("govnet app needs the app extra: pip install 'govnet[app]'", err=True)
+        require("streamlit", "govnet app")
+    except MissingExtra as exc:
+        typer.echo(str(exc), err=True)
         raise typer.Exit(1) from None
     env = dict(os.environ)
     if ledger is not None:
