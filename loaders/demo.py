@@ -20,7 +20,7 @@ import pandas as pd
 
 from graph.network import Network
 from graph.schema import TABLES
-from loaders.demo_world import YEARS, Generator
+from loaders.demo_world import YEARS, world
 from loaders.ledger import read_ledger
 from loaders.write import EXCEL_MAX_ROWS, fits_excel, write_csv, write_xlsx
 
@@ -38,7 +38,7 @@ def generate(scale: str = "district", seed: int = 7) -> dict[str, pd.DataFrame]:
     """
     if scale not in SCALES:
         raise ValueError(f"unknown scale {scale!r}; choose one of {', '.join(SCALES)}")
-    return Generator(SCALES[scale], scale, np.random.default_rng(seed)).run()
+    return world(SCALES[scale], scale, np.random.default_rng(seed))
 
 
 # --- writing and loading ---------------------------------------------------------------------
