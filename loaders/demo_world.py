@@ -30,6 +30,7 @@ from loaders.demo_matters import (
     YEARS,
     Matters,
     make_matters_and_resources,
+    replies_and_major,
     resources_table,
 )
 from loaders.demo_party import make_party
@@ -47,7 +48,15 @@ def world(factor: int, scale: str, rng: np.random.Generator) -> dict[str, pd.Dat
     ac = make_actors(rng, L, pl, pt)
     pp = make_people(rng, L, pl, pt, ac)
     mr = make_matters_and_resources(rng, L, pl, pt, ac, pp)
-    return tables(rng, L, pl, pp, mr)
+    out = tables(rng, L, pl, pp, mr)
+    # the 13710 and 三零 columns come last, so the columns before them keep their values
+    replied, major = replies_and_major(rng, mr)
+    out["matters"].insert(
+        out["matters"].columns.get_loc("closed_at"), "replied_at", T.series(T.iso(replied))
+    )
+    out["matters"]["major"] = pd.array(major, dtype="boolean")
+    out["conditions"] = with_safety_counts(rng, out["conditions"], pl)
+    return out
 
 
 def tables(
@@ -147,6 +156,32 @@ def _conditions(rng: np.random.Generator, pl: Places, place_id: pa.Array) -> pd.
     out = pd.concat(rows, ignore_index=True)
     out.insert(0, "place_id", T.series(T.take(place_id, np.tile(where, len(YEARS)))))
     return out.astype({c: "Int64" for c in out.columns if c != "place_id"})
+
+
+def with_safety_counts(
+    rng: np.random.Generator, conditions: pd.DataFrame, pl: Places
+) -> pd.DataFrame:
+    """Petitions, accidents and criminal cases of communities and villages per year (三零).
+
+    Mostly zeros (about half the community-years are all zero), some above zero, fewer each
+    year; about one community-year in twenty records none of the three and a few record only
+    some, so every reading of ``three_zero`` (true, false, unknown) occurs. Streets and the
+    district record none (the counts belong to communities and villages).
+    """
+    nc, ny = pl.nc, len(YEARS)
+    first = 1 + len(pl.streets)  # rows per year: district, streets, then communities
+    per_year = first + nc
+    comm = np.concatenate([np.arange(first, per_year) + i * per_year for i in range(ny)])
+    trend = np.repeat([1.0, 0.85, 0.7], nc)
+    out = conditions.copy()
+    recorded = rng.random(len(comm)) >= 0.05
+    for column, rate in (("petitions", 0.35), ("accidents", 0.12), ("criminal_cases", 0.2)):
+        values = pd.array(np.full(len(out), pd.NA), dtype="Int64")
+        counts = rng.poisson(rate * trend)
+        known = recorded & (rng.random(len(comm)) >= 0.02)
+        values[comm[known]] = counts[known]
+        out.insert(out.columns.get_loc("elderly"), column, values)
+    return out
 
 
 def _links(L: Ledger, ids: dict[str, pa.Array], n_org: int) -> tuple[pd.DataFrame, np.ndarray]:

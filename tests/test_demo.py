@@ -167,6 +167,52 @@ def test_matters_are_handled_better_each_year(demo_net: Network) -> None:
     assert sla[0] > 0 and sla[2] < 1  # some within 1/7 days, some late every year
 
 
+def _days(later: pd.Series, earlier: pd.Series) -> pd.Series:
+    """Calendar days between two dates (time of day ignored), as 13710 counts them."""
+    return (later.dt.normalize() - earlier.dt.normalize()).dt.days
+
+
+def test_every_13710_limit_has_cases_on_both_sides(demo_net: Network) -> None:
+    m = demo_net.tables["matters"]
+    sub = m["submitted_at"]
+    major = m["major"].astype(bool)
+    assert 0.05 <= major.mean() <= 0.2  # a minority of matters is major or complex
+    claimed = m["claimed_at"].notna()
+    assert 0.4 <= m["replied_at"].notna().sum() / claimed.sum() <= 0.9
+    assert (m["replied_at"].dropna() >= sub[m["replied_at"].notna()]).all()
+    closed_first = m["closed_at"].notna() & m["replied_at"].notna()
+    assert (m.loc[closed_first, "replied_at"] < m.loc[closed_first, "closed_at"]).all()
+    sides = {
+        "claim": _days(m["claimed_at"], sub),  # 1: the same day
+        "reply": _days(m["replied_at"], sub),  # 3: within 3 days
+        "close": _days(m.loc[~major, "closed_at"], sub[~major]),  # 7: within 7 days
+        "major": _days(m.loc[major, "closed_at"], sub[major]),  # 1: within a month
+    }
+    for name, limit in (("claim", 0), ("reply", 3), ("close", 7), ("major", 30)):
+        days = sides[name].dropna()
+        assert 0.05 <= (days <= limit).mean() <= 0.95, name
+    assert (m.loc[major, "status"] != "closed").any()  # 0: some still to clear
+
+
+def test_three_zero_counts_are_mostly_zero_some_positive_few_unrecorded(
+    demo_net: Network,
+) -> None:
+    c = demo_net.tables["conditions"]
+    kinds = demo_net.tables["places"].set_index("id")["kind"]
+    c = c[c["place_id"].map(kinds).isin(["community", "village"])]
+    counts = c[["petitions", "accidents", "criminal_cases"]]
+    none = counts.isna().all(axis=1)
+    all_zero = counts.notna().all(axis=1) & (counts.fillna(0) == 0).all(axis=1)
+    positive = (counts.fillna(0) > 0).any(axis=1)
+    assert 0.4 <= all_zero.mean() <= 0.7
+    assert 0.2 <= positive.mean() <= 0.5
+    assert 0.01 <= none.mean() <= 0.1
+    for column in counts:
+        assert (counts[column].dropna() == 0).mean() >= 0.75, column
+    streets = demo_net.tables["conditions"].loc[lambda d: d["place_id"].map(kinds) == "street"]
+    assert streets[["petitions", "accidents", "criminal_cases"]].isna().all().all()
+
+
 def _community_of(t: dict[str, pd.DataFrame]) -> pd.Series:
     """Place id → its community or village id (for places at or below one)."""
     places = t["places"].set_index("id")
