@@ -9,7 +9,7 @@ from dataclasses import dataclass, replace
 import pandas as pd
 
 from graph.analysis.explain import explain as _explain
-from graph.analysis.metrics import COMMUNITY_METRICS, DISTRICT_METRICS, STREET_METRICS
+from graph.analysis.metrics import COMMUNITY_METRICS, DISTRICT_METRICS, METRICS, STREET_METRICS
 from graph.analysis.rubric import Rubric
 
 
@@ -183,7 +183,10 @@ def _details(detail: pd.DataFrame, id_col: str) -> dict[str, list[dict]]:
 
 
 def to_json(a: Analysis) -> dict:
-    """One JSON object: year, communities (with star_detail), streets, district, suggestions."""
+    """One JSON object: year, communities (with star_detail), streets, district, suggestions.
+
+    ``metrics`` gives every metric column's labels and format from the registry.
+    """
     stars = _details(a.star_detail, "community_id")
     goods = _details(a.goods, "street_id")
     flag = _details(a.red_flag, "district_id")
@@ -209,4 +212,9 @@ def to_json(a: Analysis) -> dict:
         "district": districts[0] if len(districts) == 1 else None,
         "districts": districts,
         "suggestions": _records(a.suggestions),
+        "metrics": {
+            n: {"zh": METRICS[n].zh, "en": METRICS[n].en, "format": METRICS[n].format}
+            for n in dict.fromkeys([*keep, *street_cols, *district_cols])
+            if n in METRICS
+        },
     }
