@@ -1,10 +1,10 @@
 """The project's reference, generated from the code: ``python -m govnet.docs`` rewrites it.
 
 ``docs/ledger.md`` comes from ``graph.schema`` and ``graph.labels``, ``docs/metrics.md``
-from the metric registry, ``docs/settings.md`` and the README's settings table from
-``graph.config``. ``--check`` (and ``tests/test_docs.py``) fails when a file is stale, so
-the reference can never drift from what the code does. The app's 定义与口径 page renders the
-same text.
+from the metric registry (``graph.analysis.metrics``) and the shipped rubrics,
+``docs/settings.md`` and the README's settings table from ``graph.config``. ``--check``
+(and ``tests/test_docs.py``) fails when a file is stale, so the reference can never drift
+from what the code does. The app's 定义与口径 page renders the same text.
 """
 
 from __future__ import annotations
@@ -15,6 +15,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 from graph import config, labels
+from graph.analysis.metrics import METRICS, Metric
+from graph.analysis.rubric import RUBRIC_DIR, Settings, read_rubric_file
 from graph.schema import (
     ENUMS,
     IMPLICIT_EDGES,
@@ -142,6 +144,89 @@ def render_ledger() -> str:
     return "".join(out)
 
 
+FORMATS = {
+    "share": "share 0–1 (shown as %)",
+    "per_1000": "per 1000 residents (‰)",
+    "count": "count",
+    "number": "number",
+    "bool": "true/false",
+    "list": "list",
+    "text": "text",
+}
+
+
+def metric_text(m: Metric, lang: labels.Lang = "zh") -> str:
+    """A metric's definition, null rule and assumption in one language (the app's help)."""
+    zh = lang == "zh"
+    parts = [m.definition_zh if zh else m.definition_en]
+    null = m.null_zh if zh else m.null_en
+    if null:
+        parts.append(("空值：" if zh else "Null: ") + null)
+    assumption = m.assumption_zh if zh else m.assumption_en
+    if assumption:
+        parts.append(("口径：" if zh else "Reading/setting: ") + assumption)
+    return "\n\n".join(parts)
+
+
+def _metric_section(m: Metric) -> str:
+    rows = [
+        ("format", FORMATS[m.format]),
+        ("tables", ", ".join(m.levels)),
+        ("定义", m.definition_zh),
+        ("definition", m.definition_en),
+    ]
+    if m.null_zh or m.null_en:
+        rows += [("空值", m.null_zh), ("null", m.null_en)]
+    if m.assumption_zh or m.assumption_en:
+        rows += [("口径", m.assumption_zh), ("reading / setting", m.assumption_en)]
+    body = "".join(f"| {k} | {_cell(v)} |\n" for k, v in rows)
+    return f"### `{m.name}` {m.zh} · {m.en}\n\n| | |\n| --- | --- |\n{body}\n"
+
+
+def _rubric_section() -> str:
+    out = [
+        "## Rubric settings and example thresholds\n\n",
+        "Day limits and minimums are rubric settings (`[settings]` of a rubric file); the "
+        "star, good and red-flag thresholds below are the shipped examples, which a district "
+        "replaces with its own file (`--rubric FILE`).\n\n",
+        "| setting | default |\n| --- | --- |\n",
+    ]
+    out += [f"| `{k}` | {f.default} |\n" for k, f in Settings.model_fields.items()]
+    for path in sorted(RUBRIC_DIR.glob("*.toml")):
+        rubric = read_rubric_file(path)
+        out.append(f"\n### {rubric.title or path.stem} (`{path.name}`)\n\n")
+        out.append("| rule | criteria |\n| --- | --- |\n")
+        rules = [*rubric.stars, *(rubric.goods or [])]
+        if rubric.red_flag is not None:
+            rules.append(rubric.red_flag)
+        for rule in rules:
+            crit = " and ".join(f"`{c.metric}` {c.op} {c.value}" for c in rule.criteria)
+            out.append(f"| {rule.name} `{rule.key}` | {_cell(crit)} |\n")
+    return "".join(out)
+
+
+def render_metrics() -> str:
+    """Every metric of the registry: labels, definition, null rule, readings and settings."""
+    out = [
+        HEADER,
+        "# Metrics\n\n",
+        "Every metric govnet computes, under the name the CLI, the JSON/xlsx report and the "
+        "app use. A null value is *unknown* (a data gap), never low. Where a definition "
+        "rests on a reading of the documents or on a rubric setting, the row 口径 says so.\n\n",
+        "| metric | 中文 | English | format | tables | reading / setting |\n",
+        "| --- | --- | --- | --- | --- | --- |\n",
+    ]
+    for m in METRICS.values():
+        flag = "yes" if m.assumption_en or m.assumption_zh else ""
+        levels = ", ".join(m.levels)
+        out.append(f"| `{m.name}` | {m.zh} | {m.en} | {m.format} | {levels} | {flag} |\n")
+    for level in ("community", "street", "district"):
+        out.append(f"\n## {level.capitalize()} metrics\n\n")
+        out += [_metric_section(m) for m in METRICS.values() if m.levels[0] == level]
+    out.append("\n" + _rubric_section())
+    return "".join(out)
+
+
 def render_settings() -> str:
     """Every GOVNET_* setting, as in the README."""
     return (
@@ -159,6 +244,7 @@ def _replace_readme_block(readme: str) -> str:
 
 GENERATED: dict[str, Callable[[], str]] = {
     "docs/ledger.md": render_ledger,
+    "docs/metrics.md": render_metrics,
     "docs/settings.md": render_settings,
 }
 

@@ -28,8 +28,7 @@ from graph.network import Network
 from graph.store import StoreError, open_store
 from graph.store.server import FalkorServer
 from tests.conftest import ROOT
-from tests.test_app import small_tables, zip_bytes
-from tests.test_privacy import app_text
+from tests.ledgers import app_text, small_tables, zip_bytes
 
 PASSWORD = "correct horse battery staple"
 DB_PASSWORD = "Db-s3cret-7f9a2c"  # the FalkorDB password: must never reach a page or a log

@@ -31,7 +31,7 @@ from graph.store.server import FalkorServer, free_port
 from loaders.ledger import read_ledger
 from loaders.write import write_csv
 from tests.conftest import ROOT
-from tests.test_network import small_tables
+from tests.ledgers import network_tables as small_tables
 
 pytestmark = pytest.mark.db
 SMALL = ROOT / "tests" / "fixtures" / "small"

@@ -21,7 +21,6 @@ from pathlib import Path
 import openpyxl
 import pandas as pd
 import pytest
-from google.protobuf.json_format import MessageToDict
 from streamlit.testing.v1 import AppTest
 from typer.testing import CliRunner
 
@@ -31,7 +30,7 @@ from graph.store import open_store
 from loaders.ledger import read_ledger
 from loaders.pseudonymize import is_pseudonym, pseudonym
 from tests.conftest import ROOT
-from tests.test_app import small_tables
+from tests.ledgers import app_text, small_tables
 
 SURNAMES = ["欧阳", "司马", "诸葛", "上官", "东方", "慕容", "令狐", "皇甫", "尉迟", "公孙"]
 GIVEN = ["建国", "秀英", "志强", "丽娟", "国庆", "海燕", "文斌", "春梅", "振华", "玉兰", "德胜"]
@@ -119,25 +118,6 @@ def graph_text(network: Network) -> str:
     nodes = (json.dumps(a, ensure_ascii=False, default=str) for _, a in g.nodes(data=True))
     edges = (json.dumps(a, ensure_ascii=False, default=str) for *_, a in g.edges(data=True))
     return "\n".join([*nodes, *edges, *map(str, g.nodes)])
-
-
-def app_text(at: AppTest) -> str:
-    """Everything an AppTest run shows, as text: every element's message (markdown, labels,
-    options, metrics, captions, iframes, charts) and every dataframe's cells."""
-    parts: list[str] = []
-    for node in at._tree:
-        proto = getattr(node, "proto", None)
-        if proto is not None and hasattr(proto, "DESCRIPTOR"):
-            parts.append(json.dumps(MessageToDict(proto), ensure_ascii=False))
-        try:
-            value = node.value
-        except Exception:  # blocks and some elements have no value
-            continue
-        if isinstance(value, pd.DataFrame):
-            parts.append(value.to_csv())
-        elif isinstance(value, str | int | float | list | tuple):
-            parts.append(str(value))
-    return "\n".join(parts)
 
 
 # --- fixtures --------------------------------------------------------------------------------

@@ -26,7 +26,7 @@ from graph.network import Network
 from graph.store import open_store
 from loaders.ledger import read_ledger
 from loaders.write import write_csv
-from tests.test_network import small_tables
+from tests.ledgers import network_tables as small_tables
 
 ROOT = Path(__file__).resolve().parent.parent
 SMALL = ROOT / "tests" / "fixtures" / "small"

@@ -97,28 +97,30 @@ def lang() -> str:
 def metric_table(df: pd.DataFrame, metrics: list[str], lead: list[str] | None = None):
     """A frame of metrics with display headers and number formats (percent, ‰) that keep
     sorting numeric; returns (frame, column_config) for ``st.dataframe``."""
-    from govnet.app.i18n import PERMILLE_METRICS, SHARE_METRICS, metric_label
+    from govnet.app.i18n import PERMILLE_METRICS, SHARE_METRICS, metric_help, metric_label
 
     lead = [c for c in (lead or []) if c in df.columns]
     cols = [m for m in metrics if m in df.columns]
     out = df[lead + cols].copy()
     config = {}
     for m in cols:
-        label = metric_label(m)
+        label, helps = metric_label(m), metric_help(m)
         if m in SHARE_METRICS:
             out[m] = pd.to_numeric(out[m], errors="coerce").astype(float)
-            config[m] = st.column_config.NumberColumn(label, format="percent")
+            config[m] = st.column_config.NumberColumn(label, help=helps, format="percent")
         elif m in PERMILLE_METRICS:
             out[m] = pd.to_numeric(out[m], errors="coerce").astype(float)
-            config[m] = st.column_config.NumberColumn(label, format="%.1f‰")
+            config[m] = st.column_config.NumberColumn(label, help=helps, format="%.1f‰")
         elif pd.api.types.is_bool_dtype(out[m]):
-            config[m] = st.column_config.CheckboxColumn(label)
+            config[m] = st.column_config.CheckboxColumn(label, help=helps)
         elif pd.api.types.is_numeric_dtype(out[m]):
             out[m] = out[m].astype(float)
             whole = bool((out[m].dropna() % 1 == 0).all())
-            config[m] = st.column_config.NumberColumn(label, format="%d" if whole else "%.2f")
+            config[m] = st.column_config.NumberColumn(
+                label, help=helps, format="%d" if whole else "%.2f"
+            )
         else:
-            config[m] = st.column_config.TextColumn(label)
+            config[m] = st.column_config.TextColumn(label, help=helps)
     for c in lead:
         config[c] = st.column_config.TextColumn(t(c) if c in LABELS else c)
     return out, config

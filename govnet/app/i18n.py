@@ -77,6 +77,16 @@ LABELS: dict[str, tuple[str, str]] = {
     "page_stars": ("摘星", "Stars"),
     "page_trends": ("三年行动", "Three-year trends"),
     "page_query": ("查询", "Query"),
+    "page_definitions": ("定义与口径", "Definitions"),
+    "defs_intro": (
+        "与 docs/ 中的参考文档同一来源（由代码生成）："
+        "每个指标的定义、空值规则和口径，台账格式与设置。",
+        "The same reference as docs/ (generated from the code): every metric's definition, "
+        "null rule and readings, the ledger format and the settings.",
+    ),
+    "defs_metrics": ("指标", "Metrics"),
+    "defs_ledger": ("台账格式", "Ledger format"),
+    "defs_settings": ("设置", "Settings"),
     # overview
     "district": ("全区", "District"),
     "street": ("街道", "Street"),
@@ -250,6 +260,16 @@ def metric_label(metric: str, lang: Lang | None = None) -> str:
 
         return zh(metric)
     return metric.replace("_", " ").replace("per 1000", "‰").capitalize()
+
+
+def metric_help(metric: str, lang: Lang | None = None) -> str | None:
+    """A metric's definition, null rule and reading, as the ``help=`` of whatever shows its
+    label (None for a column that is no metric), in the current language."""
+    if metric not in METRIC_REGISTRY:
+        return None
+    from govnet.docs import metric_text
+
+    return metric_text(METRIC_REGISTRY[metric], lang or current_lang())
 
 
 def star_label(star: str, lang: Lang | None = None) -> str:

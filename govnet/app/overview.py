@@ -7,7 +7,14 @@ import plotly.express as px
 import streamlit as st
 
 from govnet.app.common import get_analysis, metric_table, require_context
-from govnet.app.i18n import SHARE_METRICS, fmt_metric, metric_label, star_label, t
+from govnet.app.i18n import (
+    SHARE_METRICS,
+    fmt_metric,
+    metric_help,
+    metric_label,
+    star_label,
+    t,
+)
 
 DISTRICT_KPIS = (
     "communities",
@@ -58,7 +65,9 @@ def kpis(district: pd.Series, previous: pd.Series | None, prev_year: int | None)
             fmt_metric(metric, now),
             delta=_delta(now, _value(previous, metric), metric),
             delta_color="inverse" if metric in LOWER_IS_BETTER else "normal",
-            help=t("vs_prev", year=prev_year) if prev_year else t("no_prev"),
+            help=(metric_help(metric) or "")
+            + "\n\n"
+            + (t("vs_prev", year=prev_year) if prev_year else t("no_prev")),
         )
     flag = _value(district, "red_flag")
     cols[-1].metric(
