@@ -9,9 +9,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from graph import labels
 from graph.analysis import Analysis
 from graph.analysis import analyze as _analyze
 from graph.analysis import analyze_years as _analyze_years
+from graph.analysis.metrics import label as metric_label
 from graph.analysis.rubric import Rubric
 from graph.extras import missing
 from graph.network import Network
@@ -24,6 +26,7 @@ __all__ = [
     "analyze",
     "analyze_years",
     "demo",
+    "label",
     "open_store",
     "read_ledger",
     "validate",
@@ -116,6 +119,33 @@ def analyze_years(network: Network, rubric: Rubric | str | None = None) -> dict[
     True
     """
     return _analyze_years(network, rubric)
+
+
+def label(name: str, enum: str | None = None, lang: labels.Lang = "zh") -> str:
+    """The name people read for a metric or column, or for a value of an enumeration.
+
+    Parameters
+    ----------
+    name : str
+        A metric or column name (``coverage_index``), or an enumeration value (``venue``).
+    enum : str, optional
+        The enumeration ``name`` belongs to: ``place_kind``, ``org_kind``, ``resource_kind``,
+        ``role``, ``domain``, ``status``, ``rel_type``, ``node_label`` or ``table``. The
+        same key can mean different things in two of them, so it is never guessed.
+    lang : {"zh", "en"}
+        Chinese (default) or English.
+
+    Examples
+    --------
+    >>> import govnet as gn
+    >>> gn.label("coverage_index"), gn.label("coverage_index", lang="en")
+    ('覆盖指数', 'Coverage index')
+    >>> gn.label("venue", "resource_kind"), gn.label("venue", "place_kind")
+    ('场地', '阵地')
+    >>> gn.label("places", "table")
+    '地'
+    """
+    return metric_label(name, lang) if enum is None else labels.label(enum, name, lang)
 
 
 def open_store(uri: str | None = None, graph: str | None = None, **credentials):

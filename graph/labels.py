@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from graph.schema import ENUMS, REL_TYPES
+from graph.schema import ENUMS, REL_TYPES, TABLES
 
 Lang = Literal["zh", "en"]
 
@@ -96,6 +96,7 @@ EN: dict[str, dict[str, str]] = {
     },
     "bool": {"true": "yes", "false": "no"},
     "node_kind": {"person": "person", "matter": "matter", "resource": "resource"},
+    "table": {t: t for t in TABLES},
     "node_label": {
         "Place": "place",
         "Organization": "organization",
@@ -109,6 +110,7 @@ ZH: dict[str, dict[str, str]] = {
     **{name: dict(values) for name, values in ENUMS.items() if name != "link_type"},
     "rel_type": dict(REL_TYPES),
     "node_kind": {"person": "人员", "matter": "事项", "resource": "资源"},
+    "table": {t.key: t.zh for t in TABLES.values()},
     "node_label": {
         "Place": "地点",
         "Organization": "组织",
