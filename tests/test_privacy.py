@@ -26,6 +26,7 @@ from typer.testing import CliRunner
 
 from govnet.cli.main import app as cli
 from graph.network import Network
+from graph.schema import PERSONAL_COLUMNS
 from graph.store import open_store
 from loaders.ledger import read_ledger
 from loaders.pseudonymize import is_pseudonym, pseudonym
@@ -70,7 +71,7 @@ def personal_tables() -> tuple[dict[str, pd.DataFrame], set[str]]:
     )
     t["links"] = pd.concat([t["links"], extra], ignore_index=True)
     clear: set[str] = set()
-    for column in ("name", "phone", "id_number"):
+    for column in PERSONAL_COLUMNS["people"]:
         values = t["people"][column].dropna().astype(str)
         clear |= set(values)
         if column == "phone":  # the digits however they were typed
@@ -128,7 +129,7 @@ def personal(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, set[str]]:
     tables, clear = personal_tables()
     folder = write_ledger(tables, tmp_path_factory.mktemp("personal") / "ledger")
     other = "\n".join(
-        df.drop(columns=["name", "phone", "id_number"], errors="ignore").to_csv()
+        df.drop(columns=list(PERSONAL_COLUMNS["people"]), errors="ignore").to_csv()
         for key, df in tables.items()
     )
     assert not leaks(other, clear), "test data: a clear value also appears outside people"
@@ -156,7 +157,7 @@ def test_the_network_holds_pseudonyms_only(personal, caplog_all) -> None:
     network = read_ledger(folder)
     people = network.tables["people"]
     assert len(people) == 4 + len(SURNAMES) * len(GIVEN)
-    for column in ("name", "phone", "id_number"):
+    for column in PERSONAL_COLUMNS["people"]:
         assert people[column].dropna().map(lambda v, c=column: is_pseudonym(c, v)).all()
     assert not leaks(graph_text(network), clear)
     assert not leaks(caplog_all.text, clear)
@@ -262,7 +263,7 @@ def test_pseudonyms_stable_per_key_and_different_across_keys(personal) -> None:
     a1 = read_ledger(folder, key="district-key-2026").tables["people"]
     a2 = read_ledger(folder, key="district-key-2026").tables["people"]
     b = read_ledger(folder, key="rotated-key-2027").tables["people"]
-    for column in ("name", "phone", "id_number"):
+    for column in PERSONAL_COLUMNS["people"]:
         assert a1[column].equals(a2[column]), column
         both = a1[column].notna() & b[column].notna()
         assert (a1.loc[both, column] != b.loc[both, column]).all(), column

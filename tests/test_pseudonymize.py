@@ -8,8 +8,10 @@ import os
 import stat
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
+from graph.schema import PERSONAL_COLUMNS
 from loaders import pseudonymize
 from loaders.ledger import read_ledger, validate_ledger
 from loaders.pseudonymize import hmac_sha256_hex, is_pseudonym, load_key, pseudonym
@@ -34,7 +36,7 @@ def ledger(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def test_no_clear_value_in_the_network(ledger: Path) -> None:
     net = read_ledger(ledger, key="k1")
     people = net.tables["people"]
-    for column in ("name", "phone", "id_number"):
+    for column in PERSONAL_COLUMNS["people"]:
         values = people[column].dropna().tolist()
         assert values and all(is_pseudonym(column, v) for v in values), values
     assert people["phone"].isna().tolist() == [False, True, False]  # missing stays missing
@@ -57,7 +59,7 @@ def test_stable_with_the_same_key(ledger: Path) -> None:
 def test_different_with_another_key(ledger: Path) -> None:
     a = read_ledger(ledger, key="k1").tables["people"]
     b = read_ledger(ledger, key="k2").tables["people"]
-    for column in ("name", "phone", "id_number"):
+    for column in PERSONAL_COLUMNS["people"]:
         assert set(a[column].dropna()).isdisjoint(set(b[column].dropna()))
 
 
@@ -65,7 +67,7 @@ def test_reimport_keeps_pseudonyms(ledger: Path, tmp_path: Path) -> None:
     """An exported ledger (already pseudonymized) imported again, even with another key."""
     first = read_ledger(ledger, key="k1")
     tables = base_tables()
-    for column in ("name", "phone", "id_number"):
+    for column in PERSONAL_COLUMNS["people"]:
         tables["people"][column] = first.tables["people"][column].astype(object).tolist()
     again = read_ledger(write_csv(tables, tmp_path / "again"), key="other-key")
     assert again.tables["people"].equals(first.tables["people"])
@@ -130,3 +132,16 @@ def test_broken_config_is_a_clear_error(
     report = validate_ledger(ledger)
     (err,) = report.errors
     assert "pseudonym key" in err.message and report.network is None
+
+
+def test_personal_columns_come_from_the_schema() -> None:
+    """Every column the schema marks personal is pseudonymized, and nothing else."""
+    assert PERSONAL_COLUMNS == {"people": ("name", "phone", "id_number")}
+    assert set(pseudonymize.PREFIXES) == set(PERSONAL_COLUMNS["people"])
+    people = pd.DataFrame(
+        {"id": ["p1"], "name": ["张三"], "phone": ["13800000000"], "id_number": ["X"]}
+    ).astype("string[pyarrow]")
+    out = pseudonymize.pseudonymize_people(people, key=b"k")
+    assert out["id"].tolist() == ["p1"]
+    for column in PERSONAL_COLUMNS["people"]:
+        assert is_pseudonym(column, out[column].iloc[0])
