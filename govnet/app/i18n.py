@@ -195,6 +195,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "yes": ("是", "yes"),
     "no": ("否", "no"),
     "no_core": ("无核心党组织", "no core party organization"),
+    "unknown_gap": ("? 未知(数据缺口)", "? unknown (data gap)"),
 }
 
 # Metric labels and formats: lookups into the one registry (graph.analysis.metrics).
