@@ -9,6 +9,7 @@ from __future__ import annotations
 import math
 from typing import Literal
 
+from graph.analysis.coverage import EXTENSIONS as EXTENSIONS  # re-exported for the pages
 from graph.analysis.metrics import METRICS as METRIC_REGISTRY
 from graph.schema import DOMAINS, MATTER_STATUS, ORG_KINDS, PLACE_KINDS, REL_TYPES, ROLES
 
