@@ -10,7 +10,7 @@ import math
 from typing import Literal
 
 from graph import labels
-from graph.analysis.coverage import EXTENSIONS  # noqa: F401  (the coverage page reads it here)
+from graph.analysis.coverage import EXTENSIONS as EXTENSIONS  # re-exported for the pages
 from graph.analysis.metrics import METRICS as METRIC_REGISTRY
 
 Lang = Literal["zh", "en"]
@@ -206,6 +206,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "yes": ("是", "yes"),
     "no": ("否", "no"),
     "no_core": ("无核心党组织", "no core party organization"),
+    "unknown_gap": ("? 未知(数据缺口)", "? unknown (data gap)"),
 }
 
 # Metric labels and formats: lookups into the one registry (graph.analysis.metrics).
