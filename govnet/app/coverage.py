@@ -7,7 +7,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from govnet.app.common import get_analysis, metric_table, name_map, require_context
-from govnet.app.i18n import EXTENSIONS, fmt_metric, metric_label, t
+from govnet.app.i18n import EXTENSIONS, fmt_metric, metric_help, metric_label, t
 
 COLUMNS = [*EXTENSIONS, "coverage_index", "reach", "actor_kinds"]
 EXPLAINABLE = [*EXTENSIONS, "reach", "co_building_units", "isolates", "articulation_points"]
@@ -124,6 +124,7 @@ def render() -> None:
     metric = c2.selectbox(
         t("explain_metric"), EXPLAINABLE, format_func=labels.get, key="cov_metric"
     )
+    st.caption(metric_help(metric) or "")
     explain_block(a, community, metric, names)
 
 

@@ -7,7 +7,7 @@ import plotly.express as px
 import streamlit as st
 
 from govnet.app.common import name_map, require_context
-from govnet.app.i18n import PERMILLE_METRICS, SHARE_METRICS, metric_label, t
+from govnet.app.i18n import PERMILLE_METRICS, SHARE_METRICS, metric_help, metric_label, t
 
 COMMUNITY_METRICS = [
     "coverage_index",
@@ -76,6 +76,7 @@ def render() -> None:
     options = COMMUNITY_METRICS if level == "community" else ROLLUP_METRICS
     labels = {m: metric_label(m) for m in options}
     metric = c2.selectbox(t("trend_metric"), options, format_func=labels.get, key=f"tr_{level}")
+    st.caption(metric_help(metric) or "")
     ids = None
     if level == "community":
         latest = analyses[max(analyses)].communities
