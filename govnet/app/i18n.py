@@ -10,7 +10,7 @@ import math
 from typing import Literal
 
 from graph import labels
-from graph.analysis.coverage import EXTENSIONS as EXTENSIONS  # re-exported for the pages
+from graph.analysis.metrics import EXTENSIONS as EXTENSIONS  # re-exported for the pages
 from graph.analysis.metrics import METRICS as METRIC_REGISTRY
 
 Lang = Literal["zh", "en"]

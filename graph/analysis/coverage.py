@@ -13,14 +13,6 @@ from graph.analysis.resources import has_role
 from graph.analysis.scope import Context
 from graph.schema import ACTOR_KIND_GROUPS
 
-EXTENSIONS = [
-    "ext_grid",
-    "ext_compound",
-    "ext_building",
-    "ext_property",
-    "ext_owners",
-    "ext_social",
-]
 IN_C_ACTOR_GROUPS = ("committee", "owners_committee", "social_org", "volunteer_team")
 
 

@@ -12,11 +12,20 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-from graph.analysis.coverage import EXTENSIONS
-
 Format = Literal["share", "per_1000", "count", "number", "bool", "list", "text"]
 Level = Literal["community", "street", "district"]
 ROLLUP: tuple[Level, ...] = ("street", "district")
+
+
+# The six extensions (六个延伸), in table order; coverage.py computes them.
+EXTENSIONS = [
+    "ext_grid",
+    "ext_compound",
+    "ext_building",
+    "ext_property",
+    "ext_owners",
+    "ext_social",
+]
 
 
 @dataclass(frozen=True)

@@ -16,14 +16,19 @@ from graph.analysis import evidence as ev
 from graph.analysis.asof import three_zero
 from graph.analysis.core import cores
 from graph.analysis.coverage import (
-    EXTENSIONS,
     actors,
     co_builders,
     extension_evidence,
     social_candidates,
 )
 from graph.analysis.engine import build_partitions, run_partitions, run_whole_graph
-from graph.analysis.metrics import COMMUNITY_METRICS, DISTRICT_METRICS, METRICS, STREET_METRICS
+from graph.analysis.metrics import (
+    COMMUNITY_METRICS,
+    DISTRICT_METRICS,
+    EXTENSIONS,
+    METRICS,
+    STREET_METRICS,
+)
 from graph.analysis.model import Analysis, Measured
 from graph.analysis.resources import records_replies, resource_evidence, sla_limits
 from graph.analysis.rollup import rollups, year_changes
