@@ -45,6 +45,7 @@ SETTINGS: dict[str, Setting] = {
         Setting("db.graph", None, "graph (FalkorDB) or database (Neo4j) name"),
         Setting("db.user", None, "database user"),
         Setting("db.password", None, "database password", True),
+        Setting("cache_dir", None, "analyses kept between app starts (default: XDG cache)"),
     )
 }
 
@@ -52,6 +53,15 @@ SETTINGS: dict[str, Setting] = {
 def config_dir() -> Path:
     """``$XDG_CONFIG_HOME/govnet`` or ``~/.config/govnet``: the key file and config live here."""
     base = os.environ.get("XDG_CONFIG_HOME") or Path.home() / ".config"
+    return Path(base) / "govnet"
+
+
+def cache_dir() -> Path:
+    """Setting ``cache_dir``, else ``$XDG_CACHE_HOME/govnet`` or ``~/.cache/govnet``."""
+    value = get("cache_dir")
+    if value:
+        return Path(str(value)).expanduser()
+    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
     return Path(base) / "govnet"
 
 
