@@ -8,10 +8,30 @@ Notebook use::
     a.explain("C01", "reach")
 """
 
-from graph.analysis.model import Analysis, to_json
-from graph.analysis.report import write_report
-from graph.analysis.rubric import RubricError, load_rubric
-from graph.analysis.run import analyze, analyze_years, changes
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from graph.analysis.model import Analysis, to_json
+    from graph.analysis.report import write_report
+    from graph.analysis.rubric import RubricError, load_rubric
+    from graph.analysis.run import analyze, analyze_years, changes
+
+# Where each public name lives: imported on first use (PEP 562), so importing one small
+# submodule (metrics, coverage) or unpickling a kept Analysis does not load NetworkX and
+# the whole engine — a restarted app's first page is mostly imports.
+_HOME = {
+    "Analysis": "model",
+    "to_json": "model",
+    "write_report": "report",
+    "RubricError": "rubric",
+    "load_rubric": "rubric",
+    "analyze": "run",
+    "analyze_years": "run",
+    "changes": "run",
+}
 
 __all__ = [
     "Analysis",
@@ -23,3 +43,9 @@ __all__ = [
     "to_json",
     "write_report",
 ]
+
+
+def __getattr__(name: str) -> object:
+    if name in _HOME:
+        return getattr(importlib.import_module(f"graph.analysis.{_HOME[name]}"), name)
+    raise AttributeError(f"module 'graph.analysis' has no attribute {name!r}")
