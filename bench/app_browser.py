@@ -75,7 +75,11 @@ def start_to_overview(browser, cache: Path) -> tuple[float, float]:
         return seconds, cpu
     finally:
         proc.terminate()
-        proc.wait(timeout=30)
+        try:
+            proc.wait(timeout=60)
+        except subprocess.TimeoutExpired:  # a busy machine: do not leave it running
+            proc.kill()
+            proc.wait()
 
 
 def main() -> None:
