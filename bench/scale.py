@@ -166,6 +166,29 @@ def _cell(step: dict | None, n: int) -> str:
     return f"{t:8.1f} s {step['peak_gb']:5.2f} GB {n / t:7.1f}/s"
 
 
+# Targets: city analyze < 15 s and 1.5 GB; province read + convert + analyze < 4 min, 3 GB.
+TARGETS = {"city": (15.0, 1.5), "province": (240.0, 3.0)}
+
+
+def _targets(r: dict) -> None:
+    """The scale's target beside what was measured (the city: either engine)."""
+    if r["scale"] not in TARGETS or "seconds" not in r["partitioned"]:
+        return
+    limit_s, limit_gb = TARGETS[r["scale"]]
+    if r["scale"] == "city":
+        runs = {k: r[k] for k in ("partitioned", "whole") if k in r and "seconds" in r[k]}
+    else:
+        c, p = r["convert"], r["partitioned"]
+        seconds = c["read_s"] + c["seconds"] + p["seconds"]
+        runs = {"pipeline": {"seconds": seconds, "peak_gb": max(c["peak_gb"], p["peak_gb"])}}
+    for name, s in runs.items():
+        ok = s["seconds"] < limit_s and s["peak_gb"] < limit_gb
+        print(
+            f"{r['scale']} {name}: {s['seconds']:.1f} s, {s['peak_gb']:.2f} GB; target "
+            f"< {limit_s:.0f} s and < {limit_gb} GB: {'met' if ok else 'NOT met'}"
+        )
+
+
 def report(rows: list[dict]) -> None:
     """The table so far: time, peak memory, communities/s per engine; growth exponents."""
     print(
@@ -185,6 +208,8 @@ def report(rows: list[dict]) -> None:
                 f"{'':9s} dask LocalCluster({2}): {d['seconds']:.1f} s, "
                 f"{d['peak_gb']:.2f} GB, same JSON as local: {d['same_json']}"
             )
+    for r in rows:
+        _targets(r)
     for r1, r2 in zip(rows, rows[1:], strict=False):
         n1, n2 = r1["communities"], r2["communities"]
         parts = [f"{r1['scale']}→{r2['scale']}:"]

@@ -14,17 +14,20 @@ True
 
 from __future__ import annotations
 
-from govnet.api import (
-    Analysis,
-    Network,
-    analyze,
-    analyze_years,
-    demo,
-    label,
-    open_store,
-    read_ledger,
-    validate,
-)
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from govnet.api import (
+        Analysis,
+        Network,
+        analyze,
+        analyze_years,
+        demo,
+        label,
+        open_store,
+        read_ledger,
+        validate,
+    )
 
 __version__ = "0.2.0"
 
@@ -40,3 +43,12 @@ __all__ = [
     "read_ledger",
     "validate",
 ]
+
+
+def __getattr__(name: str) -> object:
+    """The API on first use (PEP 562): ``govnet.cli`` and ``govnet.app`` start without it."""
+    if name in __all__:
+        from govnet import api
+
+        return getattr(api, name)
+    raise AttributeError(f"module 'govnet' has no attribute {name!r}")

@@ -53,6 +53,7 @@ SETTINGS: dict[str, Setting] = {
         ),
         Setting("ledger", None, "ledger the app opens instead of the demo (`govnet app --ledger`)"),
         Setting("chromium", "/usr/bin/chromium", "Chromium binary for the browser tests"),
+        Setting("cache_dir", None, "analyses kept between app starts (default: XDG cache)"),
     )
 }
 
@@ -60,6 +61,15 @@ SETTINGS: dict[str, Setting] = {
 def config_dir() -> Path:
     """``$XDG_CONFIG_HOME/govnet`` or ``~/.config/govnet``: the key file and config live here."""
     base = os.environ.get("XDG_CONFIG_HOME") or Path.home() / ".config"
+    return Path(base) / "govnet"
+
+
+def cache_dir() -> Path:
+    """Setting ``cache_dir``, else ``$XDG_CACHE_HOME/govnet`` or ``~/.cache/govnet``."""
+    value = get("cache_dir")
+    if value:
+        return Path(str(value)).expanduser()
+    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
     return Path(base) / "govnet"
 
 

@@ -21,12 +21,10 @@ from pathlib import Path, PurePosixPath
 from xml.etree import ElementTree
 
 import numpy as np
-import openpyxl
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
-from openpyxl.utils import get_column_letter
 from python_calamine import CalamineWorkbook, SheetTypeEnum
 
 from graph.schema import TABLES, Table
@@ -207,6 +205,13 @@ def _cell_text(value: object) -> str | None:
     return str(value)
 
 
+def _letter(n: int) -> str:
+    """Excel's column letter of the n-th column (1 → A); openpyxl imported only when needed."""
+    from openpyxl.utils import get_column_letter
+
+    return get_column_letter(n)
+
+
 def read_xlsx(path: Path, tick: Tick | None = None) -> RawLedger:
     """Read every worksheet of a workbook; sheets are matched to tables by name.
 
@@ -231,6 +236,8 @@ def read_xlsx(path: Path, tick: Tick | None = None) -> RawLedger:
             continue
         ctx = RawTable(key, pd.DataFrame(), np.zeros(0, np.int64), file=path.name, sheet=name)
         if name in formulas:
+            import openpyxl  # only for sheets with formulas: slow to import
+
             wbx = openpyxl.load_workbook(path, read_only=True, data_only=False)
             try:
                 _read_sheet(wbx[name], ctx, ledger)
@@ -292,7 +299,7 @@ def _read_grid(rows: list[list], ctx: RawTable, ledger: RawLedger) -> None:
     header = [_header_text(v) for v in rows[start]]
 
     def locate(i: int) -> str:
-        return f"{get_column_letter(i + 1)}{hn}"
+        return f"{_letter(i + 1)}{hn}"
 
     positions, errs, warns = _map_header(spec, header, locate, ctx)
     ledger.errors += [_with_row(e, hn) for e in errs]
@@ -324,7 +331,7 @@ def _read_sheet(ws, ctx: RawTable, ledger: RawLedger) -> None:
     hn, header = header_row
 
     def locate(i: int) -> str:
-        return f"{get_column_letter(i + 1)}{hn}"
+        return f"{_letter(i + 1)}{hn}"
 
     positions, errs, warns = _map_header(spec, header, locate, ctx)
     ledger.errors += [_with_row(e, hn) for e in errs]
@@ -342,7 +349,7 @@ def _read_sheet(ws, ctx: RawTable, ledger: RawLedger) -> None:
             if cell is not None and cell.data_type == "f":
                 ledger.errors.append(
                     ctx.issue(
-                        f"公式单元格 formula in cell {get_column_letter(i + 1)}{n}; "
+                        f"公式单元格 formula in cell {_letter(i + 1)}{n}; "
                         "请粘贴为数值 paste values",
                         row=n,
                         column=positions[i],
@@ -365,8 +372,8 @@ def _headless(ctx: RawTable, header_row: int, columns: set[int]) -> list[Issue]:
     """Columns with values but no header cell, as merged header cells leave behind."""
     return [
         ctx.issue(
-            f"表头为空 column {get_column_letter(i + 1)} has values but no header "
-            f"(cell {get_column_letter(i + 1)}{header_row} is empty: 合并的表头单元格？"
+            f"表头为空 column {_letter(i + 1)} has values but no header "
+            f"(cell {_letter(i + 1)}{header_row} is empty: 合并的表头单元格？"
             "merged header cells? give every column its own header)",
             row=header_row,
         )

@@ -125,11 +125,29 @@ def cached_upload(name: str, digest: str, _data: bytes, lang: str) -> UploadResu
 
 
 @st.cache_resource(show_spinner=False)
-def demo() -> Network:
-    """The demo district (generated once per server process)."""
-    from loaders.demo import demo_network
+def demo_key() -> str:
+    """What the demo's content depends on: release, code, pseudonym key (hashed only)."""
+    import loaders
+    from govnet import __version__
+    from graph.analysis.persist import code_digest, key_of
+    from loaders.pseudonymize import load_key
 
-    return demo_network(DEMO_SCALE, seed=DEMO_SEED)
+    secret = hashlib.sha256(b"govnet-demo-cache:" + load_key()).hexdigest()
+    code = code_digest(Path(loaders.__file__).parent), code_digest()
+    return key_of("demo", DEMO_SCALE, DEMO_SEED, __version__, code, secret)
+
+
+@st.cache_resource(show_spinner=False)
+def demo() -> Network:
+    """The demo district: generated once, then kept on disk for later starts."""
+    from graph.analysis.persist import persisted
+
+    def generate() -> Network:
+        from loaders.demo import demo_network  # the generator only when not on disk
+
+        return demo_network(DEMO_SCALE, seed=DEMO_SEED)
+
+    return persisted("demo", demo_key(), generate)[0]
 
 
 def ledger_path() -> Path | None:
@@ -214,13 +232,26 @@ def check_rubric_text(text: str, name: str = "rubric.toml") -> str | None:
     return None
 
 
+@st.cache_resource(show_spinner=False, max_entries=8)
+def content(fingerprint: str, _network: Network) -> str:
+    """The ledger's content fingerprint (what analyses on disk are keyed by), once a source;
+    the demo's is its key on disk, which fixes its content."""
+    from graph.analysis.persist import fingerprint as of
+
+    return demo_key() if fingerprint.startswith("demo:") else of(_network)
+
+
 @st.cache_resource(show_spinner=False, max_entries=32)
 def analysis(fingerprint: str, year: int | None, rubric_text: str | None, _network: Network):
-    """The analysis of one source, year and rubric, computed once and shared."""
-    from graph.analysis import analyze
+    """The analysis of one source, year and rubric, computed once and shared; kept on disk
+    (``graph.analysis.persist``) so a restarted server shows it at once."""
+    from govnet import __version__
+    from graph.analysis.persist import persisted_analysis
 
     COMPUTED[("analysis", fingerprint, year)] += 1
-    return analyze(_network, year=year, rubric=rubric_from_text(rubric_text))
+    rubric = rubric_from_text(rubric_text)
+    ledger = content(fingerprint, _network)
+    return persisted_analysis(_network, year, rubric, __version__, ledger=ledger)[0]
 
 
 def report_bytes(a) -> bytes:

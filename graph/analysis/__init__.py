@@ -11,10 +11,33 @@ Notebook use::
 ``score`` rates the district from the measured rows (see their docstrings).
 """
 
-from graph.analysis.model import Analysis, Measured, to_json
-from graph.analysis.report import write_report
-from graph.analysis.rubric import RubricError, load_rubric
-from graph.analysis.run import analyze, analyze_years, changes, measure, score
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from graph.analysis.model import Analysis, Measured, to_json
+    from graph.analysis.report import write_report
+    from graph.analysis.rubric import RubricError, load_rubric
+    from graph.analysis.run import analyze, analyze_years, changes, measure, score
+
+# Where each public name lives: imported on first use (PEP 562), so importing one small
+# submodule (metrics, coverage) or unpickling a kept Analysis does not load NetworkX and
+# the whole engine — a restarted app's first page is mostly imports.
+_HOME = {
+    "Analysis": "model",
+    "Measured": "model",
+    "to_json": "model",
+    "write_report": "report",
+    "RubricError": "rubric",
+    "load_rubric": "rubric",
+    "analyze": "run",
+    "analyze_years": "run",
+    "changes": "run",
+    "measure": "run",
+    "score": "run",
+}
 
 __all__ = [
     "Analysis",
@@ -29,3 +52,9 @@ __all__ = [
     "to_json",
     "write_report",
 ]
+
+
+def __getattr__(name: str) -> object:
+    if name in _HOME:
+        return getattr(importlib.import_module(f"graph.analysis.{_HOME[name]}"), name)
+    raise AttributeError(f"module 'graph.analysis' has no attribute {name!r}")

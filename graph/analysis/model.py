@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass, replace
@@ -166,17 +167,24 @@ def _records(df: pd.DataFrame) -> list[dict]:
 
 
 def _details(detail: pd.DataFrame, id_col: str) -> dict[str, list[dict]]:
-    """Long rule detail → per id a list of rules, each with its criteria."""
+    """Long rule detail → per id a list of rules, each with its criteria.
+
+    One ``to_dict`` of the whole table, grouped in Python: a pandas groupby with a small
+    DataFrame per (id, star) cost seconds on a district (thousands of groups)."""
+    crit = ["metric", "op", "required", "actual", "met", "unknown"]
+    recs = _records(detail[[id_col, "star", "key", "name", "earned", *crit]])
+    # as groupby(sort=True, dropna=True): ordered by (id, star), rows in table order within
+    recs = sorted((r for r in recs if r[id_col] is not None), key=lambda r: (r[id_col], r["star"]))
     out: dict[str, list[dict]] = {}
-    for (oid, star), g in detail.groupby([id_col, "star"], sort=True):
-        first = g.iloc[0]
+    for (oid, star), rows in itertools.groupby(recs, key=lambda r: (r[id_col], r["star"])):
+        rows = list(rows)
         out.setdefault(oid, []).append(
             {
                 "star": int(star),
-                "key": first["key"],
-                "name": first["name"],
-                "earned": bool(first["earned"]),
-                "criteria": _records(g[["metric", "op", "required", "actual", "met", "unknown"]]),
+                "key": rows[0]["key"],
+                "name": rows[0]["name"],
+                "earned": bool(rows[0]["earned"]),
+                "criteria": [{c: r[c] for c in crit} for r in rows],
             }
         )
     return out

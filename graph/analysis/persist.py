@@ -1,0 +1,102 @@
+"""Analyses kept on disk between runs, so a restarted app shows the overview at once.
+
+An entry is keyed by what its result depends on: the ledger's content (a fingerprint of
+every table), the year, the rubric in force, the caller's version (``govnet.__version__``)
+and a digest of this package's own source, so a changed ledger, rubric, release or
+analysis code is a miss, never a stale hit. Entries are pickles under
+``graph.config.cache_dir()`` (setting ``cache_dir``), written atomically; the directory is
+the user's own, and a file that cannot be read is recomputed and replaced.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+import tempfile
+from collections.abc import Callable
+from functools import cache
+from pathlib import Path
+from typing import TypeVar
+
+import pandas as pd
+
+from graph import config
+from graph.network import Network
+
+T = TypeVar("T")
+PACKAGE = Path(__file__).resolve().parent.parent  # graph/: schema, tables, analysis
+
+
+def fingerprint(network: Network) -> str:
+    """SHA-256 over every table's column names, dtypes and per-row content hashes.
+
+    Hashes of the values, not a pickle: pandas pickles the same table differently once
+    it has been used (internal caches), which would make every start a miss."""
+    h = hashlib.sha256()
+    for name in sorted(network.tables):
+        df = network.tables[name]
+        h.update(repr((name, list(df.columns), [str(t) for t in df.dtypes])).encode())
+        h.update(pd.util.hash_pandas_object(df, index=False).to_numpy().tobytes())
+    return h.hexdigest()
+
+
+@cache
+def code_digest(root: Path = PACKAGE) -> str:
+    """SHA-256 of the package's sources and shipped rubrics: edited code is a new key."""
+    h = hashlib.sha256()
+    for path in sorted(p for p in root.rglob("*") if p.suffix in (".py", ".toml")):
+        h.update(str(path.relative_to(root)).encode())
+        h.update(path.read_bytes())
+    return h.hexdigest()
+
+
+def key_of(*parts: object) -> str:
+    """One file name for a key of reprs (strings, ints, None, rubric models)."""
+    return hashlib.sha256(repr(parts).encode()).hexdigest()
+
+
+def persisted(
+    kind: str, key: str, compute: Callable[[], T], directory: Path | None = None
+) -> tuple[T, bool]:
+    """``compute()``'s result kept as ``directory/kind/key.pickle``; (value, was it a hit)."""
+    folder = (directory or config.cache_dir()) / kind
+    path = folder / f"{key}.pickle"
+    try:
+        with path.open("rb") as f:
+            return pickle.load(f), True
+    except FileNotFoundError:
+        pass
+    except Exception:  # truncated or from an incompatible library version: recompute
+        path.unlink(missing_ok=True)
+    value = compute()
+    folder.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{key}.", dir=folder)
+    try:
+        with os.fdopen(fd, "wb") as f:
+            pickle.dump(value, f, protocol=5)
+        os.replace(tmp, path)  # readers see the old file or the whole new one
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return value, False
+
+
+def persisted_analysis(
+    network: Network,
+    year: int | None,
+    rubric,
+    version: str,
+    directory: Path | None = None,
+    ledger: str | None = None,
+):
+    """``analyze(network, year, rubric)`` from disk when the same ledger, year, rubric,
+    version and code were analyzed before; computed and kept otherwise. Returns
+    (Analysis, hit). ``ledger`` is the network's fingerprint when the caller knows it."""
+    from graph.analysis.rubric import Rubric, load_rubric
+    from graph.analysis.run import analyze
+
+    rubric = rubric if isinstance(rubric, Rubric) else load_rubric(rubric)
+    rules = (rubric.by_kind, rubric.goods, rubric.red_flag)  # not where the files were read
+    key = key_of(ledger or fingerprint(network), year, rules, version, code_digest())
+    return persisted("analysis", key, lambda: analyze(network, year, rubric), directory)

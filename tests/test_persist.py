@@ -1,0 +1,85 @@
+"""Analyses kept on disk: a hit is the same Analysis; a changed ledger, rubric or version misses."""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from graph import config
+from graph.analysis import analyze
+from graph.analysis.persist import fingerprint, persisted_analysis
+from graph.analysis.rubric import RUBRIC_DIR, load_rubric
+from graph.network import Network
+from loaders.ledger import read_ledger
+
+SMALL = Path(__file__).parent / "fixtures" / "small"
+
+
+@pytest.fixture(scope="module")
+def net() -> Network:
+    return read_ledger(SMALL)
+
+
+def _same(a, b) -> None:
+    assert a.year == b.year
+    for f in dataclasses.fields(a):
+        x, y = getattr(a, f.name), getattr(b, f.name)
+        if isinstance(x, pd.DataFrame):
+            pd.testing.assert_frame_equal(x, y, check_exact=True)
+
+
+def test_a_hit_is_the_same_analysis(demo_net, tmp_path) -> None:
+    first, hit = persisted_analysis(demo_net, 2024, None, "1.0", tmp_path)
+    assert not hit
+    again, hit = persisted_analysis(demo_net, 2024, None, "1.0", tmp_path)
+    assert hit
+    _same(again, first)
+    _same(again, analyze(demo_net, 2024))  # and the same as computing it now
+
+
+def test_changed_ledger_rubric_or_version_misses(net, tmp_path) -> None:
+    _, hit = persisted_analysis(net, 2024, None, "1.0", tmp_path)
+    assert not hit
+    assert persisted_analysis(net, 2024, None, "1.0", tmp_path)[1]
+    assert not persisted_analysis(net, 2024, None, "1.1", tmp_path)[1]  # version
+    assert not persisted_analysis(net, 2023, None, "1.0", tmp_path)[1]  # year
+
+    tables = {k: v.copy() for k, v in net.tables.items()}
+    places = tables["places"]
+    places.loc[places.index[places["kind"] == "community"][0], "name"] = "改名社区"
+    changed = Network(tables)
+    assert fingerprint(changed) != fingerprint(net)
+    a, hit = persisted_analysis(changed, 2024, None, "1.0", tmp_path)  # ledger
+    assert not hit and "改名社区" in set(a.communities["name"])
+
+    text = (RUBRIC_DIR / "community.toml").read_text(encoding="utf-8")
+    edited = tmp_path / "community.toml"
+    edited.write_text(text.replace("close_days = 7", "close_days = 8"), encoding="utf-8")
+    assert load_rubric(edited).for_kind("community").settings.close_days == 8
+    assert not persisted_analysis(net, 2024, edited, "1.0", tmp_path)[1]  # rubric
+    assert persisted_analysis(net, 2024, edited, "1.0", tmp_path)[1]
+    # the same rules read from another place are the same key
+    moved = tmp_path / "elsewhere.toml"
+    moved.write_text(edited.read_text(encoding="utf-8"), encoding="utf-8")
+    assert persisted_analysis(net, 2024, moved, "1.0", tmp_path)[1]
+
+
+def test_unreadable_entry_is_recomputed(net, tmp_path) -> None:
+    a, _ = persisted_analysis(net, 2024, None, "1.0", tmp_path)
+    (entry,) = (tmp_path / "analysis").glob("*.pickle")
+    entry.write_bytes(b"not a pickle")
+    b, hit = persisted_analysis(net, 2024, None, "1.0", tmp_path)
+    assert not hit
+    _same(a, b)
+
+
+def test_cache_dir_setting(monkeypatch, tmp_path) -> None:
+    monkeypatch.delenv("GOVNET_CACHE_DIR", raising=False)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    monkeypatch.setenv("GOVNET_CONFIG", str(tmp_path / "none.toml"))
+    assert config.cache_dir() == tmp_path / "xdg" / "govnet"
+    monkeypatch.setenv("GOVNET_CACHE_DIR", str(tmp_path / "mine"))
+    assert config.cache_dir() == tmp_path / "mine"

@@ -1,0 +1,29 @@
+"""Start-up: the CLI imports no app, Dask or database client until a command needs one."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+HEAVY = ["streamlit", "dask", "distributed", "plotly", "falkordb", "redis", "neo4j"]
+
+
+def _imported_after(statement: str) -> list[str]:
+    """Top-level packages from HEAVY in sys.modules after ``statement`` in a fresh interpreter."""
+    code = f"{statement}\nimport json, sys\nprint(json.dumps(sorted(set(sys.modules))))"
+    out = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True
+    )
+    loaded = json.loads(out.stdout.strip().splitlines()[-1])
+    return [m for m in HEAVY if m in loaded]
+
+
+def test_cli_imports_no_app_dask_or_database_client() -> None:
+    assert _imported_after("import govnet.cli.main") == []
+
+
+def test_the_facade_loads_its_api_on_first_use() -> None:
+    assert _imported_after("import govnet as gn\nassert callable(gn.analyze)") == []
