@@ -2,7 +2,8 @@
 
 FalkorDB's Bolt port is not usable with the Neo4j driver, so only the Redis protocol
 client is used. Reads go through ``GRAPH.RO_QUERY``, which the server refuses to run for
-any query that writes. ``--replace`` writes into ``NAME__staging`` and then renames that
+any query that writes. ``--replace`` writes into ``NAME__staging_<random>`` (its own per run,
+so two concurrent replacements never write into one staging graph) and then renames that
 key over ``NAME`` with Redis ``RENAME``: a single atomic command, so a reader's query runs
 either on the old graph or on the complete new one.
 """
@@ -11,7 +12,8 @@ from __future__ import annotations
 
 import contextlib
 import os
-from collections.abc import Sequence
+import uuid
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 import redis
@@ -22,6 +24,7 @@ from graph.store.config import DbConfig
 from graph.store.errors import ReadOnlyError, StoreError
 
 STAGING_SUFFIX = "__staging"
+LEASE_PREFIX = "govnet-load-"
 
 
 def plain(value: Any) -> Any:
@@ -189,19 +192,56 @@ class FalkorBackend:
         replace: bool,
         on_batch: OnBatch | None,
     ) -> None:
-        target = self.graph_name + STAGING_SUFFIX if replace else self.graph_name
+        if not replace:
+            try:
+                self._ensure_indexes(self.graph_name, labels)
+                self._run_all(self.graph_name, statements, on_batch)
+            except redis.RedisError as exc:
+                raise _error(exc, self.cfg) from None
+            return
+        token = uuid.uuid4().hex[:12]
+        target = f"{self.graph_name}{STAGING_SUFFIX}_{token}"
         try:
-            if replace:
-                self.db.connection.delete(target)  # a staging graph left by a killed load
-            self._ensure_indexes(target, labels)
-            self._run_all(target, statements, on_batch)
-            if replace:
+            with self._lease(token):
+                self._drop_orphans()
+                self._ensure_indexes(target, labels)
+                self._run_all(target, statements, on_batch)
                 self.db.connection.rename(target, self.graph_name)
         except redis.RedisError as exc:
             raise _error(exc, self.cfg) from None
         finally:
-            if replace:
-                self._drop_quietly(target)
+            self._drop_quietly(target)
+
+    @contextlib.contextmanager
+    def _lease(self, token: str) -> Iterator[None]:
+        """Hold a connection named for this load while it runs: the server drops the name
+        when the loading process dies, which tells later loads its staging graph is orphaned."""
+        conn = self.db.connection.connection_pool.make_connection()
+        try:
+            conn.send_command("CLIENT", "SETNAME", LEASE_PREFIX + token)
+            conn.read_response()
+            yield
+        finally:
+            conn.disconnect()
+
+    def staging_keys(self) -> list[str]:
+        """Staging graphs of this graph: loads in progress, or left by a killed one."""
+        pattern = self.graph_name.replace("\\", "\\\\")
+        for char in "*?[]":
+            pattern = pattern.replace(char, "\\" + char)
+        found = self.db.connection.scan_iter(match=f"{pattern}{STAGING_SUFFIX}_*")
+        return [k.decode() if isinstance(k, bytes) else k for k in found]
+
+    def _drop_orphans(self) -> None:
+        """Delete staging graphs whose load holds no lease (killed mid-way); a server that
+        refuses CLIENT LIST (restricted user) keeps them until ``delete_graph``."""
+        try:
+            live = {c.get("name", "") for c in self.db.connection.client_list()}
+        except redis.ResponseError:
+            return
+        for key in self.staging_keys():
+            if LEASE_PREFIX + key.rsplit("_", 1)[-1] not in live:
+                self.db.connection.delete(key)
 
     def _drop_quietly(self, key: str) -> None:
         """Remove a half-built staging graph; the server may already be gone."""
@@ -249,8 +289,11 @@ class FalkorBackend:
         return rows
 
     def delete_graph(self) -> None:
-        """Remove the whole graph (tests and ``--replace`` clean-up)."""
-        self.db.connection.delete(self.graph_name, self.graph_name + STAGING_SUFFIX)
+        """Remove the whole graph and any staging graph of it (tests, clean-up)."""
+        try:
+            self.db.connection.delete(self.graph_name, *self.staging_keys())
+        except redis.RedisError as exc:
+            raise _error(exc, self.cfg) from None
 
     def close(self) -> None:
         self.db.connection.close()
