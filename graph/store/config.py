@@ -130,3 +130,9 @@ def resolve(
         user=user or cfg.user or _setting("user", file),
         password=password or cfg.password or _setting("password", file),
     )
+
+
+def configured_uri() -> str | None:
+    """The database URI set in the environment or the config file; None when neither sets
+    one (then ``gn.open_store()`` starts a private local FalkorDB)."""
+    return _setting("uri", _file_settings())
