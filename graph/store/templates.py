@@ -196,8 +196,9 @@ WHERE w.kind = 'party_working_committee' AND v.kind = $target_kind AND {_active(
   AND ($committee IS NULL OR w.id = $committee)
   AND all(s IN relationships(path) WHERE (s.since IS NULL OR substring(s.since, 0, 10) <= $end)
                                       AND (s.until IS NULL OR substring(s.until, 0, 10) > $end))
-RETURN w.id AS committee, w.name AS committee_name, [n IN nodes(path) | n.name] AS chain,
-       [n IN nodes(path) | n.kind] AS kinds, length(path) AS hops, path
+RETURN w.id AS committee, w.name AS committee_name, v.id AS target,
+       [n IN nodes(path) | n.name] AS chain, [n IN nodes(path) | n.kind] AS kinds,
+       length(path) AS hops, path
 ORDER BY committee, hops, v.id
 LIMIT $top""",
             (
