@@ -74,7 +74,7 @@ def test_query_ledger_csv_never_starts_a_cell_with_a_formula() -> None:
     assert result.exit_code == 0, result.output
     lines = [ln for ln in result.stdout.splitlines() if ln]
     assert lines[0] == "f,a,m,n,p"
-    assert lines[1] == "\"'=HYPERLINK(\"\"http://x\"\")\",'@SUM(1),'-1+2,-3,plain"
+    assert lines[1] == '"\'=HYPERLINK(""http://x"")",\'@SUM(1),\'-1+2,-3,plain'
 
 
 def test_query_ledger_template_and_refusals() -> None:
@@ -131,5 +131,5 @@ def test_csv_cells_are_flat_and_safe() -> None:
     text = to_csv(frame)
     assert text.splitlines() == [
         "node,path,names,t,x",
-        "'=党委 [O1],'=党委 [O1] → 楼 [P1],\"[\"\"a\"\", \"\"b\"\"]\",'\tx,1.5",
+        '\'=党委 [O1],\'=党委 [O1] → 楼 [P1],"[""a"", ""b""]",\'\tx,1.5',
     ]
