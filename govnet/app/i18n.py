@@ -175,12 +175,21 @@ LABELS: dict[str, tuple[str, str]] = {
     "trend_metric": ("指标", "Metric"),
     "trend_level": ("层级", "Level"),
     # query
-    "query_need_db": (
-        "查询页需要连接图数据库（在侧栏选择“图数据库”）。",
-        "The query page needs a graph database (choose “Graph database” in the sidebar).",
+    "query_no_falkordb": (
+        "本机无法启动 FalkorDB（{error}），查询页只能连接图数据库（侧栏选择“图数据库”）。",
+        "No local FalkorDB here ({error}); the query page needs a graph database "
+        "(choose “Graph database” in the sidebar).",
     ),
+    "query_loading": (
+        "正在把台账载入本机图数据库…",
+        "Loading the ledger into a local graph database…",
+    ),
+    "query_question": ("研究问题", "Research question"),
+    "query_custom": ("自己写 Cypher", "Your own Cypher"),
+    "query_all": ("全部", "all"),
+    "query_cut": ("已截断", "cut off"),
+    "query_csv": ("下载 CSV", "Download CSV"),
     "cypher": ("Cypher 查询（只读）", "Cypher query (read-only)"),
-    "examples": ("示例", "Examples"),
     "run": ("运行", "Run"),
     "rows": ("{n} 行", "{n} rows"),
     "query_error": ("查询失败：{error}", "The query failed: {error}"),

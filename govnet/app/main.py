@@ -128,7 +128,7 @@ def _report(ctx: Context) -> None:
     )
 
 
-def _pages(ctx: Context | None) -> list:
+def _pages() -> list:
     specs = [
         ("overview", "page_overview", ":material/dashboard:"),
         ("network", "page_network", ":material/hub:"),
@@ -136,10 +136,9 @@ def _pages(ctx: Context | None) -> list:
         ("weak", "page_weak", ":material/healing:"),
         ("stars", "page_stars", ":material/star:"),
         ("trends", "page_trends", ":material/trending_up:"),
+        ("query", "page_query", ":material/search:"),
         ("definitions", "page_definitions", ":material/menu_book:"),
     ]
-    if ctx is not None and ctx.kind == "db":
-        specs.append(("query", "page_query", ":material/search:"))
     return [
         st.Page(
             str(ROOT / f"{name}.py"),
@@ -172,7 +171,7 @@ def main() -> None:
         _year(ctx)
         _report(ctx)
     st.session_state["_ctx"] = ctx
-    page = st.navigation(_pages(ctx))
+    page = st.navigation(_pages())
     if ctx is None:
         st.stop()
     try:

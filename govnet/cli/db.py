@@ -1,5 +1,7 @@
 """govnet db commands: ``load``, ``export``, ``query`` and ``db start``.
 
+``query --ledger`` needs no database: it starts a temporary local FalkorDB for one query.
+
 Every database error becomes one clear line on stderr and exit code 1; passwords come
 from the environment or the config file and are never printed.
 """
@@ -156,41 +158,81 @@ def parse_param(text: str) -> tuple[str, Any]:
     return key.strip(), value
 
 
-def _cell(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, dict | list):
-        return json.dumps(value, ensure_ascii=False, default=str)
-    return str(value)
+@contextmanager
+def _store_for(ledger: Path | None, db: str | None, graph: str | None) -> Iterator[Any]:
+    """The configured database, or with ``--ledger`` a private FalkorDB loaded with it."""
+    if ledger is None:
+        from graph.store import open_store
+
+        with store_errors(), open_store(db, graph) as store:
+            yield store
+        return
+    if db is not None:
+        raise fail("give --ledger or --db, not both")
+    if not ledger.exists():
+        raise fail(f"no such ledger: {ledger}")
+    network = _read_ledger(ledger)
+    from graph.store.local import local_store
+
+    with store_errors(), local_store(network) as store:
+        yield store
 
 
 @app.command()
 def query(
-    cypher: Annotated[str, typer.Argument(help="只读 Cypher 查询 a read-only Cypher query")],
+    cypher: Annotated[
+        str | None, typer.Argument(help="只读 Cypher 查询 a read-only Cypher query")
+    ] = None,
     db: DbOption = None,
     graph: GraphOption = None,
+    ledger: Annotated[
+        Path | None,
+        typer.Option(
+            "--ledger", help="台账 query this ledger in a temporary local FalkorDB (no setup)"
+        ),
+    ] = None,
+    template: Annotated[
+        str | None,
+        typer.Option("--template", help="研究问题 a ready question (--template list names them)"),
+    ] = None,
     param: Annotated[
         list[str] | None, typer.Option("--param", help="query parameter NAME=VALUE (repeatable)")
     ] = None,
-    fmt: Annotated[str, typer.Option("--format", help="table or json")] = "table",
+    fmt: Annotated[str, typer.Option("--format", help="table, json or csv")] = "table",
 ) -> None:
-    """查询 Run a read-only Cypher query against the graph database."""
-    from graph.store import open_store
+    """查询 Run a read-only Cypher query (or a ready question) on a database or a ledger."""
+    from graph.store.results import flat, to_csv
+    from graph.store.templates import TEMPLATES
 
-    if fmt not in ("table", "json"):
-        raise fail("--format is table or json")
+    if fmt not in ("table", "json", "csv"):
+        raise fail("--format is table, json or csv")
+    if template == "list":
+        for key, tpl in TEMPLATES.items():
+            names = ", ".join(f"{p.name}={p.default!r}" for p in tpl.params)
+            out.print(f"{key}: {tpl.zh} {tpl.en} ({names})", highlight=False, markup=False)
+        return
+    if (cypher is None) == (template is None):
+        raise fail("give a CYPHER query or --template NAME (one of them)")
+    if template is not None and template not in TEMPLATES:
+        raise fail(f"no template {template!r}; --template list names them")
     params = dict(parse_param(p) for p in param or [])
-    with store_errors(), open_store(db, graph) as store:
-        frame = store.query(cypher, **params)
-    records = [dict(zip(frame.columns, row, strict=True)) for row in frame.itertuples(index=False)]
+    with _store_for(ledger, db, graph) as store, store_errors():
+        if template is not None:
+            frame = TEMPLATES[template].run(store, **params)
+        else:
+            frame = store.query(cypher, **params)
+    if fmt == "csv":
+        typer.echo(to_csv(frame), nl=False)
+        return
     if fmt == "json":
+        records = frame.to_dict(orient="records")
         typer.echo(json.dumps(records, ensure_ascii=False, default=str, indent=1))
         return
     table = Table(*[str(c) for c in frame.columns], show_lines=False)
-    for rec in records:
-        table.add_row(*[_cell(v) for v in rec.values()])
+    for row in flat(frame).itertuples(index=False):
+        table.add_row(*["" if v is None else str(v) for v in row])
     out.print(table)
-    out.print(f"{len(records)} row(s)")
+    out.print(f"{len(frame)} row(s)")
 
 
 @db_app.command("start")

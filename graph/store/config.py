@@ -112,3 +112,13 @@ def resolve(
         user=user or cfg.user or _setting("user"),
         password=password or cfg.password or _setting("password"),
     )
+
+
+def configured_uri() -> str | None:
+    """The database URI set in the environment or the config file; None when neither sets
+    one (then ``gn.open_store()`` starts a private local FalkorDB)."""
+    try:
+        value = config.given("db.uri")
+    except config.ConfigError as exc:
+        raise StoreError(str(exc)) from None
+    return None if value is None else str(value)

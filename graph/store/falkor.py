@@ -2,7 +2,8 @@
 
 FalkorDB's Bolt port is not usable with the Neo4j driver, so only the Redis protocol
 client is used. Reads go through ``GRAPH.RO_QUERY``, which the server refuses to run for
-any query that writes. ``--replace`` writes into ``NAME__staging`` and then renames that
+any query that writes. ``--replace`` writes into ``NAME__staging_<random>`` (its own per run,
+so two concurrent replacements never write into one staging graph) and then renames that
 key over ``NAME`` with Redis ``RENAME``: a single atomic command, so a reader's query runs
 either on the old graph or on the complete new one.
 """
@@ -10,18 +11,20 @@ either on the old graph or on the complete new one.
 from __future__ import annotations
 
 import contextlib
-import os
-from collections.abc import Sequence
+import uuid
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 import redis
 from falkordb import Edge, FalkorDB, Node, Path
 
+from graph import config
 from graph.store.backend import OnBatch, Rows, Statement, rows_count
 from graph.store.config import DbConfig
 from graph.store.errors import ReadOnlyError, StoreError
 
 STAGING_SUFFIX = "__staging"
+LEASE_PREFIX = "govnet-load-"
 
 
 def plain(value: Any) -> Any:
@@ -98,13 +101,9 @@ DECODERS = {"str": _as_str, "int": _as_int, "float": _as_float, "bool": _as_bool
 
 
 def socket_timeout() -> float:
-    """Seconds to wait for any one reply (env ``GOVNET_DB_TIMEOUT``, default 300): a hung
-    server becomes an error instead of a command that never returns."""
-    raw = os.environ.get("GOVNET_DB_TIMEOUT", "")
-    try:
-        return float(raw) if float(raw) > 0 else 300.0
-    except ValueError:
-        return 300.0
+    """Seconds to wait for any one reply (setting ``db.timeout``): a hung server becomes an
+    error instead of a command that never returns."""
+    return float(config.get("db.timeout"))
 
 
 def _error(exc: Exception, cfg: DbConfig) -> StoreError:
@@ -189,19 +188,56 @@ class FalkorBackend:
         replace: bool,
         on_batch: OnBatch | None,
     ) -> None:
-        target = self.graph_name + STAGING_SUFFIX if replace else self.graph_name
+        if not replace:
+            try:
+                self._ensure_indexes(self.graph_name, labels)
+                self._run_all(self.graph_name, statements, on_batch)
+            except redis.RedisError as exc:
+                raise _error(exc, self.cfg) from None
+            return
+        token = uuid.uuid4().hex[:12]
+        target = f"{self.graph_name}{STAGING_SUFFIX}_{token}"
         try:
-            if replace:
-                self.db.connection.delete(target)  # a staging graph left by a killed load
-            self._ensure_indexes(target, labels)
-            self._run_all(target, statements, on_batch)
-            if replace:
+            with self._lease(token):
+                self._drop_orphans()
+                self._ensure_indexes(target, labels)
+                self._run_all(target, statements, on_batch)
                 self.db.connection.rename(target, self.graph_name)
         except redis.RedisError as exc:
             raise _error(exc, self.cfg) from None
         finally:
-            if replace:
-                self._drop_quietly(target)
+            self._drop_quietly(target)
+
+    @contextlib.contextmanager
+    def _lease(self, token: str) -> Iterator[None]:
+        """Hold a connection named for this load while it runs: the server drops the name
+        when the loading process dies, which tells later loads its staging graph is orphaned."""
+        conn = self.db.connection.connection_pool.make_connection()
+        try:
+            conn.send_command("CLIENT", "SETNAME", LEASE_PREFIX + token)
+            conn.read_response()
+            yield
+        finally:
+            conn.disconnect()
+
+    def staging_keys(self) -> list[str]:
+        """Staging graphs of this graph: loads in progress, or left by a killed one."""
+        pattern = self.graph_name.replace("\\", "\\\\")
+        for char in "*?[]":
+            pattern = pattern.replace(char, "\\" + char)
+        found = self.db.connection.scan_iter(match=f"{pattern}{STAGING_SUFFIX}_*")
+        return [k.decode() if isinstance(k, bytes) else k for k in found]
+
+    def _drop_orphans(self) -> None:
+        """Delete staging graphs whose load holds no lease (killed mid-way); a server that
+        refuses CLIENT LIST (restricted user) keeps them until ``delete_graph``."""
+        try:
+            live = {c.get("name", "") for c in self.db.connection.client_list()}
+        except redis.ResponseError:
+            return
+        for key in self.staging_keys():
+            if LEASE_PREFIX + key.rsplit("_", 1)[-1] not in live:
+                self.db.connection.delete(key)
 
     def _drop_quietly(self, key: str) -> None:
         """Remove a half-built staging graph; the server may already be gone."""
@@ -249,8 +285,11 @@ class FalkorBackend:
         return rows
 
     def delete_graph(self) -> None:
-        """Remove the whole graph (tests and ``--replace`` clean-up)."""
-        self.db.connection.delete(self.graph_name, self.graph_name + STAGING_SUFFIX)
+        """Remove the whole graph and any staging graph of it (tests, clean-up)."""
+        try:
+            self.db.connection.delete(self.graph_name, *self.staging_keys())
+        except redis.RedisError as exc:
+            raise _error(exc, self.cfg) from None
 
     def close(self) -> None:
         self.db.connection.close()

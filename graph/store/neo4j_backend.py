@@ -55,6 +55,28 @@ def _error(exc: Exception, cfg: DbConfig) -> StoreError:
     return StoreError(f"Neo4j error: {message}")
 
 
+def constraint_statement(label: str) -> str:
+    """The unique ``id`` constraint (and with it the index) of one label."""
+    return (
+        f"CREATE CONSTRAINT govnet_{label.lower()}_id IF NOT EXISTS "
+        f"FOR (n:{label}) REQUIRE n.id IS UNIQUE"
+    )
+
+
+def _any_label(labels: Sequence[str]) -> str:
+    return " OR ".join(f"n:{label}" for label in labels)
+
+
+def delete_statement(labels: Sequence[str]) -> str:
+    """Delete every node (and its relationships) carrying one of ``labels``."""
+    return f"MATCH (n) WHERE {_any_label(labels)} DETACH DELETE n"
+
+
+def exists_statement() -> str:
+    """One id of any govnet node: whether the database holds a district at all."""
+    return f"MATCH (n) WHERE {_any_label(GOVNET_LABELS)} RETURN n.id LIMIT 1"
+
+
 def _run(tx: neo4j.ManagedTransaction, cypher: str, params: dict[str, Any]) -> None:
     tx.run(cypher, params).consume()
 
@@ -93,11 +115,7 @@ class Neo4jBackend:
         try:
             with self._session(neo4j.WRITE_ACCESS) as session:
                 for label in labels:
-                    ddl = (
-                        f"CREATE CONSTRAINT govnet_{label.lower()}_id IF NOT EXISTS "
-                        f"FOR (n:{label}) REQUIRE n.id IS UNIQUE"
-                    )
-                    session.execute_write(_run, ddl, {})
+                    session.execute_write(_run, constraint_statement(label), {})
                 if replace:
                     session.execute_write(self._replace_all, labels, statements, on_batch)
                     return
@@ -116,8 +134,7 @@ class Neo4jBackend:
         on_batch: OnBatch | None,
     ) -> None:
         """Delete the old district and write the new one inside one transaction."""
-        where = " OR ".join(f"n:{label}" for label in labels)
-        tx.run(f"MATCH (n) WHERE {where} DETACH DELETE n").consume()
+        tx.run(delete_statement(labels)).consume()
         for cypher, params in statements:
             tx.run(cypher, params).consume()
             if on_batch:
@@ -146,13 +163,14 @@ class Neo4jBackend:
         return rows
 
     def exists(self) -> bool:
-        where = " OR ".join(f"n:{label}" for label in GOVNET_LABELS)
-        return bool(self._read(f"MATCH (n) WHERE {where} RETURN n.id LIMIT 1", {})[1])
+        return bool(self._read(exists_statement(), {})[1])
 
     def delete_graph(self) -> None:
-        with self._session(neo4j.WRITE_ACCESS) as session:
-            where = " OR ".join(f"n:{label}" for label in GOVNET_LABELS)
-            session.execute_write(_run, f"MATCH (n) WHERE {where} DETACH DELETE n", {})
+        try:
+            with self._session(neo4j.WRITE_ACCESS) as session:
+                session.execute_write(_run, delete_statement(GOVNET_LABELS), {})
+        except (Neo4jError, DriverError) as exc:
+            raise _error(exc, self.cfg) from None
 
     def close(self) -> None:
         self.driver.close()

@@ -20,7 +20,6 @@ several queries; they start over when ``load_id`` changed meanwhile (a ``--repla
 
 from __future__ import annotations
 
-import os
 import uuid
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
@@ -31,6 +30,7 @@ from typing import Any
 import networkx as nx
 import pandas as pd
 
+from graph import config
 from graph.network import Network, second_label
 from graph.schema import (
     IMPLICIT_EDGES,
@@ -260,6 +260,64 @@ def _present(props: PropertyTypes, values: list) -> dict[str, Any]:
     return {p[0]: v for p, v in zip(props, values) if v is not None}  # noqa: B905 (hot loop)
 
 
+STATUS_QUERY = (
+    f"MATCH (m:{META_LABEL} {{id: $id}}) RETURN m.complete, m.nodes, m.relationships, m.load_id"
+)
+
+
+def marker_statements(g: nx.MultiDiGraph) -> tuple[Statement, Statement]:
+    """The load marker's first statement (incomplete, fresh ``load_id``) and its last."""
+    start = (
+        f"MERGE (m:{META_LABEL} {{id: $id}}) SET m.complete = false, "
+        "m.started_at = timestamp(), m.load_id = $load_id, m.nodes = $nodes, "
+        "m.relationships = $relationships",
+        {
+            "id": META_ID,
+            "load_id": uuid.uuid4().hex,
+            "nodes": g.number_of_nodes(),
+            "relationships": g.number_of_edges(),
+        },
+    )
+    finish = (
+        f"MATCH (m:{META_LABEL} {{id: $id}}) SET m.complete = true, m.finished_at = timestamp()",
+        {"id": META_ID},
+    )
+    return start, finish
+
+
+def stored_nodes_query(label: str) -> str:
+    """Ids and kinds of the stored nodes of one label (what a load syncs against)."""
+    return f"MATCH (n:{_label(label)}) RETURN n.id, n.kind"
+
+
+def stored_edges_query(type_: str) -> str:
+    """Ends and keys of the stored relationships of one type."""
+    return f"MATCH (a)-[r:{_rel_type(type_)}]->(b) RETURN a.id, b.id, r.key"
+
+
+def read_queries() -> list[tuple[str, list[str]]]:
+    """The whole-table reads of ``read()``: one per label, then one per relationship type,
+    each with its column types (schema order, as ``_read_once`` consumes them)."""
+    nodes = [
+        (
+            f"MATCH (n:{_label(label)}) RETURN n.id" + "".join(f", n.{name}" for name, _ in props),
+            ["str", *(t for _, t in props)],
+        )
+        for label, props in ((label, node_properties(label)) for label in LABELS)
+    ]
+    # An implicit edge's key is its type; only links carry a key of their own.
+    edges = [
+        (
+            f"MATCH (a)-[r:{_rel_type(type_)}]->(b) RETURN a.id, b.id"
+            + (", r.key" if type_ in LINK_TYPES else "")
+            + "".join(f", r.{name}" for name, _ in props),
+            ["str", "str", *(["str"] if type_ in LINK_TYPES else []), *(t for _, t in props)],
+        )
+        for type_, props in ((type_, edge_properties(type_)) for type_ in REL_TYPES)
+    ]
+    return nodes + edges
+
+
 @dataclass(frozen=True)
 class LoadSummary:
     """What a ``write`` did, for the CLI to report."""
@@ -278,9 +336,9 @@ class GraphStore:
     def __init__(self, backend: Backend, cfg: DbConfig) -> None:
         self.backend = backend
         self.cfg = cfg
-        batch = os.environ.get("GOVNET_DB_BATCH", "")
-        self.node_batch = int(batch) if batch.isdigit() and int(batch) > 0 else NODE_BATCH
-        self.edge_batch = int(batch) if batch.isdigit() and int(batch) > 0 else EDGE_BATCH
+        batch = config.get("db.batch")  # a positive int or None (ConfigError otherwise)
+        self.node_batch = batch or NODE_BATCH
+        self.edge_batch = batch or EDGE_BATCH
 
     def __enter__(self) -> GraphStore:
         return self
@@ -299,16 +357,10 @@ class GraphStore:
         if not self.backend.exists():
             return nodes, edges
         for label in LABELS:
-            rows = self.backend.read_typed(
-                f"MATCH (n:{_label(label)}) RETURN n.id, n.kind", {}, ["str", "str"]
-            )
+            rows = self.backend.read_typed(stored_nodes_query(label), {}, ["str", "str"])
             nodes.update((nid, (label, kind)) for nid, kind in rows)
         for type_ in REL_TYPES:
-            rows = self.backend.read_typed(
-                f"MATCH (a)-[r:{_rel_type(type_)}]->(b) RETURN a.id, b.id, r.key",
-                {},
-                ["str", "str", "str"],
-            )
+            rows = self.backend.read_typed(stored_edges_query(type_), {}, ["str", "str", "str"])
             edges.update((s, t, type_, k) for s, t, k in rows)
         return nodes, edges
 
@@ -318,22 +370,7 @@ class GraphStore:
         stored_nodes, stored_edges = ({}, set()) if replace else self._stored()
         fresh = not stored_nodes
         sync = sync_statements(g, stored_nodes, stored_edges, self.node_batch)
-        start = (
-            f"MERGE (m:{META_LABEL} {{id: $id}}) SET m.complete = false, "
-            "m.started_at = timestamp(), m.load_id = $load_id, m.nodes = $nodes, "
-            "m.relationships = $relationships",
-            {
-                "id": META_ID,
-                "load_id": uuid.uuid4().hex,
-                "nodes": g.number_of_nodes(),
-                "relationships": g.number_of_edges(),
-            },
-        )
-        finish = (
-            f"MATCH (m:{META_LABEL} {{id: $id}}) SET m.complete = true, "
-            "m.finished_at = timestamp()",
-            {"id": META_ID},
-        )
+        start, finish = marker_statements(g)
         return [
             start,
             *sync,
@@ -386,12 +423,7 @@ class GraphStore:
         """The load marker (``complete``, ``nodes``, ``relationships``), None if never loaded."""
         if not self.backend.exists():
             return None
-        rows = self.backend.read_typed(
-            f"MATCH (m:{META_LABEL} {{id: $id}}) "
-            "RETURN m.complete, m.nodes, m.relationships, m.load_id",
-            {"id": META_ID},
-            ["bool", "int", "int", "str"],
-        )
+        rows = self.backend.read_typed(STATUS_QUERY, {"id": META_ID}, ["bool", "int", "int", "str"])
         if not rows:
             return None
         complete, nodes, rels, load_id = rows[0]
@@ -427,23 +459,7 @@ class GraphStore:
             return g
         node_props = {label: node_properties(label) for label in LABELS}
         edge_props = {type_: edge_properties(type_) for type_ in REL_TYPES}
-        queries = [
-            (
-                f"MATCH (n:{_label(label)}) RETURN n.id"
-                + "".join(f", n.{name}" for name, _ in props),
-                ["str", *(t for _, t in props)],
-            )
-            for label, props in node_props.items()
-        ] + [
-            # An implicit edge's key is its type; only links carry a key of their own.
-            (
-                f"MATCH (a)-[r:{_rel_type(type_)}]->(b) RETURN a.id, b.id"
-                + (", r.key" if type_ in LINK_TYPES else "")
-                + "".join(f", r.{name}" for name, _ in props),
-                ["str", "str", *(["str"] if type_ in LINK_TYPES else []), *(t for _, t in props)],
-            )
-            for type_, props in edge_props.items()
-        ]
+        queries = read_queries()
         # Fetch in parallel: the server and the socket work while Python builds the graph.
         with ThreadPoolExecutor(max_workers=READ_THREADS) as pool:
             results = pool.map(lambda q: self.backend.read_typed(q[0], {}, q[1]), queries)
@@ -497,14 +513,15 @@ class GraphStore:
         self.backend.close()
 
 
-def _backend(cfg: DbConfig) -> Backend:
+def connect(cfg: DbConfig) -> GraphStore:
+    """A store on the database a resolved configuration names."""
     if cfg.backend == "falkor":
         from graph.store.falkor import FalkorBackend
 
-        return FalkorBackend(cfg)
+        return GraphStore(FalkorBackend(cfg), cfg)
     from graph.store.neo4j_backend import Neo4jBackend
 
-    return Neo4jBackend(cfg)
+    return GraphStore(Neo4jBackend(cfg), cfg)
 
 
 def open_store(
@@ -514,8 +531,7 @@ def open_store(
     password: str | None = None,
 ) -> GraphStore:
     """Connect to the database a URI names (or the configured one); see ``config.resolve``."""
-    cfg = resolve(uri, graph, user, password)
-    return GraphStore(_backend(cfg), cfg)
+    return connect(resolve(uri, graph, user, password))
 
 
 def query(
