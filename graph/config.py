@@ -45,6 +45,9 @@ SETTINGS: dict[str, Setting] = {
         Setting("db.graph", None, "graph (FalkorDB) or database (Neo4j) name"),
         Setting("db.user", None, "database user"),
         Setting("db.password", None, "database password", True),
+        Setting(
+            "map.tile_url", "", "raster tile URL ({z}/{x}/{y}) under the app's map; empty: offline"
+        ),
     )
 }
 

@@ -137,6 +137,7 @@ def _pages(ctx: Context | None) -> list:
         ("weak", "page_weak", ":material/healing:"),
         ("stars", "page_stars", ":material/star:"),
         ("trends", "page_trends", ":material/trending_up:"),
+        ("map", "page_map", ":material/map:"),
     ]
     if ctx is not None and ctx.kind == "db":
         specs.append(("query", "page_query", ":material/search:"))

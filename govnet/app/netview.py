@@ -354,8 +354,8 @@ def _aggregate(
         truncated,
         aggregates,
         changes=changes,
-        added=int((drawn["s"] == "added").sum()),
-        ended=int((drawn["s"] == "ended").sum()),
+        added=int((status == "added").sum()),
+        ended=int((status == "ended").sum()),
     )
 
 

@@ -7,6 +7,7 @@ One import per line, so a new command module is a one-line change.
 from govnet.cli import (
     analyze,  # noqa: F401
     db,  # noqa: F401
+    export_graph,  # noqa: F401
     ledger,  # noqa: F401
     scale,  # noqa: F401
     serve,  # noqa: F401
