@@ -49,6 +49,7 @@ def check_attributes(r: nx.MultiDiGraph, type_key: str) -> None:
     assert {d[type_key] for _, _, d in r.edges(data=True)} <= set(REL_TYPES)
 
 
+@pytest.mark.slow  # 89k nodes and 189k links written and parsed back
 def test_whole_ledger_graphml_round_trips(demo_dir: Path, demo_net, tmp_path: Path) -> None:
     out = tmp_path / "district.graphml"
     export(demo_dir / "csv", out)
