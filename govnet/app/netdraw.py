@@ -73,6 +73,8 @@ LINK_STYLES: dict[str, dict] = {
     "HANDLES": {"color": "#f7b6d2", "width": 1},
 }
 MARK_COLOR = "#ff9800"
+# label size by layout role: the structure reads first at the fitted zoom, leaves last
+ROLE_FONT = {"core": 20, "party": 16, "led": 16, "unreached": 16, "place": 16, "leaf": 11}
 # compare mode: (colour, dashes) of links added since the other year and links ended
 CHANGE_STYLES: dict[str, tuple[str, bool | list[int]]] = {
     "added": ("#2ca02c", False),
@@ -174,6 +176,8 @@ def to_pyvis(
             "props": _props_for_panel(attrs, lang),
             "why": why,
             "role": view.roles.get(nid, ""),
+            "centre": is_center,
+            "font": {"size": ROLE_FONT.get(view.roles.get(nid, ""), 13) + (8 if is_core else 0)},
         }
         if why:
             node["shapeProperties"] = {"borderDashes": [6, 3]}
@@ -222,7 +226,7 @@ def to_pyvis(
                     "arrows": {"to": {"enabled": True, "scaleFactor": 0.4}},
                     "smooth": False,
                 },
-                "nodes": {"font": {"size": 12}},
+                "nodes": {"font": {"size": 13, "strokeWidth": 3, "strokeColor": "#ffffff"}},
                 "physics": {"enabled": False},
             }
         )
