@@ -169,16 +169,26 @@ def search(network: Network, query: str, limit: int = 50) -> list[tuple[str, str
     return hits
 
 
-def _anchor(up: dict[str, str], n: str, keep: set[str]) -> str | None:
-    """The nearest place above ``n`` that stays drawn (its aggregate's home)."""
-    current, seen = n, {n}
-    while True:
-        current = up.get(current)
-        if current is None or current in seen:
-            return None
-        seen.add(current)
-        if current in keep:
-            return current
+def _anchors(up: dict[str, str], nodes: Iterable[str], keep: set[str]) -> dict[str, str | None]:
+    """Each node's nearest place above it that stays drawn (its aggregate's home). One
+    walk per chain: every place passed on the way remembers the answer."""
+    found: dict[str, str | None] = {}
+    out: dict[str, str | None] = {}
+    for n in nodes:
+        path, current, result = [], up.get(n), None
+        while current is not None and current not in path:
+            if current in found:
+                result = found[current]
+                break
+            if current in keep:
+                result = current
+                break
+            path.append(current)
+            current = up.get(current)
+        for place in path:
+            found[place] = result
+        out[n] = result
+    return out
 
 
 def build_view(
@@ -283,7 +293,7 @@ def _drawn_size(
 ) -> int:
     """How many nodes would be drawn with ``collapse``: kept nodes plus one per aggregate."""
     keep = {n for n in chosen if grp[n] not in collapse or n in protect}
-    homes = {(_anchor(up, n, keep), grp[n]) for n in chosen - keep}
+    homes = {(home, grp[n]) for n, home in _anchors(up, chosen - keep, keep).items()}
     return len(keep) + len(homes)
 
 
@@ -303,9 +313,8 @@ def _aggregate(
     mapping: dict[str, str] = {n: n for n in keep}
     aggregates: dict[str, list[str]] = {}
     agg_attrs: dict[str, dict] = {}
-    for n in sorted(chosen - keep):
+    for n, home in sorted(_anchors(up, chosen - keep, keep).items()):
         kind = grp[n]
-        home = _anchor(up, n, keep)
         agg = f"agg:{home or 'none'}:{kind}"
         mapping[n] = agg
         aggregates.setdefault(agg, []).append(n)
@@ -342,9 +351,13 @@ def _aggregate(
     drawn = drawn[
         (drawn["a"] != drawn["b"]) & drawn["a"].isin(nodes.keys()) & drawn["b"].isin(nodes.keys())
     ]
-    counts = drawn.groupby(["a", "b", "t"]).agg(n=("s", "size"), s=("s", _common))
+    # one status for links drawn as one edge: theirs when they share it, else none
+    counts = drawn.groupby(["a", "b", "t"]).agg(
+        n=("s", "size"), kinds=("s", "nunique"), s=("s", "first")
+    )
     edges = [(a, b, ty, int(c)) for (a, b, ty), c in counts["n"].items()]
-    changes = {key: s for key, s in counts["s"].items() if s}
+    shared = counts.loc[(counts["kinds"] == 1) & (counts["s"] != ""), "s"]
+    changes = dict(shared.items())
     collapsed = sum(len(m) for m in aggregates.values())
     return View(
         nodes,
@@ -357,12 +370,6 @@ def _aggregate(
         added=int((status == "added").sum()),
         ended=int((status == "ended").sum()),
     )
-
-
-def _common(statuses: pd.Series) -> str:
-    """One status for links drawn as one edge: theirs when they share it, else none."""
-    values = set(statuses)
-    return values.pop() if len(values) == 1 else ""
 
 
 def _bfs_order(g: nx.MultiDiGraph, centers: list[str], allowed: set[str]) -> list[str]:
