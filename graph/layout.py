@@ -138,8 +138,8 @@ def satellites(pos: Positions, anchors: dict[str, str], spacing: float) -> Posit
 
 def radial(g: nx.MultiDiGraph, centre: str, spacing: float = 60.0) -> Positions:
     """A radial tree around ``centre``: rings by distance (links in either direction), each
-    node in the angular sector of the node it was reached from, sectors sized by how many
-    nodes hang below; nodes no path reaches are set apart."""
+    ring evenly spaced in depth-first order of the breadth-first tree, so what was reached
+    through a node sits beside it; nodes no path reaches are set apart."""
     adj: dict[str, list[str]] = {n: [] for n in g}
     for u, v in sorted(set(nx.Graph(g).edges())):
         adj[u].append(v)
@@ -157,25 +157,33 @@ def radial(g: nx.MultiDiGraph, centre: str, spacing: float = 60.0) -> Positions:
                 order.append(m)
     kids: dict[str, list[str]] = {n: [] for n in order}
     for n in order[1:]:
-        kids[parent[n]].append(n)  # type: ignore[index]
-    weight: dict[str, int] = {}
-    for n in reversed(order):
-        weight[n] = max(1, sum(weight[k] for k in kids[n]))
-    widest = max(Counter(depth.values()).values())
-    rings = max(depth.values())
-    gap = max(spacing * 2.2, widest * spacing / (2 * math.pi * max(rings, 1)))
-    span = {centre: (0.0, 2 * math.pi)}
+        kids[str(parent[n])].append(n)
+    sequence: list[str] = []  # depth-first: each subtree stays together on every ring
+    stack = [centre]
+    while stack:
+        n = stack.pop()
+        sequence.append(n)
+        stack.extend(reversed(kids[n]))
+    rank = {n: i for i, n in enumerate(sequence)}
+    per_ring = Counter(depth.values())
+    rings = max(per_ring)
+    # ring d (radius d·gap) must give each of its nodes ``spacing`` of circumference
+    gap = max([spacing * 2.2] + [n * spacing / (2 * math.pi * d) for d, n in per_ring.items() if d])
     pos: Positions = {centre: (0.0, 0.0)}
-    for n in order:
-        lo, hi = span[n]
-        at = lo
-        for k in kids[n]:
-            width = (hi - lo) * weight[k] / weight[n]
-            span[k] = (at, at + width)
-            a = at + width / 2
-            r = depth[k] * gap
-            pos[k] = (round(r * math.cos(a), 1), round(r * math.sin(a), 1))
-            at += width
+    angle = {centre: 0.0}
+    for d in range(1, rings + 1):
+        ring = sorted((n for n in order if depth[n] == d), key=rank.__getitem__)
+        step = 2 * math.pi / len(ring)
+        # evenly spaced in depth-first order, turned to sit closest to the parents
+        turn = (
+            _circular_mean([angle[parent[n]] - i * step for i, n in enumerate(ring)])
+            if d > 1
+            else 0.0
+        )
+        for i, n in enumerate(ring):
+            a = (turn + i * step) % (2 * math.pi)
+            angle[n] = a
+            pos[n] = (round(d * gap * math.cos(a), 1), round(d * gap * math.sin(a), 1))
     apart = sorted(n for n in g if n not in depth)
     if apart:
         pos.update(rings_layout(g, {}, apart, spacing, start_x=rings * gap + spacing * 3))
