@@ -19,7 +19,7 @@ from jinja2 import ChoiceLoader, Environment, FileSystemLoader
 from pyvis.network import Network as PyvisNetwork
 
 from govnet.app.i18n import Lang, enum_label, t
-from govnet.app.netview import View, group, node_links, node_props
+from govnet.app.netview import View, group, node_links, node_props, positions_of
 from graph.schema import PARTY_ORG_KINDS, TABLES
 
 TEMPLATE_DIR = Path(__file__).with_name("templates")
@@ -144,6 +144,7 @@ def to_pyvis(
         height=height, width="100%", directed=True, cdn_resources="in_line", notebook=False
     )
     names = {nid: display_name(nid, a, lang) for nid, a in view.nodes.items()}
+    positions = positions_of(view)
     unreached = {n for n, r in view.roles.items() if r == "unreached"}
     faint_nodes = {n for n, r in view.roles.items() if r == "leaf"}
     for nid, attrs in view.nodes.items():
@@ -181,8 +182,8 @@ def to_pyvis(
         }
         if why:
             node["shapeProperties"] = {"borderDashes": [6, 3]}
-        if nid in view.positions:
-            node["x"], node["y"] = view.positions[nid]
+        if nid in positions:
+            node["x"], node["y"] = positions[nid]
         net.add_node(nid, **node)
     for a, b, ty, count in view.edges:
         style = LINK_STYLES.get(ty, {"color": "#999999", "width": 1})

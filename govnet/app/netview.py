@@ -259,12 +259,28 @@ def members_graph(network: Network, view: View) -> nx.MultiDiGraph:
     return out
 
 
-def _lay_out(network: Network, view: View, place_id: str | None) -> None:
-    """Fixed positions: the one-core rings for a community or village, rings by distance
-    from the centre for a street, the district or a focused node."""
+def view_graph(view: View) -> nx.MultiDiGraph:
+    """The drawn nodes and edges as a graph (what the layouts work on)."""
     g = nx.MultiDiGraph()
     g.add_nodes_from(view.nodes.items())
     g.add_edges_from((a, b, {"type": ty}) for a, b, ty, _ in view.edges)
+    return g
+
+
+def positions_of(view: View) -> dict[str, tuple[float, float]]:
+    """The view's positions; a view made elsewhere (a query result) without any gets a
+    radial tree around its best-connected node, so it too is drawn without physics."""
+    if view.positions or not view.nodes:
+        return view.positions
+    g = view_graph(view)
+    hub = min(g, key=lambda n: (-g.degree(n), str(n)))
+    return radial(g, view.centers[0] if view.centers else hub)
+
+
+def _lay_out(network: Network, view: View, place_id: str | None) -> None:
+    """Fixed positions: the one-core rings for a community or village, rings by distance
+    from the centre for a street, the district or a focused node."""
+    g = view_graph(view)
     centre = view.centers[0]
     kind = view.nodes.get(centre, {}).get("kind")
     if place_id is not None and kind in ("community", "village"):
