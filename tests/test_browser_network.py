@@ -173,6 +173,21 @@ def test_largest_community_reads_as_one_core(page, server, external) -> None:
     assert abs(core["x"]) < 60 and abs(core["y"]) < 60
     page.locator("iframe").first.scroll_into_view_if_needed()
     page.screenshot(path=str(SHOTS / "network_largest.png"), full_page=True)
+
+    # a click on an actor the core does not reach says why it is marked
+    target = frame.locator("body").evaluate(
+        """() => {
+            const n = nodes.get({filter: n => n.role === 'unreached'})[0];
+            network.focus(n.id, {scale: 1.5});
+            const p = network.canvasToDOM(network.getPosition(n.id));
+            return {id: n.id, x: p.x, y: p.y};
+        }"""
+    )
+    page.wait_for_timeout(300)
+    frame.locator("#mynetwork canvas").click(position={"x": target["x"], "y": target["y"]})
+    frame.locator("#details .why").first.wait_for(timeout=10_000)
+    assert frame.locator("#details").get_attribute("data-node") == target["id"]
+    assert "核心未覆盖" in frame.locator("#details .why").first.inner_text()
     assert not external, external
 
 
