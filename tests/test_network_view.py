@@ -132,3 +132,29 @@ def test_members_graph_is_the_export_of_the_view(community_view, demo_net) -> No
     sub = members_graph(demo_net, community_view)
     assert set(sub.nodes) == community_view.members
     assert all(d["type"] in community_view.link_types for _, _, d in sub.edges(data=True))
+
+
+def test_map_is_offline_unless_a_tile_url_is_set(monkeypatch, tmp_path) -> None:
+    import pandas as pd
+
+    from govnet.app.map import figure
+    from graph import config
+
+    frame = pd.DataFrame(
+        {
+            "name": ["甲社区", "乙村"],
+            "lat": [34.70, 34.75],
+            "lon": [113.60, 113.65],
+            "weak_score": [1, 4],
+        }
+    )
+    monkeypatch.setenv("GOVNET_CONFIG", str(tmp_path / "absent.toml"))
+    monkeypatch.delenv("GOVNET_MAP_TILE_URL", raising=False)
+    assert config.get("map.tile_url") == ""
+    plain = figure(frame, "weak_score")
+    assert plain.data[0].type == "scatter" and "map" not in plain.to_dict()["layout"]
+    monkeypatch.setenv("GOVNET_MAP_TILE_URL", "http://tiles.intranet/{z}/{x}/{y}.png")
+    tiled = figure(frame, "weak_score", str(config.get("map.tile_url")))
+    assert tiled.data[0].type == "scattermap"
+    layer = tiled.to_dict()["layout"]["map"]["layers"][0]
+    assert layer["source"] == ["http://tiles.intranet/{z}/{x}/{y}.png"]
