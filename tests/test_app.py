@@ -18,7 +18,7 @@ from graph.network import Network
 from tests.conftest import ROOT
 from tests.ledgers import small_tables, zip_bytes
 
-PAGES = ("overview", "network", "coverage", "weak", "stars", "trends", "definitions")
+PAGES = ("overview", "network", "coverage", "weak", "stars", "trends", "definitions", "map")
 TIMEOUT = 900
 
 
@@ -116,8 +116,9 @@ def test_community_year_and_filters_change_the_network(small_zip: bytes) -> None
     assert fewer < c1_nodes
     assert not problems(at)
 
-    # M2 (submitted 2024) is drawn in 2024 but not in 2023
+    # M2 (submitted 2024) is drawn in 2024 but not in 2023 (matters expanded from counts)
     at.multiselect(key="net_kinds").set_value([*kinds, "person"]).run()
+    at.multiselect(key="net_expand").set_value(["matter"]).run()
     assert any("漏水" in o for o in at.selectbox(key="net_node").options)
     at.selectbox(key="year").set_value(2023).run()
     assert not any("漏水" in o for o in at.selectbox(key="net_node").options)
@@ -215,8 +216,9 @@ def test_network_html_is_inline_and_marks_the_core(small_net: Network) -> None:
         r"<(?:script|link|img)\b[^>]*(?:src|href)\s*=\s*[\"']?(?:https?:)?//", html
     )
     assert not external
-    assert "vis.Network" in html and "stabilizationIterationsDone" in html
+    assert "vis.Network" in html and '"physics": {"enabled": false}' in html
     assert '"star"' in html  # the core (幸福社区党委) drawn as a star
+    assert set(view.positions) == set(view.nodes)  # every node at a fixed position
     assert cores(small_net, ["C1", "C2"]) == {"O1", "O2"}
 
 

@@ -251,6 +251,7 @@ def test_app_pages_show_no_clear_value(personal, caplog_all) -> None:
     at.switch_page("govnet/app/network.py").run()
     at.selectbox(key="net_street").set_value("S1").run()
     at.selectbox(key="net_community").set_value("C1").run()
+    at.multiselect(key="net_expand").set_value(["person"]).run()  # people drawn one by one
     shown["network C1"] = app_text(at)
     assert "人员-" in shown["network C1"]
     for page, text in shown.items():

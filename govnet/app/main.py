@@ -138,6 +138,7 @@ def _pages() -> list:
         ("trends", "page_trends", ":material/trending_up:"),
         ("query", "page_query", ":material/search:"),
         ("definitions", "page_definitions", ":material/menu_book:"),
+        ("map", "page_map", ":material/map:"),
     ]
     return [
         st.Page(

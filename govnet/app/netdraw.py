@@ -1,8 +1,11 @@
 """A ``View`` as self-contained pyvis HTML: colours by kind, styled link types, a legend,
-the core highlighted, gaps marked, and a click panel with the node's properties and links.
+the core highlighted, what the analysis found marked, links added or ended since another
+year styled, a click panel with the node's properties, links and why it is marked, and
+PNG/SVG export of the drawn view.
 
 Everything is inline (vis-network from the pyvis package, our own template without the
-CDN bootstrap of pyvis' default), so the page works offline; physics stabilizes and stops.
+CDN bootstrap of pyvis' default), so the page works offline. Nodes sit at the positions
+``graph.layout`` computed; physics is off, so nothing moves and the view is ready at once.
 """
 
 from __future__ import annotations
@@ -16,7 +19,7 @@ from jinja2 import ChoiceLoader, Environment, FileSystemLoader
 from pyvis.network import Network as PyvisNetwork
 
 from govnet.app.i18n import Lang, enum_label, t
-from govnet.app.netview import View, group, node_links, node_props
+from govnet.app.netview import View, group, node_links, node_props, positions_of
 from graph.schema import PARTY_ORG_KINDS, TABLES
 
 TEMPLATE_DIR = Path(__file__).with_name("templates")
@@ -69,7 +72,14 @@ LINK_STYLES: dict[str, dict] = {
     "PROVIDES": {"color": "#c5b0d5", "width": 1, "dashes": True},
     "HANDLES": {"color": "#f7b6d2", "width": 1},
 }
-GAP_COLOR = "#ff9800"
+MARK_COLOR = "#ff9800"
+# label size by layout role: the structure reads first at the fitted zoom, leaves last
+ROLE_FONT = {"core": 20, "party": 16, "led": 16, "unreached": 16, "place": 16, "leaf": 11}
+# compare mode: (colour, dashes) of links added since the other year and links ended
+CHANGE_STYLES: dict[str, tuple[str, bool | list[int]]] = {
+    "added": ("#2ca02c", False),
+    "ended": ("#d62728", [8, 4]),
+}
 
 
 def node_color(attrs: dict) -> str:
@@ -106,30 +116,44 @@ def _props_for_panel(attrs: dict, lang: Lang) -> dict[str, str]:
     return shown
 
 
+def _shape(nid: str, attrs: dict, cores: set[str] | frozenset[str]) -> str:
+    if nid in cores:
+        return "star"
+    if attrs.get("label") == "Aggregate":
+        return "box"
+    return "square" if attrs.get("kind") in PLACE_SHAPES else "dot"
+
+
 def to_pyvis(
     view: View,
     *,
     lang: Lang = "zh",
-    gaps: dict[str, str] | None = None,
+    marks: dict[str, list[str]] | None = None,
+    bridges: set[frozenset[str]] | frozenset = frozenset(),
     cores: set[str] | frozenset[str] = frozenset(),
-    positions: dict[str, tuple[float, float]] | None = None,
     height: str = "640px",
 ) -> PyvisNetwork:
-    """Nodes and edges of a view on a pyvis network with our styles and options.
+    """Nodes and edges of a view on a pyvis network, at the view's fixed positions.
 
-    ``positions`` (big views) start the physics from a clustered layout, so it settles
-    in few iterations instead of untangling a random start.
+    ``marks`` says why a node is highlighted (articulation point, broker, unmatched need,
+    gap, …); ``bridges`` are node pairs whose link is a bridge. Physics is off: the
+    positions come from ``graph.layout``, so the same view always looks the same.
     """
-    gaps = gaps or {}
-    positions = view.positions if positions is None else positions
+    marks = marks or {}
     net = PyvisNetwork(
         height=height, width="100%", directed=True, cdn_resources="in_line", notebook=False
     )
     names = {nid: display_name(nid, a, lang) for nid, a in view.nodes.items()}
+    positions = positions_of(view)
+    unreached = {n for n, r in view.roles.items() if r == "unreached"}
+    faint_nodes = {n for n, r in view.roles.items() if r == "leaf"}
     for nid, attrs in view.nodes.items():
         kind = attrs.get("kind", "")
         is_core = nid in cores
         is_center = nid in view.centers
+        why = list(marks.get(nid, []))
+        if nid in unreached:
+            why.insert(0, t("mark_unreached", lang))
         size = (
             30
             if is_core
@@ -140,62 +164,71 @@ def to_pyvis(
             "title": f"{names[nid]} · {enum_label(kind, lang)}",
             "color": {
                 "background": node_color(attrs),
-                "border": GAP_COLOR
-                if nid in gaps
+                "border": MARK_COLOR
+                if why
                 else ("#7f0000" if is_core else "#000000" if is_center else "#555555"),
             },
-            "borderWidth": 5 if nid in gaps or is_center else (3 if is_core else 1),
+            "borderWidth": 5 if why or is_center else (3 if is_core else 1),
             "size": size,
-            "shape": "star"
-            if is_core
-            else (
-                "box"
-                if attrs.get("label") == "Aggregate"
-                else ("square" if kind in PLACE_SHAPES else "dot")
-            ),
+            "shape": _shape(nid, attrs, cores),
             "kindKey": kind,
             "fullName": names[nid],
             "kindName": enum_label(kind, lang) + (f" · {t('core_node', lang)}" if is_core else ""),
             "props": _props_for_panel(attrs, lang),
-            "gap": gaps.get(nid, ""),
+            "why": why,
+            "role": view.roles.get(nid, ""),
+            "centre": is_center,
+            "font": {"size": ROLE_FONT.get(view.roles.get(nid, ""), 13) + (8 if is_core else 0)},
         }
-        if nid in gaps:
+        if why:
             node["shapeProperties"] = {"borderDashes": [6, 3]}
         if nid in positions:
-            node["x"], node["y"] = (round(c, 1) for c in positions[nid])
+            node["x"], node["y"] = positions[nid]
         net.add_node(nid, **node)
     for a, b, ty, count in view.edges:
         style = LINK_STYLES.get(ty, {"color": "#999999", "width": 1})
+        change = view.changes.get((a, b, ty), "")
+        is_bridge = frozenset((a, b)) in bridges
+        color, width, dashes = style["color"], style["width"], style.get("dashes", False)
+        if change:
+            color, dashes = CHANGE_STYLES[change]
+            width = 3
+        elif view.changes or view.added or view.ended:  # compare mode: unchanged links recede
+            color = "#d9d9d9"
+        if is_bridge:
+            color, width = MARK_COLOR, max(width, 3)
+        # links of people, matters and counted groups recede behind the structure
+        faint = not (change or is_bridge) and (faint_nodes & {a, b})
+        title = enum_label(ty, lang) + (f" ×{count}" if count > 1 else "")
+        if change:
+            title += " · " + t(f"change_{change}", lang)
+        if is_bridge:
+            title += " · " + t("mark_bridge", lang)
         net.add_edge(
             a,
             b,
-            title=f"{enum_label(ty, lang)}" + (f" ×{count}" if count > 1 else ""),
+            title=title,
             typeKey=ty,
             typeName=enum_label(ty, lang),
+            change=change,
+            bridge=is_bridge,
             count=count,
-            color=style["color"],
-            width=style["width"] + min(count - 1, 4) * 0.5,
-            dashes=style.get("dashes", False),
+            color={"color": color, "opacity": 0.3 if faint else 1.0},
+            width=(0.6 if faint else width) + min(count - 1, 4) * (0.2 if faint else 0.5),
+            dashes=dashes,
         )
     big = view.size > 300
     net.set_options(
         json.dumps(
             {
-                "layout": {"improvedLayout": not big},
-                "interaction": {"hover": True, "tooltipDelay": 150, "hideEdgesOnDrag": big},
-                "edges": {"arrows": {"to": {"enabled": True, "scaleFactor": 0.5}}},
-                "nodes": {"font": {"size": 12}},
-                "physics": {
-                    "enabled": True,
-                    "solver": "forceAtlas2Based",
-                    "forceAtlas2Based": {"gravitationalConstant": -60, "springLength": 90},
-                    "stabilization": {
-                        "enabled": True,
-                        # a laid-out start only needs to stop; a random one must settle
-                        "iterations": 1 if positions else (250 if big else 400),
-                        "updateInterval": 25,
-                    },
+                "layout": {"improvedLayout": False},
+                "interaction": {"hover": not big, "tooltipDelay": 150, "hideEdgesOnDrag": big},
+                "edges": {
+                    "arrows": {"to": {"enabled": True, "scaleFactor": 0.4}},
+                    "smooth": False,
                 },
+                "nodes": {"font": {"size": 13, "strokeWidth": 3, "strokeColor": "#ffffff"}},
+                "physics": {"enabled": False},
             }
         )
     )
@@ -219,13 +252,15 @@ def render_html(
     view: View,
     *,
     lang: Lang = "zh",
-    gaps: dict[str, str] | None = None,
+    marks: dict[str, list[str]] | None = None,
+    bridges: set[frozenset[str]] | frozenset = frozenset(),
     cores: set[str] | frozenset[str] = frozenset(),
-    positions: dict[str, tuple[float, float]] | None = None,
     height: str = "640px",
+    file_stem: str = "govnet-network",
 ) -> str:
-    """The full HTML document for ``st.iframe``: no external script or style."""
-    net = to_pyvis(view, lang=lang, gaps=gaps, cores=cores, positions=positions, height=height)
+    """The full HTML document for ``st.iframe``: no external script or style. Its toolbar
+    saves the drawn view as PNG (the canvas) or SVG (drawn from the node positions)."""
+    net = to_pyvis(view, lang=lang, marks=marks, bridges=bridges, cores=cores, height=height)
     net.templateEnv = Environment(
         loader=ChoiceLoader([FileSystemLoader(TEMPLATE_DIR), FileSystemLoader(PYVIS_TEMPLATES)]),
         autoescape=False,
@@ -233,9 +268,16 @@ def render_html(
     net.path = "network.html"
     node_kinds, link_types = legend_items(view, lang)
     if cores & set(view.nodes):
-        node_kinds.insert(0, ("#d62728", "★ " + t("core_node", lang)))
-    if gaps and set(gaps) & set(view.nodes):
-        node_kinds.insert(1, (GAP_COLOR, t("gaps", lang) + " ◌"))
+        node_kinds.insert(0, (PARTY_COLOR, "★ " + t("core_node", lang)))
+    if any(r == "unreached" for r in view.roles.values()) or (
+        marks and set(marks) & set(view.nodes)
+    ):
+        node_kinds.insert(1, (MARK_COLOR, t("marked", lang) + " ◌"))
+    if view.changes or view.added or view.ended:
+        link_types[:0] = [
+            (CHANGE_STYLES["added"][0], t("change_added", lang) + f" {view.added}"),
+            (CHANGE_STYLES["ended"][0], t("change_ended", lang) + f" {view.ended}"),
+        ]
     net.html = ""
     html_doc = net.generate_html()
     legend = "".join(
@@ -249,9 +291,13 @@ def render_html(
         "hint": t("click_hint", lang),
         "properties": t("properties", lang),
         "links": t("links", lang),
-        "gap": t("gaps", lang),
+        "why": t("marked", lang),
         "legend": t("legend", lang),
         "core": t("core_node", lang),
+        "png": t("save_png", lang),
+        "svg": t("save_svg", lang),
+        "fit": t("fit_view", lang),
+        "file": file_stem,
     }
     return html_doc.replace("__LEGEND__", legend).replace(
         "__TEXTS__", json.dumps(texts, ensure_ascii=False)

@@ -1,5 +1,6 @@
 """What the network page draws: a scope (street, community or one node), its neighbourhood,
-filters, and aggregation so the browser never gets more than ``MAX_NODES`` nodes.
+filters, the year (or two years compared), aggregation so the browser never gets more than
+``MAX_NODES`` nodes, and fixed positions from ``graph.layout``.
 
 Pure functions over ``graph.network.Network`` (no Streamlit), so tests and the benchmark
 call them directly; ``govnet.app.netdraw`` turns the result into inline pyvis HTML.
@@ -7,20 +8,21 @@ call them directly; ``govnet.app.netdraw`` turns the result into inline pyvis HT
 
 from __future__ import annotations
 
-import math
 import weakref
-from collections import deque
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 import networkx as nx
 import pandas as pd
 
+from graph.layout import one_core, radial
 from graph.network import Network
-from graph.schema import CORE_KINDS, LINK_TYPES
+from graph.schema import CORE_KINDS, LINK_TYPES, PARTY_ORG_KINDS
+from graph.subgraph import SCOPE_TYPES, Hierarchy, link_active, node_active
 
 MAX_NODES = 1500
-# Collapsed first when a selection is too big: the most numerous, least telling kinds first.
+# Drawn as counted groups until the analyst expands them: the most numerous kinds.
+DEFAULT_COLLAPSE: tuple[str, ...] = ("building", "person", "matter")
 # Collapsed tier by tier while a selection is too big: the most numerous, least telling
 # kinds first; party organizations that are a community's core are never collapsed.
 COLLAPSE_TIERS: tuple[tuple[str, ...], ...] = (
@@ -44,19 +46,17 @@ COLLAPSE_TIERS: tuple[tuple[str, ...], ...] = (
     ("community", "village"),
     ("street", "town", "party_working_committee"),
 )
-LAYOUT_MIN_NODES = 150  # bigger views start from a server-side clustered layout
-SCOPE_TYPES = frozenset({"PART_OF", "LOCATED_IN"})
 HIDDEN_PROPS = frozenset({"phone", "id_number", "conditions"})
 
 
 @dataclass
 class Index:
     """Per-network lookups the network page needs on every draw (built once per network):
-    each node's enclosing place, its children, its group, and every edge as columns."""
+    each node's enclosing place, what is inside each place, each node's group, and every
+    edge as columns."""
 
     up: dict[str, str]
-    children: dict[str, list[str]]
-    provides: dict[str, list[str]]
+    hierarchy: Hierarchy
     groups: dict[str, str]
     edges: pd.DataFrame  # u, v, type, since (YYYY-MM-DD or ""), until
 
@@ -72,30 +72,23 @@ def index(network: Network) -> Index:
             (u, v, d.get("type"), str(d.get("since") or "")[:10], str(d.get("until") or "")[:10])
             for u, v, d in g.edges(data=True)
         ]
-        edges = pd.DataFrame(rows, columns=["u", "v", "type", "since", "until"])
+        # object columns: ``isin`` with Python sets is several times faster than on arrow strings
+        edges = pd.DataFrame(rows, columns=["u", "v", "type", "since", "until"], dtype=object)
         up: dict[str, str] = {}
-        children: dict[str, list[str]] = {}
-        provides: dict[str, list[str]] = {}
         for u, v, ty in zip(edges["u"], edges["v"], edges["type"], strict=True):
             if ty in SCOPE_TYPES:
                 up.setdefault(u, v)
-                children.setdefault(v, []).append(u)
-            elif ty == "PROVIDES":
-                provides.setdefault(u, []).append(v)
         groups = {n: group(a) for n, a in g.nodes(data=True)}
-        found = Index(up, children, provides, groups, edges)
+        found = Index(up, Hierarchy.of(g), groups, edges)
         _INDEX[network] = found
     return found
 
 
-def parents(network: Network) -> dict[str, str]:
-    """Node → the place it is PART_OF or LOCATED_IN."""
-    return index(network).up
-
-
 @dataclass
 class View:
-    """A drawable selection: nodes (id → attributes) and edges (source, target, type, count)."""
+    """A drawable selection: nodes (id → attributes), edges (source, target, type, count)
+    and their fixed positions. In compare mode ``changes`` marks each edge added or ended
+    between the two years, and ``added``/``ended`` count the ledger links behind them."""
 
     nodes: dict[str, dict]
     edges: list[tuple[str, str, str, int]]
@@ -104,6 +97,13 @@ class View:
     truncated: int = 0
     aggregates: dict[str, list[str]] = field(default_factory=dict)
     positions: dict[str, tuple[float, float]] = field(default_factory=dict)
+    roles: dict[str, str] = field(default_factory=dict)
+    changes: dict[tuple[str, str, str], str] = field(default_factory=dict)
+    added: int = 0
+    ended: int = 0
+    members: set[str] = field(default_factory=set)  # every ledger node drawn or counted
+    link_types: frozenset[str] = frozenset()
+    years: tuple[int | None, ...] = (None,)
 
     @property
     def size(self) -> int:
@@ -116,36 +116,9 @@ def group(attrs: dict) -> str:
     return "resource" if attrs.get("label") == "Resource" else str(attrs.get("kind", ""))
 
 
-def link_active(attrs: dict, year: int | None) -> bool:
-    """A link counts in year Y when since ≤ Y-12-31 and until is empty or after it."""
-    if year is None:
-        return True
-    end = f"{year}-12-31"
-    since, until = attrs.get("since"), attrs.get("until")
-    return (since is None or str(since)[:10] <= end) and (until is None or str(until)[:10] > end)
-
-
-def node_active(attrs: dict, year: int | None) -> bool:
-    """Matters show in the year they were submitted, like the metrics count them."""
-    if year is None or attrs.get("label") != "Matter":
-        return True
-    return str(attrs.get("submitted_at", ""))[:4] == str(year)
-
-
 def scope(network: Network, place_id: str) -> set[str]:
-    """A place and everything in it: places whose PART_OF chain reaches it, nodes located
-    in those places, and resources provided by those nodes."""
-    idx = index(network)
-    inside = {place_id}
-    queue = deque([place_id])
-    while queue:
-        for child in idx.children.get(queue.popleft(), ()):
-            if child not in inside:
-                inside.add(child)
-                queue.append(child)
-    for n in list(inside):
-        inside.update(idx.provides.get(n, ()))
-    return inside
+    """A place and everything in it (``graph.subgraph.Hierarchy.scope``), from the index."""
+    return index(network).hierarchy.scope(place_id)
 
 
 def active_edges(edges: pd.DataFrame, year: int | None) -> pd.Series:
@@ -161,9 +134,10 @@ def _expand(
     start: set[str],
     depth: int,
     types: set[str],
-    year: int | None,
+    years: tuple[int | None, ...],
 ) -> set[str]:
-    """Breadth-first over edges of ``types`` (both directions) up to ``depth`` hops."""
+    """Breadth-first over edges of ``types`` (both directions) up to ``depth`` hops, along
+    links active and to nodes shown in any of ``years``."""
     seen = set(start)
     frontier = set(start)
     for _ in range(depth):
@@ -171,9 +145,9 @@ def _expand(
         for n in frontier:
             for u, v, d in (*g.out_edges(n, data=True), *g.in_edges(n, data=True)):
                 other = v if u == n else u
-                if other in seen or d.get("type") not in types or not link_active(d, year):
+                if other in seen or d.get("type") not in types:
                     continue
-                if node_active(g.nodes[other], year):
+                if any(link_active(d, y) and node_active(g.nodes[other], y) for y in years):
                     nxt.add(other)
         seen |= nxt
         frontier = nxt
@@ -195,16 +169,26 @@ def search(network: Network, query: str, limit: int = 50) -> list[tuple[str, str
     return hits
 
 
-def _anchor(up: dict[str, str], n: str, keep: set[str]) -> str | None:
-    """The nearest place above ``n`` that stays drawn (its aggregate's home)."""
-    current, seen = n, {n}
-    while True:
-        current = up.get(current)
-        if current is None or current in seen:
-            return None
-        seen.add(current)
-        if current in keep:
-            return current
+def _anchors(up: dict[str, str], nodes: Iterable[str], keep: set[str]) -> dict[str, str | None]:
+    """Each node's nearest place above it that stays drawn (its aggregate's home). One
+    walk per chain: every place passed on the way remembers the answer."""
+    found: dict[str, str | None] = {}
+    out: dict[str, str | None] = {}
+    for n in nodes:
+        path, current, result = [], up.get(n), None
+        while current is not None and current not in path:
+            if current in found:
+                result = found[current]
+                break
+            if current in keep:
+                result = current
+                break
+            path.append(current)
+            current = up.get(current)
+        for place in path:
+            found[place] = result
+        out[n] = result
+    return out
 
 
 def build_view(
@@ -216,25 +200,30 @@ def build_view(
     kinds: Iterable[str] | None = None,
     link_types: Iterable[str] | None = None,
     year: int | None = None,
+    compare_year: int | None = None,
     collapse: Iterable[str] = (),
     max_nodes: int = MAX_NODES,
 ) -> View:
-    """Select, filter and aggregate the nodes to draw.
+    """Select, filter, aggregate and lay out the nodes to draw.
 
     A place scope takes the place and everything in it, then follows explicit links
     ``depth`` hops out; a node focus follows every selected edge type from that node.
     Kinds in ``collapse`` (and, when still too big, more tiers of ``COLLAPSE_TIERS``)
-    become one count node per nearest drawn place.
+    become one count node per nearest drawn place. With ``compare_year`` the view holds
+    what either year shows, and each link is marked added or ended between the two.
     """
     g = network.graph
     types = set(link_types) if link_types is not None else set(g_types(g))
+    years = (year,) if compare_year is None or compare_year == year else (year, compare_year)
     if node_id is not None:
         centers = [node_id]
-        chosen = _expand(g, {node_id}, max(depth, 1), types, year)
+        chosen = _expand(g, {node_id}, max(depth, 1), types, years)
     elif place_id is not None:
         centers = [place_id]
-        inside = {n for n in scope(network, place_id) if node_active(g.nodes[n], year)}
-        chosen = _expand(g, inside, depth, types & set(LINK_TYPES), year)
+        inside = {
+            n for n in scope(network, place_id) if any(node_active(g.nodes[n], y) for y in years)
+        }
+        chosen = _expand(g, inside, depth, types & set(LINK_TYPES), years)
     else:
         raise ValueError("build_view needs a place_id or a node_id")
     if kinds is not None:
@@ -250,11 +239,60 @@ def build_view(
         if _drawn_size(grp, up, chosen, collapse_set, protect) <= max_nodes:
             break
         collapse_set |= set(tier)
-    view = _aggregate(g, idx, chosen, protect, centers, collapse_set, types, year, max_nodes)
-    if view.size > LAYOUT_MIN_NODES:
-        homes = group_homes(network, view)
-        view.positions = cluster_layout(homes, centre=homes.get(centers[0]))
+    view = _aggregate(g, idx, chosen, protect, centers, collapse_set, types, years, max_nodes)
+    view.members, view.link_types, view.years = chosen, frozenset(types), years
+    _lay_out(network, view, place_id)
     return view
+
+
+def members_graph(network: Network, view: View) -> nx.MultiDiGraph:
+    """The ledger subgraph behind a view, nothing collapsed: its nodes and the links of the
+    chosen types among them active in the view's year(s) (what the export downloads)."""
+    g = network.graph
+    out = nx.MultiDiGraph()
+    out.add_nodes_from((n, g.nodes[n]) for n in sorted(view.members))
+    out.add_edges_from(
+        (u, v, k, d)
+        for u, v, k, d in g.subgraph(view.members).edges(keys=True, data=True)
+        if d.get("type") in view.link_types and any(link_active(d, y) for y in view.years)
+    )
+    return out
+
+
+def view_graph(view: View) -> nx.MultiDiGraph:
+    """The drawn nodes and edges as a graph (what the layouts work on)."""
+    g = nx.MultiDiGraph()
+    g.add_nodes_from(view.nodes.items())
+    g.add_edges_from((a, b, {"type": ty}) for a, b, ty, _ in view.edges)
+    return g
+
+
+def positions_of(view: View) -> dict[str, tuple[float, float]]:
+    """The view's positions; a view made elsewhere (a query result) without any gets a
+    radial tree around its best-connected node, so it too is drawn without physics."""
+    if view.positions or not view.nodes:
+        return view.positions
+    g = view_graph(view)
+    hub = min(g, key=lambda n: (-g.degree(n), str(n)))
+    return radial(g, view.centers[0] if view.centers else hub)
+
+
+def _lay_out(network: Network, view: View, place_id: str | None) -> None:
+    """Fixed positions: the one-core rings for a community or village, rings by distance
+    from the centre for a street, the district or a focused node."""
+    g = view_graph(view)
+    centre = view.centers[0]
+    kind = view.nodes.get(centre, {}).get("kind")
+    if place_id is not None and kind in ("community", "village"):
+        inside = scope(network, place_id)
+        targets = [
+            n
+            for n, a in view.nodes.items()
+            if n in inside and a.get("label") == "Organization" and a["kind"] not in PARTY_ORG_KINDS
+        ]
+        view.positions, view.roles = one_core(g, cores(network, [centre]), [centre], targets)
+    else:
+        view.positions = radial(g, centre)
 
 
 def g_types(g: nx.MultiDiGraph) -> set[str]:
@@ -271,7 +309,7 @@ def _drawn_size(
 ) -> int:
     """How many nodes would be drawn with ``collapse``: kept nodes plus one per aggregate."""
     keep = {n for n in chosen if grp[n] not in collapse or n in protect}
-    homes = {(_anchor(up, n, keep), grp[n]) for n in chosen - keep}
+    homes = {(home, grp[n]) for n, home in _anchors(up, chosen - keep, keep).items()}
     return len(keep) + len(homes)
 
 
@@ -283,7 +321,7 @@ def _aggregate(
     centers: list[str],
     collapse: set[str],
     types: set[str],
-    year: int | None,
+    years: tuple[int | None, ...],
     max_nodes: int,
 ) -> View:
     up, grp = idx.up, idx.groups
@@ -291,9 +329,8 @@ def _aggregate(
     mapping: dict[str, str] = {n: n for n in keep}
     aggregates: dict[str, list[str]] = {}
     agg_attrs: dict[str, dict] = {}
-    for n in sorted(chosen - keep):
+    for n, home in sorted(_anchors(up, chosen - keep, keep).items()):
         kind = grp[n]
-        home = _anchor(up, n, keep)
         agg = f"agg:{home or 'none'}:{kind}"
         mapping[n] = agg
         aggregates.setdefault(agg, []).append(n)
@@ -315,15 +352,40 @@ def _aggregate(
 
     ef = idx.edges
     ef = ef[ef["type"].isin(types) & ef["u"].isin(chosen) & ef["v"].isin(chosen)]
-    ef = ef[active_edges(ef, year)]
-    drawn = pd.DataFrame({"a": ef["u"].map(mapping), "b": ef["v"].map(mapping), "t": ef["type"]})
+    now = active_edges(ef, years[0])
+    then = active_edges(ef, years[-1])
+    status = pd.Series("", index=ef.index)
+    if len(years) > 1:  # links added since the other year, and links ended since
+        early_active, late_active = (then, now) if years[1] < years[0] else (now, then)
+        status = status.mask(late_active & ~early_active, "added")
+        status = status.mask(early_active & ~late_active, "ended")
+    shown = now | then
+    ef, status = ef[shown], status[shown]
+    drawn = pd.DataFrame(
+        {"a": ef["u"].map(mapping), "b": ef["v"].map(mapping), "t": ef["type"], "s": status}
+    )
     drawn = drawn[
         (drawn["a"] != drawn["b"]) & drawn["a"].isin(nodes.keys()) & drawn["b"].isin(nodes.keys())
     ]
-    counts = drawn.groupby(["a", "b", "t"]).size()
-    edges = [(a, b, ty, int(c)) for (a, b, ty), c in counts.items()]
+    # one status for links drawn as one edge: theirs when they share it, else none
+    counts = drawn.groupby(["a", "b", "t"]).agg(
+        n=("s", "size"), kinds=("s", "nunique"), s=("s", "first")
+    )
+    edges = [(a, b, ty, int(c)) for (a, b, ty), c in counts["n"].items()]
+    shared = counts.loc[(counts["kinds"] == 1) & (counts["s"] != ""), "s"]
+    changes = dict(shared.items())
     collapsed = sum(len(m) for m in aggregates.values())
-    return View(nodes, edges, centers, collapsed, truncated, aggregates)
+    return View(
+        nodes,
+        edges,
+        centers,
+        collapsed,
+        truncated,
+        aggregates,
+        changes=changes,
+        added=int((status == "added").sum()),
+        ended=int((status == "ended").sum()),
+    )
 
 
 def _bfs_order(g: nx.MultiDiGraph, centers: list[str], allowed: set[str]) -> list[str]:
@@ -350,62 +412,6 @@ def cores(network: Network, place_ids: Iterable[str]) -> set[str]:
     at["rank"] = at["kind"].map({k: i for i, k in enumerate(CORE_KINDS)})
     best = at.sort_values(["rank", "id"]).drop_duplicates("place_id")
     return set(best["id"].tolist())
-
-
-def group_homes(network: Network, view: View) -> dict[str, str]:
-    """Each drawn node's cluster in the initial layout: its grid or compound in a community
-    view, its community or village in a street view."""
-    g = network.graph
-    up = parents(network)
-    clusters = {"community", "village", "street", "town", "district"}
-    if any(g.nodes[c].get("kind") in ("community", "village") for c in view.centers if c in g):
-        clusters |= {"grid", "compound"}
-    homes: dict[str, str] = {}
-    for n, attrs in view.nodes.items():
-        current = (attrs.get("home") or n) if attrs.get("label") == "Aggregate" else n
-        seen = {current}
-        while current in g and g.nodes[current].get("kind") not in clusters:
-            nxt = up.get(current)
-            if nxt is None or nxt in seen:
-                break
-            current = nxt
-            seen.add(current)
-        homes[n] = current
-    return homes
-
-
-def cluster_layout(
-    homes: dict[str, str], centre: str | None = None, spacing: float = 22.0
-) -> dict[str, tuple[float, float]]:
-    """Positions with each cluster a sunflower spiral, the centre's cluster in the middle
-    and the others on a ring around it: a cheap, readable start so the browser's physics
-    only has to settle, not untangle."""
-    groups: dict[str, list[str]] = {}
-    for n, home in sorted(homes.items()):
-        groups.setdefault(home, []).append(n)
-    # the home itself first, at the centre of its spiral
-    ordered = {h: sorted(ms, key=lambda m: (m != h, m)) for h, ms in groups.items()}
-    radii = {h: spacing * math.sqrt(len(ms)) + spacing for h, ms in ordered.items()}
-    middle = centre if centre in ordered else None
-    ring = [h for h in ordered if h != middle]
-    circumference = sum(2 * radii[h] + spacing for h in ring)
-    inner = radii[middle] + max((radii[h] for h in ring), default=0) + 2 * spacing if middle else 0
-    big_r = max(circumference / (2 * math.pi), inner) if ring else 0.0
-    centres: dict[str, tuple[float, float]] = {middle: (0.0, 0.0)} if middle else {}
-    angle = 0.0
-    for h in ring:
-        step = (radii[h] + spacing / 2) / big_r if big_r else 0.0
-        angle += step
-        centres[h] = (big_r * math.cos(angle), big_r * math.sin(angle))
-        angle += step
-    golden = math.pi * (3 - math.sqrt(5))
-    pos: dict[str, tuple[float, float]] = {}
-    for h, members in ordered.items():
-        cx, cy = centres[h]
-        for i, m in enumerate(members):
-            rr = spacing * math.sqrt(i)
-            pos[m] = (cx + rr * math.cos(i * golden), cy + rr * math.sin(i * golden))
-    return pos
 
 
 def node_props(attrs: dict) -> dict[str, object]:

@@ -10,6 +10,7 @@ import sys
 from govnet.cli import (
     analyze,  # noqa: F401
     db,  # noqa: F401
+    export_graph,  # noqa: F401
     ledger,  # noqa: F401
     scale,  # noqa: F401
     serve,  # noqa: F401
