@@ -18,7 +18,7 @@ import pyvis
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader
 from pyvis.network import Network as PyvisNetwork
 
-from govnet.app.i18n import Lang, enum_label, t
+from govnet.app.i18n import Lang, enum_label, kind_label, t
 from govnet.app.netview import View, group, node_links, node_props, positions_of
 from graph.schema import PARTY_ORG_KINDS, TABLES
 
@@ -91,6 +91,13 @@ def node_color(attrs: dict) -> str:
     return KIND_COLORS.get(kind, "#bdbdbd")
 
 
+def kind_name(attrs: dict, lang: Lang) -> str:
+    """A node's kind in its own label's enumeration (a Resource ``venue`` is 场地, not 阵地)."""
+    if attrs.get("label") in ("Place", "Organization", "Resource", "Person", "Matter"):
+        return kind_label(attrs["label"], attrs.get("kind"), lang)
+    return enum_label(attrs.get("kind"), lang)
+
+
 def display_name(nid: str, attrs: dict, lang: Lang) -> str:
     if attrs.get("label") == "Aggregate":
         return t("aggregated_node", lang, n=attrs["count"], kind=enum_label(attrs["kind"], lang))
@@ -105,10 +112,12 @@ def _props_for_panel(attrs: dict, lang: Lang) -> dict[str, str]:
     """Properties as people read them: Chinese column names, enum names, 是/否."""
     shown: dict[str, str] = {}
     for k, v in node_props(attrs).items():
-        if k in ("kind", "domain", "status"):
-            v = enum_label(str(v), lang)
+        if k == "kind":
+            v = kind_name(attrs, lang)
+        elif k in ("domain", "status"):
+            v = enum_label(str(v), lang, enum=k)
         elif k == "roles":
-            v = "; ".join(enum_label(r, lang) for r in str(v).split(";") if r)
+            v = "; ".join(enum_label(r, lang, enum="role") for r in str(v).split(";") if r)
         elif isinstance(v, bool):
             v = t("yes", lang) if v else t("no", lang)
         key = COLUMN_ZH.get(k, k) if lang == "zh" else k.replace("_", " ")
@@ -161,7 +170,7 @@ def to_pyvis(
         )
         node = {
             "label": names[nid] if len(names[nid]) <= 14 else names[nid][:13] + "…",
-            "title": f"{names[nid]} · {enum_label(kind, lang)}",
+            "title": f"{names[nid]} · {kind_name(attrs, lang)}",
             "color": {
                 "background": node_color(attrs),
                 "border": MARK_COLOR
@@ -173,7 +182,7 @@ def to_pyvis(
             "shape": _shape(nid, attrs, cores),
             "kindKey": kind,
             "fullName": names[nid],
-            "kindName": enum_label(kind, lang) + (f" · {t('core_node', lang)}" if is_core else ""),
+            "kindName": kind_name(attrs, lang) + (f" · {t('core_node', lang)}" if is_core else ""),
             "props": _props_for_panel(attrs, lang),
             "why": why,
             "role": view.roles.get(nid, ""),
@@ -199,7 +208,7 @@ def to_pyvis(
             color, width = MARK_COLOR, max(width, 3)
         # links of people, matters and counted groups recede behind the structure
         faint = not (change or is_bridge) and (faint_nodes & {a, b})
-        title = enum_label(ty, lang) + (f" ×{count}" if count > 1 else "")
+        title = enum_label(ty, lang, enum="rel_type") + (f" ×{count}" if count > 1 else "")
         if change:
             title += " · " + t(f"change_{change}", lang)
         if is_bridge:
@@ -209,7 +218,7 @@ def to_pyvis(
             b,
             title=title,
             typeKey=ty,
-            typeName=enum_label(ty, lang),
+            typeName=enum_label(ty, lang, enum="rel_type"),
             change=change,
             bridge=is_bridge,
             count=count,
@@ -242,7 +251,7 @@ def legend_items(view: View, lang: Lang) -> tuple[list[tuple[str, str]], list[tu
         kinds.setdefault(enum_label(group(attrs), lang), node_color(attrs))
     types = {ty for _, _, ty, _ in view.edges}
     links = [
-        (LINK_STYLES.get(ty, {"color": "#999"})["color"], enum_label(ty, lang))
+        (LINK_STYLES.get(ty, {"color": "#999"})["color"], enum_label(ty, lang, enum="rel_type"))
         for ty in sorted(types)
     ]
     return sorted((c, k) for k, c in kinds.items()), links
@@ -311,9 +320,9 @@ def links_table(view: View, node: str, lang: Lang) -> list[dict[str, object]]:
         attrs = view.nodes.get(other, {})
         rows.append(
             {
-                t("links", lang): f"{direction} {enum_label(ty, lang)}",
+                t("links", lang): f"{direction} {enum_label(ty, lang, enum='rel_type')}",
                 t("name", lang): display_name(other, attrs, lang),
-                t("kind", lang): enum_label(attrs.get("kind", ""), lang),
+                t("kind", lang): kind_name(attrs, lang),
                 "×": count,
             }
         )

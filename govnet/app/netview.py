@@ -17,7 +17,7 @@ import pandas as pd
 
 from graph.layout import one_core, radial
 from graph.network import Network
-from graph.schema import CORE_KINDS, LINK_TYPES, PARTY_ORG_KINDS
+from graph.schema import CORE_KINDS, LINK_TYPES, PARTY_ORG_KINDS, PERSONAL_COLUMNS
 from graph.subgraph import SCOPE_TYPES, Hierarchy, link_active, node_active
 
 MAX_NODES = 1500
@@ -46,7 +46,9 @@ COLLAPSE_TIERS: tuple[tuple[str, ...], ...] = (
     ("community", "village"),
     ("street", "town", "party_working_committee"),
 )
-HIDDEN_PROPS = frozenset({"phone", "id_number", "conditions"})
+# Never drawn: people's personal columns (clear values never reach the graph anyway) and the
+# conditions table carried on place nodes.
+HIDDEN_PROPS = frozenset({*PERSONAL_COLUMNS["people"], "conditions"})
 
 
 @dataclass
