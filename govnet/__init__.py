@@ -23,6 +23,7 @@ from govnet.api import (
     open_store,
     read_ledger,
     validate,
+    what_if,
 )
 
 __version__ = "0.2.0"
@@ -37,4 +38,5 @@ __all__ = [
     "open_store",
     "read_ledger",
     "validate",
+    "what_if",
 ]

@@ -10,6 +10,7 @@ from govnet.cli import (
     ledger,  # noqa: F401
     scale,  # noqa: F401
     serve,  # noqa: F401
+    whatif,  # noqa: F401
 )
 from govnet.cli.cli import app
 

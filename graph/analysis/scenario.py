@@ -25,8 +25,6 @@ from graph.schema import (
 from graph.tables import Tables, coerce
 
 Link = tuple[str, str, str]  # (source_id, TYPE, target_id)
-# columns a scenario never takes: people's personal data is pseudonymized on import only
-PERSONAL = frozenset(c.key for t in TABLES.values() for c in t.columns if c.personal)
 
 
 class ScenarioError(ValueError):
@@ -146,7 +144,7 @@ def _check_new_node(row: dict, known: set[str], n: int) -> tuple[str | None, lis
     for key in cols:
         if key not in spec.column_keys:
             errors.append(f"{where}: unknown column {key!r} of {table}")
-        elif key in PERSONAL:
+        elif spec.column(key).personal:  # pseudonymized on import only, never taken here
             errors.append(f"{where}: personal data ({key}) is only taken through a ledger import")
     for col in spec.columns:
         value = cols.get(col.key)

@@ -90,6 +90,10 @@ class Baseline:
         self.before = before if before is not None else analyze(network, self.year, self.rubric)
         if self.before.year != self.year:
             raise ValueError(f"the analysis given is of {self.before.year}, not {self.year}")
+        self._index(network)
+
+    def _index(self, network: Network) -> None:
+        """The ledger with plain-object ids, and where every place lies."""
         self.tables = {k: _objects(v) for k, v in network.tables.items()}
         places = self.tables["places"]
         scopes = place_scopes(network.tables["places"]).set_index("id")
@@ -104,7 +108,9 @@ class Baseline:
         }
 
     # -- scenario --------------------------------------------------------------------------
-    def suggestion_links(self, communities: tuple[str, ...]) -> list[Link]:
+    def suggestion_links(
+        self, communities: tuple[str, ...], removed: tuple[str, ...] = ()
+    ) -> list[Link]:
         """The suggested links of these communities: matter ← resource (FULFILLS) matches and
         co-building partners (CO_BUILDS to the core, else to the community)."""
         known = set(self.before.communities["id"])
@@ -121,14 +127,17 @@ class Baseline:
                 out.append((rec["resource_id"], "FULFILLS", rec["matter_id"]))
             else:
                 c = core.get(rec["community_id"])
-                target = rec["community_id"] if c is None or c is pd.NA else c
+                gone = c is None or c is pd.NA or c in removed
+                target = rec["community_id"] if gone else c
                 out.append((rec["unit_id"], "CO_BUILDS", str(target)))
         return out
 
     def run(self, scenario: Scenario, only: set[str] | None = None) -> WhatIf:
         """The analysis after ``scenario``; ``only`` restricts re-measuring to those
         communities (key actors: the others are held as they are)."""
-        links = list(scenario.add_links) + self.suggestion_links(scenario.apply_suggestions)
+        links = list(scenario.add_links) + self.suggestion_links(
+            scenario.apply_suggestions, scenario.remove_nodes
+        )
         full = Scenario(
             tuple(dict.fromkeys(links)),
             scenario.remove_links,
@@ -414,7 +423,7 @@ def diff(before: pd.DataFrame, after: pd.DataFrame) -> pd.DataFrame:
                         "after": plain(y),
                     }
                 )
-    return pd.DataFrame(recs, columns=CHANGE_COLUMNS)
+    return pd.DataFrame(recs, columns=CHANGE_COLUMNS, dtype=object)
 
 
 def what_if(
