@@ -53,10 +53,11 @@ def child(mode: str, ledger: str, dataset: str, year: int, workers: int, batch: 
     elif mode in ("partitioned", "dask"):
         from graph.analysis import to_json
         from graph.analysis.partitioned import analyze_dataset
+        from loaders.parquet import Dataset
 
         t0 = time.perf_counter()
         a = analyze_dataset(
-            dataset,
+            Dataset(dataset),
             year,
             engine="dask" if mode == "dask" else "local",
             workers=workers,

@@ -33,9 +33,9 @@ import pyarrow as pa
 import pyarrow.dataset as ds
 import pyarrow.parquet as pq
 
-from graph.analysis.scope import place_scopes
 from graph.network import Network
 from graph.schema import NODE_TABLES, TABLES
+from graph.scope import place_scopes
 from graph.tables import Tables, coerce
 
 MANIFEST = "govnet.json"
@@ -353,18 +353,22 @@ def read_streets(root: str | Path, streets: list[str | None]) -> Part:
     return Part(list(streets), tables, own, rows)
 
 
-def batches(manifest: dict, size: int) -> list[list[str | None]]:
-    """Streets in manifest order packed into groups of about ``size`` communities.
+@dataclass(frozen=True)
+class Dataset:
+    """A dataset written by ``convert``, read street by street (a picklable street source).
 
-    A street is never split, so the largest street bounds a group's memory; packing
-    small streets together saves the fixed cost of one analysis per street.
+    The partitioned analysis takes it as data: workers call ``read`` on their streets.
     """
-    out: list[list[str | None]] = [[]]
-    count = 0
-    for s in manifest["streets"]:
-        if out[-1] and count + s["communities"] > size:
-            out.append([])
-            count = 0
-        out[-1].append(s["id"])
-        count += s["communities"]
-    return [b for b in out if b]
+
+    root: Path
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "root", Path(self.root).resolve())
+        read_manifest(self.root)  # fail here, clearly, if it is not a dataset
+
+    @property
+    def manifest(self) -> dict:
+        return read_manifest(self.root)
+
+    def read(self, streets: list[str | None]) -> Part:
+        return read_streets(self.root, streets)

@@ -17,10 +17,10 @@ import pandas as pd
 import pytest
 
 from graph.analysis import analyze, to_json
-from graph.analysis.partitioned import analyze_dataset
+from graph.analysis.partitioned import analyze_dataset, batches
 from graph.network import Network
 from loaders.ledger import read_ledger
-from loaders.parquet import batches, convert, read_manifest, read_streets
+from loaders.parquet import Dataset, convert, read_manifest, read_streets
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURE = ROOT / "tests" / "fixtures" / "small"
@@ -89,11 +89,15 @@ def test_fixture_partitioned_and_dask_equal_whole(fixture_net: Network, fixture_
         for year in fixture_net.years:
             whole = to_json(analyze(fixture_net, year))
             assert whole["communities"] and whole["suggestions"]
-            local = analyze_dataset(fixture_ds, year, batch=1, workers=1)
+            local = analyze_dataset(Dataset(fixture_ds), year, batch=1, workers=1)
             assert to_json(local) == whole, year
             if year == max(fixture_net.years):
                 dask = analyze_dataset(
-                    fixture_ds, year, engine="dask", scheduler=cluster.scheduler_address, batch=1
+                    Dataset(fixture_ds),
+                    year,
+                    engine="dask",
+                    scheduler=cluster.scheduler_address,
+                    batch=1,
                 )
                 assert to_json(dask) == whole, year
 
@@ -103,7 +107,7 @@ def test_demo_district_parquet_local_pool_equals_whole(
 ) -> None:
     """The demo district in groups of streets across a 2-process pool: the same JSON."""
     assert len(batches(read_manifest(district_ds), 50)) >= 3
-    a = analyze_dataset(district_ds, 2024, batch=50, workers=2)
+    a = analyze_dataset(Dataset(district_ds), 2024, batch=50, workers=2)
     assert to_json(a) == district_json
     assert len(a.evidence) and a.explain(a.communities["id"].iloc[0], "reach")
 
@@ -113,7 +117,9 @@ def test_demo_district_dask_local_cluster_equals_whole(
     district_ds: Path, district_json: dict
 ) -> None:
     """The same on a Dask LocalCluster of two workers (threads), without evidence."""
-    a = analyze_dataset(district_ds, 2024, engine="dask", workers=2, batch=50, evidence=False)
+    a = analyze_dataset(
+        Dataset(district_ds), 2024, engine="dask", workers=2, batch=50, evidence=False
+    )
     assert a.evidence.empty
     assert to_json(a) == district_json
 
@@ -133,12 +139,12 @@ try:
     from graph.analysis import analyze
     from graph.analysis.partitioned import analyze_dataset
     from graph.network import Network
-    from loaders.parquet import read_manifest, read_streets
+    from loaders.parquet import Dataset, read_manifest, read_streets
     if mode == "whole":
         streets = [s["id"] for s in read_manifest(root)["streets"]]
         a = analyze(Network(read_streets(root, streets).tables), 2024, parallel=False)
     elif mode == "partitioned":
-        a = analyze_dataset(root, 2024, workers=1, batch=1, evidence=False)
+        a = analyze_dataset(Dataset(root), 2024, workers=1, batch=1, evidence=False)
     print(json.dumps({"peak": peak(), "communities": 0 if mode == "probe" else len(a.communities)}))
 except (MemoryError, pa.ArrowException) as e:  # Arrow reports a failed allocation its own way
     print(json.dumps({"error": type(e).__name__}))

@@ -9,7 +9,7 @@ from __future__ import annotations
 import math
 from typing import Literal
 
-from graph.analysis.coverage import EXTENSIONS
+from graph.analysis.metrics import METRICS as METRIC_REGISTRY
 from graph.schema import DOMAINS, MATTER_STATUS, ORG_KINDS, PLACE_KINDS, REL_TYPES, ROLES
 
 Lang = Literal["zh", "en"]
@@ -197,83 +197,10 @@ LABELS: dict[str, tuple[str, str]] = {
     "no_core": ("无核心党组织", "no core party organization"),
 }
 
-METRICS: dict[str, tuple[str, str]] = {
-    "has_core": ("有核心", "Has core"),
-    "core": ("核心党组织", "Core"),
-    "ext_grid": ("网格延伸", "Grids"),
-    "ext_compound": ("小区延伸", "Compounds"),
-    "ext_building": ("楼栋延伸", "Buildings"),
-    "ext_property": ("红色物业", "Red property"),
-    "ext_owners": ("业委会延伸", "Owners' committees"),
-    "ext_social": ("社会组织延伸", "Social organizations"),
-    "coverage_index": ("覆盖指数", "Coverage index"),
-    "reach": ("引领覆盖率", "Reach"),
-    "actor_kinds": ("主体类型数", "Actor kinds"),
-    "co_building_units": ("共建单位数", "Co-building units"),
-    "reporting_members_per_1000": ("报到党员(‰)", "Reporting members (‰)"),
-    "volunteers_per_1000": ("志愿者(‰)", "Volunteers (‰)"),
-    "needs_total": ("需求总数", "Needs"),
-    "needs_closed": ("已结单", "Needs closed"),
-    "closure_rate": ("结单率", "Closure rate"),
-    "unmatched_needs": ("未匹配需求", "Unmatched needs"),
-    "sla_rate": ("13710 按时率", "13710 on-time rate"),
-    "top_provider_share": ("最大供给方占比", "Top provider share"),
-    "components": ("连通分量", "Components"),
-    "isolates": ("孤立主体", "Isolated actors"),
-    "articulation_points": ("割点", "Articulation points"),
-    "bridges": ("桥", "Bridges"),
-    "brokers": ("中介节点", "Brokers"),
-    "core_constraint": ("核心约束度", "Core constraint"),
-    "weak_score": ("薄弱分", "Weak score"),
-    "weak": ("薄弱", "Weak"),
-    "stars": ("星级", "Stars"),
-    "population": ("常住人口", "Population"),
-    "communities": ("社区(村)数", "Communities"),
-    "weak_count": ("薄弱社区数", "Weak communities"),
-    "weak_share": ("薄弱社区占比", "Weak share"),
-    "full_star_share": ("五星社区占比", "Five-star share"),
-    "mean_stars": ("平均星级", "Mean stars"),
-    "min_stars": ("最低星级", "Fewest stars"),
-    "has_core_share": ("有核心占比", "Share with a core"),
-    "mean_coverage_index": ("平均覆盖指数", "Mean coverage index"),
-    "mean_reach": ("平均引领度", "Mean reach"),
-    "mean_actor_kinds": ("平均主体类型数", "Mean actor kinds"),
-    "mean_co_building_units": ("平均共建单位数", "Mean co-building units"),
-    "mean_reporting_members_per_1000": ("平均报到党员(‰)", "Mean reporting members (‰)"),
-    "mean_volunteers_per_1000": ("平均志愿者(‰)", "Mean volunteers (‰)"),
-    "mean_sla_rate": ("平均13710按时率", "Mean 13710 on-time rate"),
-    "goods": ("五好项数", "Goods"),
-    "streets": ("街道(乡镇)数", "Streets"),
-    "min_goods": ("街道最少五好项数", "Fewest goods of a street"),
-    "mean_goods": ("街道平均五好项数", "Mean goods per street"),
-    "five_good_share": ("五好街道占比", "Five-good street share"),
-}
-
-SHARE_METRICS = frozenset(
-    {
-        *EXTENSIONS,
-        "coverage_index",
-        "reach",
-        "closure_rate",
-        "sla_rate",
-        "top_provider_share",
-        "weak_share",
-        "full_star_share",
-        "has_core_share",
-        "mean_coverage_index",
-        "mean_reach",
-        "mean_sla_rate",
-        "five_good_share",
-    }
-)
-PERMILLE_METRICS = frozenset(
-    {
-        "reporting_members_per_1000",
-        "volunteers_per_1000",
-        "mean_reporting_members_per_1000",
-        "mean_volunteers_per_1000",
-    }
-)
+# Metric labels and formats: lookups into the one registry (graph.analysis.metrics).
+METRICS: dict[str, tuple[str, str]] = {n: (m.zh, m.en) for n, m in METRIC_REGISTRY.items()}
+SHARE_METRICS = frozenset(n for n, m in METRIC_REGISTRY.items() if m.format == "share")
+PERMILLE_METRICS = frozenset(n for n, m in METRIC_REGISTRY.items() if m.format == "per_1000")
 
 STAR_NAMES: dict[str, tuple[str, str]] = {
     "strong_branch": ("支部过硬", "Strong branch"),

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import tempfile
+from contextlib import ExitStack
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
@@ -12,16 +14,22 @@ from rich.console import Console
 from rich.table import Table
 
 from govnet.cli.cli import app
-from govnet.cli.scale import Engine, analyze_partitioned, is_dataset
 from graph.analysis import Analysis, RubricError, analyze, to_json, write_report
 from graph.analysis.metrics import zh
+from graph.analysis.rubric import Rubric
 from graph.network import Network
+from loaders.parquet import MANIFEST
 
 
 class Format(StrEnum):
     table = "table"
     json = "json"
     xlsx = "xlsx"
+
+
+class Engine(StrEnum):
+    local = "local"
+    dask = "dask"
 
 
 SHOWN = ["stars", "coverage_index", "reach", "actor_kinds", "co_building_units"]
@@ -62,6 +70,51 @@ def _load(ledger: Path | None, db: str | None, graph: str | None) -> Network:
     except (FileNotFoundError, OSError) as e:
         _fail(f"cannot read {ledger}: {e}")
     raise AssertionError("unreachable")
+
+
+def is_dataset(path: Path | None) -> bool:
+    """Whether ``path`` is a Parquet dataset written by ``govnet convert``."""
+    return path is not None and (path / MANIFEST).is_file()
+
+
+def analyze_partitioned(
+    source: Path,
+    year: int | None,
+    rubric: Rubric | list[Path] | None,
+    engine: Engine,
+    scheduler: str | None,
+    workers: int | None = None,
+) -> Analysis:
+    """Analyze a dataset (or a ledger converted on the fly) street by street, with progress.
+
+    A ledger file is converted into a temporary dataset first: fine for the local engine
+    and a LocalCluster; a remote cluster needs a dataset on a path its workers can read.
+    """
+    from graph.analysis.partitioned import analyze_dataset
+    from graph.analysis.rubric import load_rubric
+    from loaders.parquet import Dataset, convert
+
+    if isinstance(rubric, list):
+        rubric = load_rubric(rubric or None)
+    with ExitStack() as stack:
+        root = source
+        if not is_dataset(source):
+            if scheduler:
+                raise typer.BadParameter(
+                    "a remote Dask cluster reads a Parquet dataset: run `govnet convert "
+                    f"{source} OUT` on a path every worker can read, then analyze OUT"
+                )
+            root = Path(stack.enter_context(tempfile.TemporaryDirectory())) / "dataset"
+            convert(_load(source, None, None), root, progress=True)
+        return analyze_dataset(
+            Dataset(root),
+            year,
+            rubric,
+            engine=engine.value,
+            scheduler=scheduler,
+            workers=workers,
+            progress=True,
+        )
 
 
 def _fmt(v: object) -> str:

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from collections.abc import Collection, Mapping
+from dataclasses import dataclass, replace
 
 import pandas as pd
 
 from graph.analysis.explain import explain as _explain
-from graph.analysis.metrics import COMMUNITY_METRICS, DISTRICT_METRICS, STREET_METRICS
+from graph.analysis.metrics import COMMUNITY_METRICS, DISTRICT_METRICS, METRICS, STREET_METRICS
 from graph.analysis.rubric import Rubric
 
 
@@ -37,6 +38,112 @@ class Analysis:
         if row.empty:
             raise KeyError(f"unknown community or village {community_id!r}")
         return _records(row)[0]
+
+
+# Node rows of a Measured and the ledger table whose ids own them (see Measured.own).
+NODE_ROWS = {
+    "open_matters": ("matters", "id"),
+    "spare": ("resources", "id"),
+    "units": ("organizations", "id"),
+    "places": ("places", "id"),
+}
+# Community rows and the column naming their community or village.
+COMMUNITY_ROWS = {"communities": "id", "evidence": "community_id", "co_builders": "community_id"}
+
+
+@dataclass
+class Measured:
+    """What ``measure`` read off the graph for one year: everything ``score`` needs.
+
+    Community rows (one community or village each, or tagged with one):
+    ``communities`` (ids, population and every raw metric, no weak/star columns),
+    ``evidence`` (the ids behind each metric; empty when dropped) and ``co_builders``
+    (community_id, id of its co-building units). Node rows, for the district-wide
+    suggestions and roll-ups: ``open_matters`` (unclosed, unfulfilled; id, domain,
+    submitted_at and their community/street/district), ``spare`` (resources with spare
+    capacity; id, domain, spare and loc_community/street/district_id), ``units`` (id,
+    street_id of units that may co-build) and ``places`` (id, name, kind of streets,
+    towns and districts).
+
+    ``own`` is None for a whole-district measure. A partial one (``measure(...,
+    communities=…)`` or ``own=…``) maps ledger tables to the ids it speaks for: its
+    community rows are those of the communities/villages among ``own["places"]``, its
+    node rows those whose id is in ``own`` of their table. ``combine`` joins disjoint
+    partial measures, ``update`` swaps a partial one into a cached whole.
+    """
+
+    year: int
+    communities: pd.DataFrame
+    evidence: pd.DataFrame
+    co_builders: pd.DataFrame
+    open_matters: pd.DataFrame
+    spare: pd.DataFrame
+    units: pd.DataFrame
+    places: pd.DataFrame
+    own: Mapping[str, frozenset[str]] | None = None
+
+    def only(self, own: Mapping[str, Collection[str]]) -> Measured:
+        """The rows owned by ``own`` (ledger table → ids), marked as a partial measure."""
+        return replace(self, **self._rows(own, keep=True), own=_frozen(own))
+
+    def _rows(self, own: Mapping[str, Collection[str]], keep: bool) -> dict[str, pd.DataFrame]:
+        """Every row table with the rows owned by ``own`` kept (or, keep=False, dropped)."""
+        own = _frozen(own)
+        out = {}
+        for name, col in COMMUNITY_ROWS.items():
+            df = getattr(self, name)
+            out[name] = df[df[col].isin(own["places"]) == keep].reset_index(drop=True)
+        for name, (table, col) in NODE_ROWS.items():
+            df = getattr(self, name)
+            out[name] = df[df[col].isin(own[table]) == keep].reset_index(drop=True)
+        return out
+
+    @staticmethod
+    def combine(parts: list[Measured]) -> Measured:
+        """Disjoint partial measures (e.g. groups of streets) as one; communities by id."""
+        if not parts:
+            raise ValueError("nothing measured")
+        kw: dict = {name: _concat([getattr(p, name) for p in parts]) for name in _ROW_TABLES}
+        kw["communities"] = kw["communities"].sort_values("id", kind="stable")
+        kw["communities"] = kw["communities"].reset_index(drop=True)
+        owns = [p.own for p in parts]
+        kw["own"] = (
+            None
+            if any(o is None for o in owns)
+            else {t: frozenset().union(*(o[t] for o in owns)) for t in owns[0]}
+        )
+        return replace(parts[0], **kw)
+
+    def update(self, fresh: Measured) -> Measured:
+        """This (cached) measure with ``fresh``'s rows in place of the ones it owns.
+
+        ``fresh`` is a partial measure of the same year and rubric settings: re-measure
+        every community an edit touches (``measure(network, communities=…)``), ``update``
+        the cache, then ``score`` the result to re-rate the whole district. Rows outside
+        those communities (e.g. a street's own resources) stay as cached.
+        """
+        if fresh.own is None:
+            return fresh
+        if fresh.year != self.year:
+            raise ValueError(f"cannot update year {self.year} with a measure of {fresh.year}")
+        stale = replace(self, **self._rows(fresh.own, keep=False))
+        return Measured.combine([stale, fresh])
+
+
+_ROW_TABLES = (*COMMUNITY_ROWS, *NODE_ROWS)
+_OWN_TABLES = ("places", "matters", "resources", "organizations")
+
+
+def _frozen(own: Mapping[str, Collection[str]]) -> dict[str, frozenset[str]]:
+    return {t: frozenset(own.get(t, ())) for t in _OWN_TABLES}
+
+
+def _concat(frames: list[pd.DataFrame]) -> pd.DataFrame:
+    """Frames stacked; an empty one keeps the columns of the first."""
+    full = [f for f in frames if len(f)]
+    if not full:
+        return frames[0].iloc[:0].reset_index(drop=True)
+    return pd.concat(full, ignore_index=True)
 
 
 def plain(v: object) -> object:
@@ -76,7 +183,10 @@ def _details(detail: pd.DataFrame, id_col: str) -> dict[str, list[dict]]:
 
 
 def to_json(a: Analysis) -> dict:
-    """One JSON object: year, communities (with star_detail), streets, district, suggestions."""
+    """One JSON object: year, communities (with star_detail), streets, district, suggestions.
+
+    ``metrics`` gives every metric column's labels and format from the registry.
+    """
     stars = _details(a.star_detail, "community_id")
     goods = _details(a.goods, "street_id")
     flag = _details(a.red_flag, "district_id")
@@ -102,4 +212,9 @@ def to_json(a: Analysis) -> dict:
         "district": districts[0] if len(districts) == 1 else None,
         "districts": districts,
         "suggestions": _records(a.suggestions),
+        "metrics": {
+            n: {"zh": METRICS[n].zh, "en": METRICS[n].en, "format": METRICS[n].format}
+            for n in dict.fromkeys([*keep, *street_cols, *district_cols])
+            if n in METRICS
+        },
     }

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from graph.analysis.metrics import zh
+from graph.analysis.metrics import METRICS, zh
 from graph.analysis.model import Analysis
 from graph.analysis.weak import NO_CORE
 from graph.schema import DOMAINS, PLACE_KINDS
@@ -60,6 +60,39 @@ def _sheet(df: pd.DataFrame, names: dict[str, str] | None = None) -> pd.DataFram
     return out
 
 
+FORMAT_ZH = {
+    "share": "占比(%)",
+    "per_1000": "每千人(‰)",
+    "count": "个数",
+    "number": "数值",
+    "bool": "是/否",
+    "list": "列表",
+    "text": "文本",
+}
+
+
+def definitions() -> pd.DataFrame:
+    """The metric registry as a sheet: what every column means, when it is empty, what is
+    a setting rather than a formula."""
+    return pd.DataFrame(
+        [
+            {
+                "指标": m.zh,
+                "Metric": m.en,
+                "字段名 name": m.name,
+                "形式 format": FORMAT_ZH[m.format],
+                "定义": m.definition_zh,
+                "Definition": m.definition_en,
+                "空值规则": m.null_zh,
+                "Null rule": m.null_en,
+                "口径/标准设置": m.assumption_zh,
+                "Assumption or setting": m.assumption_en,
+            }
+            for m in METRICS.values()
+        ]
+    )
+
+
 def write_report(a: Analysis, path: str | Path) -> Path:
     """Write the analysis as an xlsx workbook (weak communities first) and return its path."""
     path = Path(path)
@@ -76,6 +109,7 @@ def write_report(a: Analysis, path: str | Path) -> Path:
         "五好对照": _sheet(a.goods),
         "红旗对照": _sheet(a.red_flag),
         "建议链接": _sheet(a.suggestions),
+        "指标说明": definitions(),
     }
     with pd.ExcelWriter(path, engine="openpyxl") as xw:
         for name, df in sheets.items():

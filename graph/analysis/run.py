@@ -1,6 +1,14 @@
-"""analyze(): every metric of DOMAIN.md for one year, assembled into the Analysis tables."""
+"""analyze() = measure() + score(): every metric of DOMAIN.md for one year.
+
+``measure`` reads the graph (per community/village, independent of the others);
+``score`` does the district-wide rest from the measured rows alone, so parts of a
+district can be measured apart (streets on a cluster, a few edited communities) and
+scored once.
+"""
 
 from __future__ import annotations
+
+from collections.abc import Collection, Iterable, Mapping
 
 import pandas as pd
 
@@ -15,19 +23,28 @@ from graph.analysis.coverage import (
 )
 from graph.analysis.engine import build_partitions, run_partitions, run_whole_graph
 from graph.analysis.metrics import COMMUNITY_METRICS, DISTRICT_METRICS, STREET_METRICS
-from graph.analysis.model import Analysis
+from graph.analysis.model import Analysis, Measured
 from graph.analysis.resources import resource_evidence
 from graph.analysis.rollup import rollups, year_changes
 from graph.analysis.rubric import Rubric, load_rubric
-from graph.analysis.scope import Context, build_context
+from graph.analysis.scope import COMMUNITY_KINDS, STREET_KINDS, Context, build_context
 from graph.analysis.stars import community_stars, earned_counts
 from graph.analysis.structure import Partition
 from graph.analysis.suggest import COLUMNS as SUGGESTION_COLUMNS
-from graph.analysis.suggest import partner_suggestions, resource_suggestions
+from graph.analysis.suggest import (
+    open_matters,
+    partner_suggestions,
+    resource_suggestions,
+    spare_capacity,
+    street_units,
+)
 from graph.analysis.weak import weak_columns
 from graph.network import Network
 from graph.schema import ACTOR_KIND_GROUPS
+from graph.scope import place_scopes
 
+MATTER_COLUMNS = ["id", "domain", "submitted_at", "community_id", "street_id", "district_id"]
+SPARE_COLUMNS = ["id", "domain", "spare", "loc_community_id", "loc_street_id", "loc_district_id"]
 COUNT_METRICS = ("co_building_units", "needs_total", "needs_closed", "unmatched_needs")
 
 
@@ -117,10 +134,89 @@ def graph_partitions(network: Network, year: int) -> tuple[Context, list[Partiti
     return ctx, _partitioned(ctx)[3]
 
 
-def score(table: pd.DataFrame, rubric: Rubric) -> tuple[pd.DataFrame, pd.DataFrame, pd.Series]:
+def community_nodes(network: Network, communities: Iterable[str]) -> dict[str, set[str]]:
+    """Ledger table → ids of the nodes located in the given communities/villages.
+
+    The ``own`` of a partial measure of those communities: their places, and the
+    matters, organizations and resources (by their place, else their provider's) in them.
+    """
+    cids = set(communities)
+    tables = network.tables
+    where = place_scopes(tables["places"]).set_index("id")["community_id"]
+    inside = set(where[where.isin(cids)].index)
+    own = {"places": inside}
+    for t in ("matters", "organizations", "people"):
+        df = tables[t]
+        own[t] = set(df.loc[df["place_id"].isin(inside), "id"])
+    r = tables["resources"]
+    providers = own["organizations"] | own["people"]
+    at = r["place_id"].isin(inside) | (r["place_id"].isna() & r["provider_id"].isin(providers))
+    own["resources"] = set(r.loc[at, "id"])
+    return own
+
+
+def measure(
+    network: Network,
+    year: int | None = None,
+    rubric: Rubric | str | None = None,
+    *,
+    communities: Iterable[str] | None = None,
+    own: Mapping[str, Collection[str]] | None = None,
+    parallel: bool | None = None,
+    baseline: bool = False,
+    evidence: bool = True,
+) -> Measured:
+    """Every raw metric per community/village as of ``year``, and what suggestions need.
+
+    Only the graph is read here; nothing depends on other communities' values (no
+    percentiles, stars or roll-ups), so measures of parts of a district can be computed
+    apart and joined (``Measured.combine``). The rubric is used for its ``[settings]``
+    only (13710 limits); ``score`` applies the rest. Contract for re-measuring:
+    ``communities`` (ids) or ``own`` (ledger table → ids) restrict the result to those
+    rows (see ``Measured``); ``cached.update(measure(net, y, r, communities=ids))``
+    then equals ``measure(net, y, r)`` for an edit confined to those communities.
+    ``evidence=False`` drops the ids behind each metric (they grow with the ledger).
+    ``parallel``/``baseline``: as in ``analyze``.
+    """
+    if communities is not None and own is not None:
+        raise ValueError("pass communities or own, not both")
+    rubric = rubric if isinstance(rubric, Rubric) else load_rubric(rubric)
+    year = latest_year(network) if year is None else int(year)
+    if communities is not None:
+        own = community_nodes(network, communities)
+    ctx = build_context(network.tables, year)
+    if own is not None:  # only the communities asked for go through the graph searches
+        ctx.units = ctx.units[ctx.units["id"].isin(set(own.get("places", ())))]
+        ctx.units = ctx.units.reset_index(drop=True)
+    core, acts, social, parts = _partitioned(ctx)
+    results = run_whole_graph(ctx, parts) if baseline else run_partitions(parts, parallel)
+
+    kinds = ctx.units.set_index("id")["kind"]
+    settings = {k: rubric.for_kind(k).settings for k in COMMUNITY_KINDS}
+    claim = kinds.map(lambda k: settings[k].claim_days)
+    close = kinds.map(lambda k: settings[k].close_days)
+    found = ev.combine(
+        extension_evidence(ctx)
+        + resource_evidence(ctx, acts, claim, close)
+        + _graph_evidence(results, acts, social)
+    )
+    places = network.tables["places"]
+    out = Measured(
+        year,
+        _table(ctx, core, results, found, acts),
+        found if evidence else found.iloc[:0],
+        co_builders(ctx).reset_index(drop=True),
+        open_matters(ctx)[MATTER_COLUMNS].reset_index(drop=True),
+        spare_capacity(ctx)[SPARE_COLUMNS].reset_index(drop=True),
+        street_units(ctx),
+        places[places["kind"].isin([*STREET_KINDS, "district"])][["id", "name", "kind"]],
+    )
+    return out if own is None else out.only(own)
+
+
+def _rated(table: pd.DataFrame, rubric: Rubric) -> tuple[pd.DataFrame, pd.DataFrame, pd.Series]:
     """Weak links and stars over the district's community table (district-wide percentiles).
 
-    Shared by the whole-ledger and the street-partitioned runs, so both score alike.
     Returns the table with weak and star columns, the star detail, and each row's star maximum.
     """
     table = pd.concat([table, weak_columns(table)], axis=1)
@@ -133,6 +229,44 @@ def score(table: pd.DataFrame, rubric: Rubric) -> tuple[pd.DataFrame, pd.DataFra
     return table, detail, max_stars
 
 
+def score(measured: Measured, rubric: Rubric | str | None = None) -> Analysis:
+    """The district-wide half of ``analyze``, from a measured table alone (no graph).
+
+    Weak flags (district quartiles), stars, the streets' 五好 and the district's 红旗
+    roll-ups, and the suggestions (min-cost flow of open matters to spare resources,
+    partners for weak communities). ``measured`` must cover the whole district (a full
+    ``measure``, a ``combine`` of its parts, or a cached one ``update``d), since the
+    quartiles and the flow read every community. Cheap: re-score freely, e.g. with
+    another rubric whose ``[settings]`` are the same.
+    """
+    rubric = rubric if isinstance(rubric, Rubric) else load_rubric(rubric)
+    m = measured
+    table = m.communities.sort_values("id", kind="stable").reset_index(drop=True)
+    table, detail, max_stars = _rated(table, rubric)
+    streets, goods, district, flag = rollups(table, m.places, rubric, max_stars)
+    suggestions = pd.concat(
+        [
+            resource_suggestions(m.open_matters, m.spare).astype(object),
+            partner_suggestions(m.units, table, m.co_builders, rubric).astype(object),
+        ],
+        ignore_index=True,
+    ).reindex(columns=SUGGESTION_COLUMNS)
+    order = ["id", "name", "kind", "street_id", "district_id", "core", "population"]
+    order += [*COMMUNITY_METRICS, "stars"] + [f"star_{i}" for i in range(1, 6)]
+    return Analysis(
+        m.year,
+        table[order],
+        streets,
+        district,
+        suggestions,
+        detail,
+        goods,
+        flag,
+        m.evidence,
+        rubric,
+    )
+
+
 def analyze(
     network: Network,
     year: int | None = None,
@@ -143,41 +277,13 @@ def analyze(
 ) -> Analysis:
     """Every DOMAIN.md metric per community and village as of ``year`` (default: latest).
 
-    ``rubric`` is a loaded Rubric, a TOML path, or None for the shipped example rubric.
-    ``parallel`` forces the process pool on or off (default: on for big ledgers).
-    ``baseline`` runs the graph metrics on views of one whole graph (benchmarks, tests).
+    ``measure`` then ``score``. ``rubric`` is a loaded Rubric, a TOML path, or None for
+    the shipped example rubric. ``parallel`` forces the process pool on or off (default:
+    on for big ledgers). ``baseline`` runs the graph metrics on views of one whole graph
+    (benchmarks, tests).
     """
     rubric = rubric if isinstance(rubric, Rubric) else load_rubric(rubric)
-    year = latest_year(network) if year is None else int(year)
-    ctx = build_context(network.tables, year)
-    core, acts, social, parts = _partitioned(ctx)
-    results = run_whole_graph(ctx, parts) if baseline else run_partitions(parts, parallel)
-
-    kinds = ctx.units.set_index("id")["kind"]
-    settings = {k: rubric.for_kind(k).settings for k in ("community", "village")}
-    claim = kinds.map(lambda k: settings[k].claim_days)
-    close = kinds.map(lambda k: settings[k].close_days)
-    evidence = ev.combine(
-        extension_evidence(ctx)
-        + resource_evidence(ctx, acts, claim, close)
-        + _graph_evidence(results, acts, social)
-    )
-    table = _table(ctx, core, results, evidence, acts)
-    table, detail, max_stars = score(table, rubric)
-    streets, goods, district, flag = rollups(table, network.tables["places"], rubric, max_stars)
-
-    suggestions = pd.concat(
-        [
-            resource_suggestions(ctx).astype(object),
-            partner_suggestions(ctx, table, co_builders(ctx), rubric).astype(object),
-        ],
-        ignore_index=True,
-    ).reindex(columns=SUGGESTION_COLUMNS)
-    order = ["id", "name", "kind", "street_id", "district_id", "core", "population"]
-    order += [*COMMUNITY_METRICS, "stars"] + [f"star_{i}" for i in range(1, 6)]
-    return Analysis(
-        year, table[order], streets, district, suggestions, detail, goods, flag, evidence, rubric
-    )
+    return score(measure(network, year, rubric, parallel=parallel, baseline=baseline), rubric)
 
 
 def analyze_years(

@@ -13,53 +13,10 @@ from dataclasses import dataclass
 import pandas as pd
 
 from graph.analysis.asof import active_links, existing_orgs, population, year_end
+from graph.scope import COMMUNITY_KINDS, STREET_KINDS, place_scopes
 from graph.tables import Tables
 
-COMMUNITY_KINDS = ("community", "village")
-STREET_KINDS = ("street", "town")
-
-
-def _ancestor_of_kind(parent: dict[str, str], kind: dict[str, str], kinds: tuple[str, ...]):
-    """place id → its nearest ancestor-or-self whose kind is in ``kinds`` (memoized walk)."""
-    found: dict[str, str | None] = {}
-    for start in parent.keys() | kind.keys():
-        path: list[str] = []
-        node: str | None = start
-        result: str | None = None
-        seen: set[str] = set()
-        while node is not None and node not in seen:
-            if node in found:
-                result = found[node]
-                break
-            seen.add(node)
-            path.append(node)
-            if kind.get(node) in kinds:
-                result = node
-                break
-            node = parent.get(node)
-        for p in path:
-            found[p] = result
-    return found
-
-
-def place_scopes(places: pd.DataFrame) -> pd.DataFrame:
-    """One row per place: id, kind, community_id, street_id, district_id (NA where none)."""
-    ids = places["id"].astype(object).tolist()
-    parent = {
-        i: p
-        for i, p in zip(ids, places["parent_id"].astype(object).tolist(), strict=True)
-        if isinstance(p, str)
-    }
-    kind = dict(zip(ids, places["kind"].astype(object).tolist(), strict=True))
-    out = pd.DataFrame({"id": places["id"], "kind": places["kind"]})
-    for col, kinds in (
-        ("community_id", COMMUNITY_KINDS),
-        ("street_id", STREET_KINDS),
-        ("district_id", ("district",)),
-    ):
-        found = _ancestor_of_kind(parent, kind, kinds)
-        out[col] = pd.array([found.get(i) for i in ids], dtype="string")
-    return out
+__all__ = ["COMMUNITY_KINDS", "STREET_KINDS", "Context", "build_context", "place_scopes"]
 
 
 def _located(df: pd.DataFrame, scopes: pd.DataFrame, col: str = "place_id") -> pd.DataFrame:

@@ -43,6 +43,12 @@ def open_matters(ctx: Context) -> pd.DataFrame:
     return m[~m["closed"] & ~m["id"].isin(f) & m["district_id"].notna()]
 
 
+def street_units(ctx: Context) -> pd.DataFrame:
+    """id, street_id of units existing in Y inside a street: the partner candidates."""
+    units = ctx.orgs[(ctx.orgs["kind"] == "unit") & ctx.orgs["street_id"].notna()]
+    return units[["id", "street_id"]].reset_index(drop=True)
+
+
 def _groups(df: pd.DataFrame, cols: list[str], order: list[str]) -> dict[tuple, list[dict]]:
     """Rows grouped by place (community, street, district; "" where none), in ``order``."""
     out: dict[tuple, list[dict]] = {}
@@ -107,9 +113,12 @@ def _take(flow: dict, hub: tuple) -> tuple:
     raise AssertionError("flow conservation violated")
 
 
-def resource_suggestions(ctx: Context) -> pd.DataFrame:
-    """Open matters matched to spare resources, cost 1 same community, 2 same street, 4 district."""
-    matters, resources = open_matters(ctx), spare_capacity(ctx)
+def resource_suggestions(matters: pd.DataFrame, resources: pd.DataFrame) -> pd.DataFrame:
+    """Open matters matched to spare resources, cost 1 same community, 2 same street, 4 district.
+
+    ``matters`` as from ``open_matters``, ``resources`` as from ``spare_capacity`` (the
+    rows of a whole district, whichever way they were gathered).
+    """
     resources = resources[resources["loc_district_id"].notna()]
     pairs: list[dict] = []
     for (district, domain), m in matters.groupby(["district_id", "domain"]):
@@ -133,10 +142,13 @@ def resource_suggestions(ctx: Context) -> pd.DataFrame:
 
 
 def partner_suggestions(
-    ctx: Context, communities: pd.DataFrame, co_builders: pd.DataFrame, rubric: Rubric
+    units: pd.DataFrame, communities: pd.DataFrame, co_builders: pd.DataFrame, rubric: Rubric
 ) -> pd.DataFrame:
-    """Units of its street with fewest partners, for weak communities short of co-building."""
-    units = ctx.orgs[(ctx.orgs["kind"] == "unit") & ctx.orgs["street_id"].notna()]
+    """Units of its street with fewest partners, for weak communities short of co-building.
+
+    ``units``: id and street_id of every unit that may co-build (``street_units``).
+    """
+    units = units[units["street_id"].notna()]
     partners = co_builders.groupby("id")["community_id"].nunique()
     units = units.assign(partners=units["id"].map(partners).fillna(0).astype(int))
     units = units.sort_values(["partners", "id"])
