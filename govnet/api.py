@@ -13,7 +13,7 @@ from graph.analysis import Analysis
 from graph.analysis import analyze as _analyze
 from graph.analysis import analyze_years as _analyze_years
 from graph.analysis.rubric import Rubric
-from graph.analysis.whatif import WhatIf
+from graph.analysis.whatif import Baseline, WhatIf
 from graph.analysis.whatif import what_if as _what_if
 from graph.network import Network
 from loaders.demo import demo_network
@@ -148,7 +148,7 @@ def what_if(
     add_nodes=(),
     apply_suggestions=(),
     *,
-    before: Analysis | None = None,
+    baseline: Baseline | None = None,
 ) -> WhatIf:
     """Test a change before making it: the analysis before and after, and what changed.
 
@@ -171,14 +171,16 @@ def what_if(
     apply_suggestions : iterable of str
         Community ids whose suggested links (resource matches, co-building partners)
         are added.
-    before : Analysis, optional
-        An analysis of the same ledger, year and rubric to start from.
+    baseline : Baseline, optional
+        The measured ledger to start from (``WhatIf.baseline`` of an earlier scenario on
+        the same ledger, year and rubric); without it the ledger is measured first.
 
     Returns
     -------
     WhatIf
         ``before`` and ``after`` (Analysis), ``changes`` (community_id, name, metric,
-        before, after), ``recomputed`` (communities measured again) and ``to_json()``.
+        before, after), ``recomputed`` (communities measured again), ``baseline`` and
+        ``to_json()``.
 
     Raises
     ------
@@ -190,14 +192,17 @@ def what_if(
     --------
     >>> import govnet as gn
     >>> net = gn.demo()
-    >>> a = gn.analyze(net)
+    >>> w = gn.what_if(net, apply_suggestions=["C003"])
+    >>> sorted(w.changes.query("community_id == 'C003'")["metric"])[:2]
+    ['co_building_units', 'isolates']
+    >>> a = w.before
     >>> row = a.communities.query("has_core").iloc[0]
     >>> ev = a.evidence.query("community_id == @row.id and metric == 'reach'")
     >>> unreached = sorted(set(ev.id) - set(ev.query("part == 'numerator'").id))[0]
-    >>> w = gn.what_if(net, add_links=[(row.core, "LEADS", unreached)], before=a)
+    >>> w = gn.what_if(net, add_links=[(row.core, "LEADS", unreached)], baseline=w.baseline)
     >>> w.changes.query("metric == 'reach'")[["community_id", "metric"]].values.tolist()
     [['C001', 'reach']]
-    >>> gn.what_if(net, remove_nodes=["nobody"], before=a)  # doctest: +ELLIPSIS
+    >>> gn.what_if(net, remove_nodes=["nobody"], baseline=w.baseline)
     Traceback (most recent call last):
     graph.analysis.scenario.ScenarioError: 情景有误 invalid scenario:
       remove nobody: no such node
@@ -211,5 +216,5 @@ def what_if(
         remove_nodes,
         add_nodes,
         apply_suggestions,
-        before=before,
+        baseline=baseline,
     )

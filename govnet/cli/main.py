@@ -8,6 +8,7 @@ from govnet.cli import (
     analyze,  # noqa: F401
     db,  # noqa: F401
     ledger,  # noqa: F401
+    profile,  # noqa: F401
     scale,  # noqa: F401
     serve,  # noqa: F401
     whatif,  # noqa: F401

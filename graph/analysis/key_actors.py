@@ -12,9 +12,11 @@ from __future__ import annotations
 import pandas as pd
 
 from graph.analysis.metrics import COMMUNITY_METRICS
+from graph.analysis.run import measure
 from graph.analysis.scenario import Scenario, apply
 from graph.analysis.weak import weak_columns
-from graph.analysis.whatif import Baseline, scored_columns
+from graph.analysis.whatif import Baseline
+from graph.network import Network
 from graph.schema import TABLES
 from graph.tables import Tables
 
@@ -88,9 +90,9 @@ def key_actors(base: Baseline, community_id: str) -> pd.DataFrame:
     ids = cand["id"].astype(object).tolist()
     worlds = _worlds(sub, ids, base.year)
     names = [f"{community_id}{SEP}{i}" for i in range(len(ids))]
-    rows, _ev = base.measure(worlds, set(names), cut=False)
-    rows = rows.set_index("id").loc[names]
-    measured = before.drop(columns=scored_columns(list(before.columns))).reset_index(drop=True)
+    found = measure(Network(worlds), base.year, base.rubric, communities=names, evidence=False)
+    rows = found.communities.set_index("id").loc[names]
+    measured = base.measured.communities.sort_values("id").reset_index(drop=True)
     at = measured.index[measured["id"] == community_id][0]
     metrics = [m for m in COMMUNITY_METRICS if m in measured.columns]
     weak_after = []

@@ -4,10 +4,10 @@ A change reaches a community only through the nodes near it, so the communities 
 see a changed node are found by walking at most three link steps (and up the leadership
 graph L, whose chains a core reaches down without limit). Only those are measured again,
 each on the part of the ledger its metrics can read (its own nodes, two link steps around
-them, what its core reaches in L, its street's resources); every other row is taken from
-the analysis before. The district-wide scoring (quartiles, weak flags, stars, roll-ups)
-is then redone over the whole table. A property test checks that the result equals a
-full re-analysis of the changed ledger.
+them, what its core reaches in L, its street's resources); ``Measured.update`` swaps those
+rows into the cached measure and ``score`` redoes the district-wide rest (quartiles, weak
+flags, stars, roll-ups, suggestions) from the measured rows alone. A property test checks
+that the result equals a full re-analysis of the changed ledger.
 """
 
 from __future__ import annotations
@@ -17,10 +17,9 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from graph.analysis.metrics import COMMUNITY_METRICS
-from graph.analysis.model import Analysis, plain, to_json
-from graph.analysis.rollup import rollups
+from graph.analysis.model import Analysis, Measured, plain, to_json
 from graph.analysis.rubric import Rubric, load_rubric
-from graph.analysis.run import analyze, latest_year, score
+from graph.analysis.run import latest_year, measure, score
 from graph.analysis.scenario import Applied, Link, Scenario, ScenarioError, apply, table_key
 from graph.analysis.scope import COMMUNITY_KINDS, place_scopes
 from graph.network import Network
@@ -42,6 +41,7 @@ class WhatIf:
     tables: Tables  # the changed ledger
     links: list[Link] = field(default_factory=list)  # links added (suggestions resolved)
     removed: dict[str, list[str]] = field(default_factory=dict)
+    baseline: Baseline | None = None  # to run further scenarios on the same ledger
 
     @property
     def network(self) -> Network:
@@ -62,19 +62,11 @@ class WhatIf:
         }
 
 
-# columns the score step adds to the measured table
-def scored_columns(columns: list[str]) -> list[str]:
-    return [
-        c
-        for c in columns
-        if c in ("weak_score", "weak", "reasons", "stars") or c.startswith("star_")
-    ]
-
-
 class Baseline:
-    """One ledger, year and rubric analyzed once; scenarios run against it.
+    """One ledger, year and rubric measured once; scenarios run against it.
 
-    Keeps what every scenario reuses: the analysis before, the place scopes and parents.
+    Keeps what every scenario reuses: the measure and the analysis before, the place
+    scopes and parents. ``measured`` reuses a measure of the same ledger, year and rubric.
     """
 
     def __init__(
@@ -82,14 +74,15 @@ class Baseline:
         network: Network,
         year: int | None = None,
         rubric: Rubric | str | None = None,
-        before: Analysis | None = None,
+        measured: Measured | None = None,
     ) -> None:
         self.network = network
         self.rubric = rubric if isinstance(rubric, Rubric) else load_rubric(rubric)
         self.year = latest_year(network) if year is None else int(year)
-        self.before = before if before is not None else analyze(network, self.year, self.rubric)
-        if self.before.year != self.year:
-            raise ValueError(f"the analysis given is of {self.before.year}, not {self.year}")
+        self.measured = measured or measure(network, self.year, self.rubric)
+        if self.measured.year != self.year:
+            raise ValueError(f"the measure given is of {self.measured.year}, not {self.year}")
+        self.before = score(self.measured, self.rubric)
         self._index(network)
 
     def _index(self, network: Network) -> None:
@@ -132,9 +125,8 @@ class Baseline:
                 out.append((rec["unit_id"], "CO_BUILDS", str(target)))
         return out
 
-    def run(self, scenario: Scenario, only: set[str] | None = None) -> WhatIf:
-        """The analysis after ``scenario``; ``only`` restricts re-measuring to those
-        communities (key actors: the others are held as they are)."""
+    def run(self, scenario: Scenario) -> WhatIf:
+        """The analysis after ``scenario``."""
         links = list(scenario.add_links) + self.suggestion_links(
             scenario.apply_suggestions, scenario.remove_nodes
         )
@@ -145,8 +137,8 @@ class Baseline:
             scenario.add_nodes,
         )
         applied = apply(self.tables, full, self.year)
-        touched = self.touched(applied) if only is None else set(only)
-        after = self._after(applied, touched)
+        touched = self.touched(applied)
+        after = score(self.measured.update(self.remeasure(applied, touched)), self.rubric)
         return WhatIf(
             scenario,
             self.before,
@@ -156,6 +148,7 @@ class Baseline:
             applied.tables,
             list(full.add_links),
             applied.removed,
+            self,
         )
 
     # -- which communities a change can reach ---------------------------------------------
@@ -224,8 +217,11 @@ class Baseline:
         return [r for r in applied.added_nodes if table_key(r.get("table")) == table]
 
     # -- measure the touched, score all --------------------------------------------------
-    def sub_ledger(self, tables: Tables, communities: set[str]) -> Tables:
-        """The part of the ledger the metrics of ``communities`` read (a superset)."""
+    def sub_ledger(
+        self, tables: Tables, communities: set[str], seeds: set[str] = frozenset()
+    ) -> Tables:
+        """The part of the ledger the metrics of ``communities`` read (a superset), and of
+        ``seeds`` (nodes whose own rows, e.g. a resource's spare capacity, are wanted)."""
         places = tables["places"]
         pid = places["id"].astype(object)
         comm = pid.map(self.community_of)
@@ -233,7 +229,7 @@ class Baseline:
         if fresh.any():
             comm[fresh] = [self._community_of_new(tables, p) for p in pid[fresh]]
         p0 = set(pid[comm.isin(communities)])
-        k0 = set(p0)
+        k0 = set(p0) | set(seeds)
         nodes = {t: tables[t] for t in ("organizations", "people", "matters", "resources")}
         for df in nodes.values():
             k0 |= set(df.loc[df["place_id"].isin(p0), "id"].astype(object))
@@ -279,72 +275,43 @@ class Baseline:
                 node = parent.get(node)
         return out
 
-    def measure(self, tables: Tables, touched: set[str], cut: bool = True) -> tuple:
-        """Measured rows (before scoring) and evidence of ``touched`` from ``tables``.
+    def owned(self, tables: Tables, communities: set[str]) -> dict[str, set[str]]:
+        """Ledger table → ids of the nodes in these communities (as ``community_nodes``)."""
+        places = tables["places"]
+        pid = places["id"].astype(object)
+        comm = pid.map(self.community_of)
+        fresh = ~pid.isin(self.community_of.index)
+        if fresh.any():
+            comm[fresh] = [self._community_of_new(tables, p) for p in pid[fresh]]
+        inside = set(pid[comm.isin(communities)])
+        own = {"places": inside}
+        for t in ("matters", "organizations", "people"):
+            df = tables[t]
+            own[t] = set(df.loc[df["place_id"].isin(inside), "id"])
+        r = tables["resources"]
+        providers = own["organizations"] | own["people"]
+        at = r["place_id"].isin(inside) | (r["place_id"].isna() & r["provider_id"].isin(providers))
+        own["resources"] = set(r.loc[at, "id"])
+        return own
 
-        ``cut`` first takes the part of the ledger they read (off when ``tables`` is one).
+    def remeasure(self, applied: Applied, touched: set[str]) -> Measured:
+        """A partial measure of the touched communities and of every changed node's row.
+
+        It owns what those communities hold before and after the change (so a removed
+        node's rows go) and the changed matters, resources and organizations wherever
+        they are (a street's resource given a new FULFILLS link has less spare).
         """
-        sub = self.sub_ledger(tables, touched) if cut else tables
-        a = analyze(Network(sub), self.year, self.rubric)
-        rows = a.communities[a.communities["id"].isin(touched)]
-        return rows.drop(columns=scored_columns(list(rows.columns))), a.evidence[
-            a.evidence["community_id"].isin(touched)
-        ]
-
-    def rescore(self, applied: Applied, touched: set[str], cut: bool = True) -> tuple:
-        """The whole district scored again with ``touched`` measured anew: the communities
-        table, star detail, each row's star maximum and the evidence."""
-        cols = list(self.before.communities.columns)
-        measured = self.before.communities.drop(columns=scored_columns(cols))
-        keep = measured[~measured["id"].isin(touched)]
-        ev = self.before.evidence
-        ev = ev[~ev["community_id"].isin(touched)]
-        if touched:
-            fresh, found = self.measure(applied.tables, touched, cut)
-            keep = pd.concat([keep, fresh.astype(keep.dtypes.to_dict())], ignore_index=True)
-            ev = pd.concat([ev, found], ignore_index=True)
-        table = keep.sort_values("id").reset_index(drop=True)
-        table, detail, max_stars = score(table, self.rubric)
-        return table[cols], detail, max_stars, ev.reset_index(drop=True)
-
-    def _after(self, applied: Applied, touched: set[str]) -> Analysis:
-        table, detail, max_stars, ev = self.rescore(applied, touched)
-        streets, goods, district, flag = rollups(
-            table, applied.tables["places"], self.rubric, max_stars
-        )
-        return Analysis(
-            self.year,
-            table,
-            streets,
-            district,
-            self._open_suggestions(applied),
-            detail,
-            goods,
-            flag,
-            ev,
-            self.rubric,
-        )
-
-    def _open_suggestions(self, applied: Applied) -> pd.DataFrame:
-        """The suggestions before, less those applied and those naming a removed node.
-
-        A new district-wide matching is a full run; a scenario keeps the one it started from.
-        """
-        s = self.before.suggestions
-        gone = set().union(*applied.removed.values()) if applied.removed else set()
-        core = self.before.communities.set_index("id")["core"].astype(object)
-        added = applied.added_links
-        used = set(
-            zip(added["source_id"].astype(object), added["target_id"].astype(object), strict=True)
-        )
-        taken = [
-            (r, m) in used or (u, c) in used or (u, core.get(c)) in used
-            for r, m, u, c in zip(
-                s["resource_id"], s["matter_id"], s["unit_id"], s["community_id"], strict=True
-            )
-        ]
-        stale = s[["matter_id", "resource_id", "unit_id"]].isin(gone).any(axis=1)
-        return s[~(pd.Series(taken, index=s.index, dtype=bool) | stale)].reset_index(drop=True)
+        own = self.owned(self.tables, touched)
+        for t, ids in self.owned(applied.tables, touched).items():
+            own[t] |= ids
+        for t in ("matters", "resources", "organizations"):
+            for tables in (self.tables, applied.tables):
+                df = tables[t]
+                own[t] |= set(df.loc[df["id"].isin(applied.changed), "id"])
+            own[t] |= set(applied.removed.get(t, ()))
+        seeds = set().union(*own.values())
+        sub = self.sub_ledger(applied.tables, touched, seeds)
+        return measure(Network(sub), self.year, self.rubric, own=own)
 
 
 def _objects(df: pd.DataFrame) -> pd.DataFrame:
@@ -436,11 +403,13 @@ def what_if(
     add_nodes=(),
     apply_suggestions=(),
     *,
-    before: Analysis | None = None,
+    baseline: Baseline | None = None,
 ) -> WhatIf:
     """The analysis before and after a change, and every (community, metric) it changes.
 
-    ``before`` reuses an analysis of the same ledger, year and rubric (the app's cache).
+    ``baseline`` reuses the measure of the same ledger, year and rubric (a ``WhatIf``'s
+    ``baseline``, the app's cache); without it the ledger is measured first.
     """
     scenario = Scenario.of(add_links, remove_links, remove_nodes, add_nodes, apply_suggestions)
-    return Baseline(network, year, rubric, before).run(scenario)
+    base = baseline or Baseline(network, year, rubric)
+    return base.run(scenario)
