@@ -136,6 +136,7 @@ def _pages(ctx: Context | None) -> list:
         ("coverage", "page_coverage", ":material/grid_view:"),
         ("weak", "page_weak", ":material/healing:"),
         ("stars", "page_stars", ":material/star:"),
+        ("profile", "page_profile", ":material/badge:"),
         ("trends", "page_trends", ":material/trending_up:"),
     ]
     if ctx is not None and ctx.kind == "db":
