@@ -134,7 +134,7 @@ def two_streets(demo_net) -> tuple[Baseline, Network]:
     first = sorted(units["street_id"].dropna().unique())[:2]
     cids = set(units[units["street_id"].isin(first)]["id"])
     whole = Baseline.__new__(Baseline)  # only the place index of the demo is needed here
-    Baseline._index(whole, demo_net)
+    whole._index(demo_net)
     net = Network(whole.sub_ledger(whole.tables, cids))
     return Baseline(net, YEAR), net
 
