@@ -12,7 +12,7 @@ that the result equals a full re-analysis of the changed ledger.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import pandas as pd
 
@@ -138,12 +138,17 @@ class Baseline:
         )
         applied = apply(self.tables, full, self.year)
         touched = self.touched(applied)
-        after = score(self.measured.update(self.remeasure(applied, touched)), self.rubric)
+        after = self.score(self.measured.update(self.remeasure(applied, touched)))
         return WhatIf(
             scenario,
             self.before,
             after,
-            diff(self.before.communities, after.communities),
+            diff(
+                self.before.communities,
+                after.communities,
+                touched,
+                list(self.measured.communities.columns),
+            ),
             sorted(touched),
             applied.tables,
             list(full.add_links),
@@ -275,6 +280,34 @@ class Baseline:
                 node = parent.get(node)
         return out
 
+    def score(self, measured: Measured) -> Analysis:
+        """``score`` of the updated measure, with the min-cost flow solved again only for the
+        (district, domain) groups whose open matters or spare resources changed: the flow
+        is solved per group, so the other groups' matches are those of before."""
+        om, sp = self.measured.open_matters, self.measured.spare
+        groups = _changed(om, measured.open_matters, "district_id")
+        groups |= _changed(sp, measured.spare, "loc_district_id")
+        mo, ms = measured.open_matters, measured.spare
+        lite = replace(
+            measured,
+            open_matters=mo[_in(mo, "district_id", groups)],
+            spare=ms[_in(ms, "loc_district_id", groups)],
+        )
+        a = score(lite, self.rubric)
+        s = self.before.suggestions
+        old = s[s["kind"] == "resource"]
+        district = old["matter_id"].map(om.set_index("id")["district_id"])
+        keep = old[
+            ~pd.Series(list(zip(district, old["domain"], strict=True)), index=old.index).isin(
+                groups
+            )
+        ]
+        new = a.suggestions[a.suggestions["kind"] == "resource"]
+        res = pd.concat([keep, new]).sort_values(["cost", "matter_id"])
+        partners = a.suggestions[a.suggestions["kind"] != "resource"]
+        a.suggestions = pd.concat([res, partners], ignore_index=True)
+        return a
+
     def owned(self, tables: Tables, communities: set[str]) -> dict[str, set[str]]:
         """Ledger table → ids of the nodes in these communities (as ``community_nodes``)."""
         places = tables["places"]
@@ -312,6 +345,24 @@ class Baseline:
         seeds = set().union(*own.values())
         sub = self.sub_ledger(applied.tables, touched, seeds)
         return measure(Network(sub), self.year, self.rubric, own=own)
+
+
+def _rows(df: pd.DataFrame) -> set[tuple]:
+    """A frame's rows as hashable tuples (missing values as None)."""
+    plain_ = df.astype(object).where(df.notna(), None)
+    return set(plain_.itertuples(index=False, name=None))
+
+
+def _changed(before: pd.DataFrame, after: pd.DataFrame, district: str) -> set[tuple]:
+    """(district, domain) of every row added, removed or altered."""
+    cols = list(before.columns)
+    d, k = cols.index(district), cols.index("domain")
+    return {(r[d], r[k]) for r in _rows(before) ^ _rows(after[cols])}
+
+
+def _in(df: pd.DataFrame, district: str, groups: set[tuple]) -> pd.Series:
+    pairs = pd.Series(list(zip(df[district], df["domain"], strict=True)), index=df.index)
+    return pairs.isin(groups)
 
 
 def _objects(df: pd.DataFrame) -> pd.DataFrame:
@@ -368,26 +419,36 @@ def _same(a: object, b: object) -> bool:
     return a == b
 
 
-def diff(before: pd.DataFrame, after: pd.DataFrame) -> pd.DataFrame:
-    """One row per (community, metric) whose value differs; metrics from the registry."""
+def diff(
+    before: pd.DataFrame,
+    after: pd.DataFrame,
+    touched: set[str] | None = None,
+    measured: list[str] = (),
+) -> pd.DataFrame:
+    """One row per (community, metric) whose value differs; metrics from the registry.
+
+    With ``touched`` (the communities measured again) the other rows are compared only on
+    the columns not in ``measured`` (those the district-wide scoring writes), the measured
+    ones being the cached values.
+    """
     metrics = [m for m in (*COMMUNITY_METRICS, "stars") if m in before.columns]
-    b = before.set_index("id")
-    a = after.set_index("id")
-    names = pd.concat([b["name"], a["name"]])
-    names = names[~names.index.duplicated()]
+    scored = [m for m in metrics if m not in measured]
+    b = {r["id"]: r for r in before.to_dict("records")}
+    a = {r["id"]: r for r in after.to_dict("records")}
     recs = []
-    for cid in sorted(set(b.index) | set(a.index)):
-        for m in metrics:
-            x = b.at[cid, m] if cid in b.index else None
-            y = a.at[cid, m] if cid in a.index else None
-            if not _same(x, y):
+    for cid in sorted(b.keys() | a.keys()):
+        x, y = b.get(cid, {}), a.get(cid, {})
+        names = metrics if touched is None or cid in touched or not x or not y else scored
+        for m in names:
+            if not _same(x.get(m), y.get(m)):
+                name = (y or x)["name"]
                 recs.append(
                     {
                         "community_id": cid,
-                        "name": names.get(cid),
+                        "name": name,
                         "metric": m,
-                        "before": plain(x),
-                        "after": plain(y),
+                        "before": plain(x.get(m)),
+                        "after": plain(y.get(m)),
                     }
                 )
     return pd.DataFrame(recs, columns=CHANGE_COLUMNS, dtype=object)
