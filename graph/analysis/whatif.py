@@ -1,8 +1,9 @@
 """What if: the analysis before and after a scenario, recomputing only what it touches.
 
-A change reaches a community only through the nodes near it, so the communities that can
-see a changed node are found by walking at most three link steps (and up the leadership
-graph L, whose chains a core reaches down without limit). Only those are measured again,
+A change reaches a community only through the nodes near it: the communities that can see
+it are those of the changed nodes (both ends of a changed link) and of their neighbours,
+those whose core reaches a changed node down the leadership graph L (without limit), and
+a street's communities for a resource added or removed. Only those are measured again,
 each on the part of the ledger its metrics can read (its own nodes, two link steps around
 them, what its core reaches in L, its street's resources); ``Measured.update`` swaps those
 rows into the cached measure and ``score`` redoes the district-wide rest (quartiles, weak
