@@ -303,6 +303,8 @@ def convert(network: Network, out: str | Path, progress: bool = False) -> dict:
         "counts": network.counts(),
         "halo_rows": len(rows),
         "halo_links": len(links),
+        # whether the ledger records replies (13710's reply limit is judged ledger-wide)
+        "replies": bool(tables["matters"]["replied_at"].notna().any()),
         "streets": [
             {"id": s, "communities": int(per_street.get(NONE if s is None else s, 0))}
             for s in streets

@@ -421,14 +421,25 @@ def _ends_ok(ends, table: np.ndarray, kind: np.ndarray) -> np.ndarray:
     return ok
 
 
+DATE_ORDER = {  # a step of a matter cannot come before its submission
+    "closed_at": "结单时间早于交单时间 closed_at is before submitted_at",
+    "replied_at": "反馈时间早于交单时间 replied_at is before submitted_at",
+}
+
+
 def check_dates(ctx: Ctx) -> list[Issue]:
     matters = ctx.typed.get("matters")
-    if matters is None or not {"submitted_at", "closed_at"} <= set(matters.columns):
+    if matters is None or "submitted_at" not in matters.columns:
         return []
-    bad = np.flatnonzero((matters["closed_at"] < matters["submitted_at"]).fillna(False))
-    sub = matters["submitted_at"].iloc[bad].dt.strftime("%Y-%m-%d %H:%M")
-    msgs = [f"结单时间早于交单时间 closed_at is before submitted_at ({s})" for s in sub]
-    return ctx.issues("matters", bad, "closed_at", ctx.raw["matters"].data["closed_at"], msgs)
+    out: list[Issue] = []
+    for col, message in DATE_ORDER.items():
+        if col not in matters.columns:
+            continue
+        bad = np.flatnonzero((matters[col] < matters["submitted_at"]).fillna(False))
+        sub = matters["submitted_at"].iloc[bad].dt.strftime("%Y-%m-%d %H:%M")
+        msgs = [f"{message} ({s})" for s in sub]
+        out += ctx.issues("matters", bad, col, ctx.raw["matters"].data[col], msgs)
+    return out
 
 
 def check_conditions(ctx: Ctx) -> list[Issue]:

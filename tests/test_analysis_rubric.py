@@ -43,7 +43,10 @@ def test_shipped_rubrics_load() -> None:
         "服务群众好",
     ]
     assert r.red_flag.name == "红旗"
-    assert r.for_kind("community").settings.claim_days == 1
+    assert r.for_kind("community").settings.claim_days == 0
+    assert r.for_kind("community").settings.reply_days == 3
+    assert r.for_kind("village").settings.major_close_days == 30
+    assert r.for_kind("village").settings.weak_min == 3
     assert r.for_kind("community").settings.close_days == 7
 
 
@@ -116,8 +119,8 @@ criteria = [{ metric = "min_goods", op = ">=", value = 0 }]
     c = a.communities.set_index("id")
     assert (c.loc["C1", "stars"], c.loc["C2", "stars"]) == (2, 0)  # C2: reach 0.25
     assert c.loc["V1", "stars"] == 0  # villages keep the shipped village rubric
-    # claim within 3 days makes M2 (claimed after 2 days) on time: 2 of 5
-    assert c.loc["C1", "sla_rate"] == pytest.approx(2 / 5)
+    # claim within 3 days makes M2 (claimed after 2 days) on time: 2 of the 4 due
+    assert c.loc["C1", "sla_rate"] == pytest.approx(2 / 4)
     assert list(a.streets.set_index("id")["goods"]) == [1, 0]  # S2's village has no core
     assert bool(a.district.iloc[0]["red_flag"])
     # co_building_min 0: no partner suggestions for communities

@@ -85,6 +85,36 @@ def test_unicode_missing_and_null_properties(graph_store: GraphStore) -> None:
     assert props == {"id": "U", "kind": "person"}
 
 
+def test_round_trip_carries_13710_and_three_zero_columns(graph_store: GraphStore) -> None:
+    """replied_at and major of matters, petitions/accidents/criminal_cases of conditions."""
+    t = small_tables()
+    m = t["matters"].iloc[0]
+    t["matters"] = pd.DataFrame(
+        [
+            {
+                **m.to_dict(),
+                "replied_at": pd.Timestamp("2024-01-04 16:00"),
+                "major": True,
+            },
+            {**m.to_dict(), "id": "M2", "status": "submitted", "closed_at": None, "major": False},
+        ]
+    )
+    t["conditions"].loc[1, ["petitions", "accidents"]] = [0, 2]
+    net = Network(t)
+    graph_store.write(net)
+    back = graph_store.read()
+    assert back.equals(net)
+    got = back.tables["matters"].set_index("id")
+    assert got.loc["M", "replied_at"] == pd.Timestamp("2024-01-04 16:00")
+    assert pd.isna(got.loc["M2", "replied_at"])
+    assert (bool(got.loc["M", "major"]), bool(got.loc["M2", "major"])) == (True, False)
+    cond = back.tables["conditions"].set_index("year")
+    assert (cond.loc[2024, "petitions"], cond.loc[2024, "accidents"]) == (0, 2)
+    assert pd.isna(cond.loc[2024, "criminal_cases"])
+    stored = graph_store.query("MATCH (m:Matter {id: 'M'}) RETURN m.major AS major")
+    assert stored["major"].tolist() == [True]  # a boolean property, not the text 是
+
+
 INJECTIONS = [
     "x'}) DETACH DELETE n //",
     'y"}) MATCH (m) DETACH DELETE m //',

@@ -26,6 +26,7 @@ RULES = {
     "unparseable number",
     "unparseable date",
     "closed_at before submitted_at",
+    "replied_at before submitted_at",
     "required value missing",
     "duplicate conditions row",
 }

@@ -195,6 +195,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "yes": ("是", "yes"),
     "no": ("否", "no"),
     "no_core": ("无核心党组织", "no core party organization"),
+    "unknown_gap": ("? 未知(数据缺口)", "? unknown (data gap)"),
     # community profile (社区画像)
     "page_profile": ("社区画像", "Community profile"),
     "pf_one_core": ("一核多元：核心引领", "One core: who the core reaches"),
@@ -224,7 +225,6 @@ LABELS: dict[str, tuple[str, str]] = {
     "pf_pdf": ("下载画像 PDF", "Download the profile (PDF)"),
     "pf_pdf_weak": ("下载本街道薄弱社区画像 PDF", "Download the street's weak communities (PDF)"),
     "pf_no_font": ("无法生成 PDF：{error}", "The PDF cannot be made: {error}"),
-    "pf_after": ("之后", "After"),
 }
 
 # Metric labels and formats: lookups into the one registry (graph.analysis.metrics).

@@ -1,5 +1,6 @@
 """摘星 Stars page: each community's stars with every criterion's actual vs required, the
-streets' goods, and a rubric editor that re-scores live."""
+streets' goods, and a rubric editor that re-scores live. A criterion over a missing value
+shows as unknown (a data gap), not as failed."""
 
 from __future__ import annotations
 
@@ -14,15 +15,30 @@ from graph.analysis.rubric import RUBRIC_DIR
 RUBRIC_KINDS = ("community", "village")
 
 
+UNKNOWN = "?"
+
+
+def _mark(met: object, unknown: object) -> str:
+    """✓ met, ✗ failed, ? not met only because a value is missing (a data gap)."""
+    return "✓" if bool(met) else UNKNOWN if bool(unknown) else "✗"
+
+
+def _rule_marks(detail: pd.DataFrame, id_col: str) -> pd.DataFrame:
+    """One row per (id, rule): earned, and undecided when only unknown criteria fail it."""
+    failed = ~detail["met"].astype(bool) & ~detail["unknown"].astype(bool)
+    g = detail.assign(failed=failed).groupby([id_col, "star", "key"], sort=False)
+    out = g.agg(earned=("earned", "first"), failed=("failed", "any")).reset_index()
+    out["mark"] = [_mark(e, not f) for e, f in zip(out["earned"], out["failed"], strict=True)]
+    return out
+
+
 def star_matrix(a, names: dict[str, str], ids: list[str]) -> pd.DataFrame:
-    """Community × star: ✓ earned, ✗ not; plus the star count."""
+    """Community × star: ✓ earned, ✗ not, ? unknown (a data gap); plus the star count."""
     detail = a.star_detail[a.star_detail["community_id"].isin(ids)]
-    first = detail.drop_duplicates(["community_id", "key"])
-    grid = first.pivot(index="community_id", columns="key", values="earned")
+    first = _rule_marks(detail, "community_id")
+    grid = first.pivot(index="community_id", columns="key", values="mark")
     order = list(dict.fromkeys(first.sort_values("star")["key"]))
-    grid = grid.reindex(columns=order).map(
-        lambda v: "" if v is None or v != v else ("✓" if bool(v) else "✗")
-    )
+    grid = grid.reindex(columns=order).fillna("")
     stars = a.communities.set_index("id")["stars"]
     grid.insert(0, t("stars"), [int(stars.get(i, 0)) for i in grid.index])
     grid.index = [names.get(i, i) for i in grid.index]
@@ -32,10 +48,11 @@ def star_matrix(a, names: dict[str, str], ids: list[str]) -> pd.DataFrame:
 
 def criteria_table(detail: pd.DataFrame, id_col: str, oid: str) -> pd.DataFrame:
     rows = detail[detail[id_col] == oid].sort_values(["star", "metric"])
+    rule = _rule_marks(rows, id_col).set_index("key")["mark"]
     return pd.DataFrame(
         {
             t("stars"): rows["key"].map(star_label),
-            t("earned"): rows["earned"].map(lambda v: "✓" if bool(v) else "✗"),
+            t("earned"): rows["key"].map(rule),
             t("criterion"): rows["metric"].map(metric_label),
             t("required"): [
                 f"{op} {fmt_metric(m, v)}"
@@ -44,7 +61,10 @@ def criteria_table(detail: pd.DataFrame, id_col: str, oid: str) -> pd.DataFrame:
             t("actual"): [
                 fmt_metric(m, v) for m, v in zip(rows["metric"], rows["actual"], strict=True)
             ],
-            "✓": rows["met"].map(lambda v: "✓" if bool(v) else "✗"),
+            "✓": [
+                t("unknown_gap") if _mark(m, u) == UNKNOWN else _mark(m, u)
+                for m, u in zip(rows["met"], rows["unknown"], strict=True)
+            ],
         }
     )
 

@@ -1,4 +1,5 @@
-"""薄弱环节 Weak links page: weak communities and why, unmatched needs, suggested links."""
+"""薄弱环节 Weak links page: weak communities and why (reasons apart from data gaps),
+unmatched needs, suggested links."""
 
 from __future__ import annotations
 
@@ -27,6 +28,7 @@ def weak_table(a, names: dict[str, str]) -> pd.DataFrame:
     return weak.assign(
         street=weak["street_id"].map(names).fillna(weak["street_id"]),
         reasons_text=weak["reasons"].map(reasons_text),
+        gaps_text=weak["data_gaps"].map(reasons_text),
     )
 
 
@@ -91,8 +93,10 @@ def render() -> None:
     st.subheader(f"{t('weak_ranked')} ({len(weak)})")
     if weak.empty:
         st.success(t("no_weak"))
-    frame, config = metric_table(weak, WEAK_SHOWN, lead=["name", "street", "reasons_text"])
+    lead = ["name", "street", "reasons_text", "gaps_text"]
+    frame, config = metric_table(weak, WEAK_SHOWN, lead=lead)
     config["reasons_text"] = st.column_config.TextColumn(t("reasons"), width="large")
+    config["gaps_text"] = st.column_config.TextColumn(metric_label("data_gaps"), width="medium")
     st.dataframe(frame, column_config=config, hide_index=True, width="stretch")
 
     unmatched = unmatched_table(a, ctx.network, names)

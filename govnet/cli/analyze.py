@@ -9,6 +9,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
+import pandas as pd
 import typer
 from rich.console import Console
 from rich.table import Table
@@ -33,7 +34,7 @@ class Engine(StrEnum):
 
 
 SHOWN = ["stars", "coverage_index", "reach", "actor_kinds", "co_building_units"]
-SHOWN += ["volunteers_per_1000", "closure_rate", "sla_rate", "weak_score"]
+SHOWN += ["volunteers_per_1000", "closure_rate", "sla_rate", "backlog", "weak_score"]
 
 
 def _fail(message: str, code: int = 1) -> None:
@@ -118,27 +119,42 @@ def analyze_partitioned(
 
 
 def _fmt(v: object) -> str:
-    if v is None or v is _NA or (isinstance(v, float) and v != v):
+    if v is None or v is pd.NA or (isinstance(v, float) and v != v):
         return "—"
     if isinstance(v, float):
         return f"{v:.2f}"
     return str(v)
 
 
-_NA = __import__("pandas").NA
+def undecided_stars(detail: pd.DataFrame) -> pd.Series:
+    """Per community, the stars not earned only because a criterion's value is unknown."""
+    failed = ~detail["met"].astype(bool) & ~detail["unknown"].astype(bool)
+    rule = detail.assign(failed=failed).groupby(["community_id", "star"])
+    per = rule.agg(earned=("earned", "first"), failed=("failed", "any"))
+    return (~per["earned"] & ~per["failed"]).groupby(level=0).sum()
 
 
 def _print_table(a: Analysis) -> None:
     console = Console()
     c = a.communities.sort_values(["weak", "weak_score", "id"], ascending=[False, False, True])
     t = Table(title=f"社区/村 communities and villages · {a.year} (weak first)")
-    for col in ["id", "name", "core", *SHOWN, "reasons"]:
+    for col in ["id", "name", "core", *SHOWN, "reasons", "data_gaps"]:
         t.add_column(zh(col), overflow="fold")
+    undecided = undecided_stars(a.star_detail)
     for row in c.to_dict("records"):
         style = "red" if row["weak"] else None
         reasons = "、".join("无核心" if r == "no_core" else zh(r) for r in row["reasons"])
-        t.add_row(*(_fmt(row[k]) for k in ["id", "name", "core", *SHOWN]), reasons, style=style)
+        gaps = "、".join(zh(r) for r in row["data_gaps"])
+        cells = {k: _fmt(row[k]) for k in ["id", "name", "core", *SHOWN]}
+        if undecided.get(row["id"], 0):
+            cells["stars"] += f" (+{undecided[row['id']]}?)"
+        t.add_row(*cells.values(), reasons, gaps, style=style)
     console.print(t)
+    if undecided.sum():
+        console.print(
+            "星级 (+n?): n 颗星因数据缺口未知, 不算未达标 — n stars unknown for a data gap "
+            "(a criterion's value is missing), not failed"
+        )
     s = Table(title="街道 streets · 五好")
     for col in ["id", "name", "communities", "weak_count", "mean_stars", "goods"]:
         s.add_column(zh(col))

@@ -46,6 +46,26 @@ def population(conditions: pd.DataFrame, place_ids: pd.Series, year: int) -> pd.
     return pd.Series(place_ids.map(pop).to_numpy(), index=place_ids.to_numpy(), dtype="Int64")
 
 
+THREE_ZERO = ("petitions", "accidents", "criminal_cases")
+
+
+def three_zero(conditions: pd.DataFrame, place_ids: pd.Series, year: int) -> pd.Series:
+    """三零 from each place's conditions row for Y itself (not an earlier year).
+
+    True when petitions, accidents and criminal cases are all recorded and 0, false when
+    any recorded one is above 0, NA when none is recorded (or some are 0, some missing).
+    """
+    rows = conditions[conditions["year"] == year].drop_duplicates("place_id")
+    counts = rows.set_index("place_id")[list(THREE_ZERO)].astype("Float64")
+    counts = counts.reindex(place_ids.to_numpy())
+    above = (counts > 0).fillna(False).any(axis=1)
+    all_zero = (counts == 0).fillna(False).all(axis=1)
+    out = pd.Series(pd.NA, index=counts.index, dtype="boolean")
+    out[all_zero.to_numpy()] = True
+    out[above.to_numpy()] = False
+    return out
+
+
 def is_party(kind: pd.Series) -> pd.Series:
     """Whether an organization kind is a party organization."""
     return kind.isin(list(PARTY_ORG_KINDS))

@@ -100,7 +100,7 @@ def key_actors(base: Baseline, community_id: str) -> pd.DataFrame:
         table = measured.copy()
         for m in metrics:  # ids in the copies carry a suffix: only the values are taken
             table.at[at, m] = rows.at[name, m]
-        weak_after.append(int(weak_columns(table).at[at, "weak_score"]))
+        weak_after.append(int(weak_columns(table, base.rubric).at[at, "weak_score"]))
     core_after = rows["core"].astype(object)
     out = pd.DataFrame(
         {

@@ -591,20 +591,7 @@ def _names(level: Level, skip: tuple[str, ...] = ()) -> tuple[str, ...]:
 
 # communities table metric columns, in table order (identity columns and stars apart)
 COMMUNITY_METRICS: dict[str, str] = {
-    n: METRICS[n].zh
-    for n in _names(
-        "community",
-        (
-            "core",
-            "population",
-            "stars",
-            "backlog",
-            "cleared",
-            "three_zero",
-            "data_gaps",
-            "completeness",
-        ),
-    )
+    n: METRICS[n].zh for n in _names("community", ("core", "population", "stars"))
 }
 # street / district roll-ups over the communities and villages beneath, in table order
 ROLLUP_METRICS: dict[str, str] = {

@@ -176,7 +176,7 @@ def _details(detail: pd.DataFrame, id_col: str) -> dict[str, list[dict]]:
                 "key": first["key"],
                 "name": first["name"],
                 "earned": bool(first["earned"]),
-                "criteria": _records(g[["metric", "op", "required", "actual", "met"]]),
+                "criteria": _records(g[["metric", "op", "required", "actual", "met", "unknown"]]),
             }
         )
     return out

@@ -54,7 +54,8 @@ class StreetPart(Protocol):
 class StreetSource(Protocol):
     """A ledger split by street that workers can read (picklable; e.g. a Parquet dataset).
 
-    ``manifest`` has ``years`` and ``streets``: [{"id": street id or None, "communities": n}].
+    ``manifest`` has ``years``, ``streets`` ([{"id": street id or None, "communities": n}])
+    and ``replies`` (whether any matter of the ledger has a replied_at).
     """
 
     @property
@@ -64,12 +65,21 @@ class StreetSource(Protocol):
 
 
 def measure_streets(
-    source: StreetSource, streets: Streets, year: int, rubric: Rubric, evidence: bool = True
+    source: StreetSource,
+    streets: Streets,
+    year: int,
+    rubric: Rubric,
+    evidence: bool = True,
+    replies: bool = False,
 ) -> Measured:
-    """Pass 1 for a group of streets: ``measure`` of its ledger, kept to its own rows."""
+    """Pass 1 for a group of streets: ``measure`` of its ledger, kept to its own rows.
+
+    ``replies`` is the whole ledger's (a street without reply dates is judged alike).
+    """
     part = source.read(streets)
+    network = Network(part.tables)
     return measure(
-        Network(part.tables), year, rubric, own=part.own, parallel=False, evidence=evidence
+        network, year, rubric, own=part.own, parallel=False, evidence=evidence, replies=replies
     )
 
 
@@ -192,7 +202,14 @@ def analyze_dataset(
     year = dataset_year(source, year)
     manifest = source.manifest
     parts = batches(manifest, batch)
-    task = partial(measure_streets, source, year=year, rubric=rubric, evidence=evidence)
+    task = partial(
+        measure_streets,
+        source,
+        year=year,
+        rubric=rubric,
+        evidence=evidence,
+        replies=bool(manifest.get("replies", False)),
+    )
     with street_progress(manifest, progress) as done:
         if engine == "dask":
             from graph.analysis.dask_engine import run_dask

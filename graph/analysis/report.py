@@ -45,6 +45,20 @@ def _cell(v: object) -> object:
     return v
 
 
+UNKNOWN_ZH = "未知(数据缺口)"
+
+
+def _criteria(detail: pd.DataFrame) -> pd.DataFrame:
+    """Rule detail with 该项达标 as 是 / 否 / 未知(数据缺口): a missing value is not a failure."""
+    met = [
+        "是" if m else UNKNOWN_ZH if u else "否"
+        for m, u in zip(detail["met"], detail["unknown"], strict=True)
+    ]
+    return detail.assign(met=pd.Series(met, index=detail.index, dtype=object)).drop(
+        columns="unknown"
+    )
+
+
 def _sheet(df: pd.DataFrame, names: dict[str, str] | None = None) -> pd.DataFrame:
     out = df.copy()
     for col in out.columns:
@@ -105,9 +119,9 @@ def write_report(a: Analysis, path: str | Path) -> Path:
         f"社区村指标{a.year}": _sheet(communities, star_names),
         "街道汇总": _sheet(streets),
         "全区汇总": _sheet(a.district, {"red_flag": "红旗"}),
-        "星级对照": _sheet(a.star_detail),
-        "五好对照": _sheet(a.goods),
-        "红旗对照": _sheet(a.red_flag),
+        "星级对照": _sheet(_criteria(a.star_detail)),
+        "五好对照": _sheet(_criteria(a.goods)),
+        "红旗对照": _sheet(_criteria(a.red_flag)),
         "建议链接": _sheet(a.suggestions),
         "指标说明": definitions(),
     }

@@ -1,14 +1,20 @@
-"""Resource-link metrics: co-building, reporting members, volunteers, needs and 13710 timing.
+"""Resource-link metrics: co-building, reporting members, volunteers, needs, 13710 and backlog.
 
 All vectorized over the whole ledger; the ids behind each number go to the evidence table.
 """
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import pandas as pd
 
 from graph.analysis import evidence as ev
+from graph.analysis.asof import year_end
 from graph.analysis.scope import Context
+
+if TYPE_CHECKING:  # rubric → metrics → coverage → here: a runtime import would be a cycle
+    from graph.analysis.rubric import Rubric
 
 
 def has_role(roles: pd.Series, role: str) -> pd.Series:
@@ -16,12 +22,62 @@ def has_role(roles: pd.Series, role: str) -> pd.Series:
     return roles.str.contains(rf"(?:^|;){role}(?:;|$)", regex=True).fillna(False).astype(bool)
 
 
+def records_replies(matters: pd.DataFrame) -> bool:
+    """Whether the ledger records replies (13710's "3"): any matter has a ``replied_at``.
+
+    An empty column cannot be told from a missing one once stored in a graph database,
+    so a ledger with no reply date at all is read as one without the column.
+    """
+    return bool(matters["replied_at"].notna().any())
+
+
+def sla_limits(units: pd.DataFrame, rubric: Rubric) -> pd.DataFrame:
+    """Per community id the 13710 day limits of its kind's rubric settings."""
+    cols = ["claim_days", "reply_days", "close_days", "major_close_days"]
+    by_kind = {k: rubric.for_kind(k).settings for k in units["kind"].unique()}
+    return pd.DataFrame(
+        [[getattr(by_kind[k], c) for c in cols] for k in units["kind"]],
+        index=pd.Index(units["id"].astype(object)),
+        columns=cols,
+    )
+
+
+def _days(later: pd.Series, earlier: pd.Series) -> pd.Series:
+    """Calendar days from ``earlier`` to ``later`` (time of day ignored; NaN when missing)."""
+    return (later.dt.normalize() - earlier.dt.normalize()).dt.days.astype(float)
+
+
+def on_time(m: pd.DataFrame, limits: pd.DataFrame, year: int, replies: bool) -> pd.DataFrame:
+    """Per matter whether it is *due* as of Y-12-31 and whether it met every 13710 limit.
+
+    Due: closed by Y-12-31, or its closing limit (``close_days``, ``major_close_days`` when
+    major) ended on or before it. A step not taken by Y-12-31 is not taken; one not taken
+    within its limit is late. The reply limit applies only when ``replies`` (the ledger
+    records replies): replied, or closed, within ``reply_days``.
+    """
+    end = year_end(year)
+    lim = limits.reindex(m["community_id"].astype(object)).set_axis(m.index)
+    close_limit = lim["major_close_days"].where(m["major"].fillna(False).astype(bool))
+    close_limit = close_limit.fillna(lim["close_days"])
+    sub = m["submitted_at"]
+    closed = m["closed"].astype(bool)
+    closed_days = _days(m["closed_at"], sub).where(closed)
+    claimed = m["claimed_at"].where(m["claimed_at"].dt.normalize() <= end)
+    due = closed | (_days(pd.Series(end, index=m.index), sub) >= close_limit)
+    ok = (_days(claimed, sub) <= lim["claim_days"]) & (closed_days <= close_limit)
+    if replies:
+        replied = m["replied_at"].where(m["replied_at"].dt.normalize() <= end)
+        ok &= (_days(replied, sub) <= lim["reply_days"]) | (closed_days <= lim["reply_days"])
+    return pd.DataFrame({"due": due.astype(bool), "on_time": (ok & due).astype(bool)})
+
+
 def resource_evidence(
-    ctx: Context, actors: pd.DataFrame, claim_days: pd.Series, close_days: pd.Series
+    ctx: Context, actors: pd.DataFrame, limits: pd.DataFrame, replies: bool
 ) -> list[pd.DataFrame]:
     """Evidence rows of every resource-link metric.
 
-    ``claim_days``/``close_days`` are indexed by community id (rubric settings per kind).
+    ``limits``: the 13710 day limits per community id (``sla_limits``); ``replies``:
+    whether the ledger records replies (``records_replies`` of the whole ledger).
     """
     out: list[pd.DataFrame] = []
     links = ctx.links
@@ -49,7 +105,9 @@ def resource_evidence(
     out.append(ev.rows(vols, "volunteers_per_1000", ev.NUM))
     out.append(ev.rows(member, "volunteers_per_1000", ev.NUM, id_="source_id"))
 
-    m = ctx.matters[ctx.matters["in_year"] & ctx.matters["community_id"].notna()]
+    in_c = ctx.matters[ctx.matters["community_id"].notna()]
+    out.append(ev.rows(in_c[~in_c["closed"]], "backlog", ev.NUM))
+    m = in_c[in_c["in_year"]]
     out.append(ev.rows(m, "needs_total", ev.NUM))
     out.append(ev.rows(m[m["closed"]], "needs_closed", ev.NUM))
     out.append(ev.rows(m, "closure_rate", ev.DEN))
@@ -59,15 +117,9 @@ def resource_evidence(
     open_m = m[~m["closed"] & ~m["id"].isin(fulfills["target_id"])]
     out.append(ev.rows(_unmatched(ctx, actors, open_m), "unmatched_needs", ev.NUM))
 
-    claim = pd.to_timedelta(m["community_id"].map(claim_days).astype(float), unit="D")
-    close = pd.to_timedelta(m["community_id"].map(close_days).astype(float), unit="D")
-    on_time = (
-        (m["claimed_at"] - m["submitted_at"] <= claim)
-        & m["closed"]
-        & (m["closed_at"] - m["submitted_at"] <= close)
-    ).fillna(False)
-    out.append(ev.rows(m, "sla_rate", ev.DEN))
-    out.append(ev.rows(m[on_time.astype(bool)], "sla_rate", ev.NUM))
+    sla = on_time(m, limits, ctx.year, replies)
+    out.append(ev.rows(m[sla["due"]], "sla_rate", ev.DEN))
+    out.append(ev.rows(m[sla["on_time"]], "sla_rate", ev.NUM))
 
     f = fulfills.merge(m[["id", "community_id"]], left_on="target_id", right_on="id")
     f = f.merge(

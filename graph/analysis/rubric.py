@@ -1,11 +1,12 @@
 """Rubric files: the stars of communities and villages, the streets' five goods, the red flag.
 
 A rubric is TOML (see ``rubrics/community.toml``): ``applies_to`` (community or village),
-``[settings]`` (``claim_days``, ``close_days`` for sla_rate, ``co_building_min`` for
-suggestions), ``[[stars]]`` each with ``criteria`` = ``{metric, op, value}``, and
-optionally ``[[goods]]`` (street rules over roll-up metrics) and ``[red_flag]`` (a
-district rule). Files are validated with pydantic so a typo names the file, the place
-and the known metrics instead of silently failing every star.
+``[settings]`` (``claim_days``, ``reply_days``, ``close_days``, ``major_close_days`` for
+sla_rate, ``weak_min`` for weak links, ``co_building_min`` for suggestions),
+``[[stars]]`` each with ``criteria`` = ``{metric, op, value}``, and optionally
+``[[goods]]`` (street rules over roll-up metrics) and ``[red_flag]`` (a district rule).
+Files are validated with pydantic so a typo names the file, the place and the known
+metrics instead of silently failing every star.
 """
 
 from __future__ import annotations
@@ -83,10 +84,15 @@ class RedFlag(Rule):
 
 
 class Settings(BaseModel):
+    """Rubric settings: the 13710 day limits (calendar days), the weak threshold, partners."""
+
     model_config = ConfigDict(extra="forbid")
-    claim_days: float = Field(1, ge=0)
-    close_days: float = Field(7, ge=0)
-    co_building_min: int = Field(3, ge=0)
+    claim_days: int = Field(0, ge=0)  # 1: studied and claimed the same day
+    reply_days: int = Field(3, ge=0)  # 3: progress reported back (when the ledger has replies)
+    close_days: int = Field(7, ge=0)  # 7: ordinary matters solved
+    major_close_days: int = Field(30, ge=0)  # 1 month: major or complex matters solved
+    weak_min: int = Field(3, ge=1)  # weak when weak_score reaches it
+    co_building_min: int = Field(3, ge=0)  # partner suggestions below this many units
 
 
 class RubricFile(BaseModel):

@@ -13,6 +13,7 @@ from collections.abc import Collection, Iterable, Mapping
 import pandas as pd
 
 from graph.analysis import evidence as ev
+from graph.analysis.asof import three_zero
 from graph.analysis.core import cores
 from graph.analysis.coverage import (
     EXTENSIONS,
@@ -22,12 +23,12 @@ from graph.analysis.coverage import (
     social_candidates,
 )
 from graph.analysis.engine import build_partitions, run_partitions, run_whole_graph
-from graph.analysis.metrics import COMMUNITY_METRICS, DISTRICT_METRICS, STREET_METRICS
+from graph.analysis.metrics import COMMUNITY_METRICS, DISTRICT_METRICS, METRICS, STREET_METRICS
 from graph.analysis.model import Analysis, Measured
-from graph.analysis.resources import resource_evidence
+from graph.analysis.resources import records_replies, resource_evidence, sla_limits
 from graph.analysis.rollup import rollups, year_changes
 from graph.analysis.rubric import Rubric, load_rubric
-from graph.analysis.scope import COMMUNITY_KINDS, STREET_KINDS, Context, build_context
+from graph.analysis.scope import STREET_KINDS, Context, build_context
 from graph.analysis.stars import community_stars, earned_counts
 from graph.analysis.structure import Partition
 from graph.analysis.suggest import COLUMNS as SUGGESTION_COLUMNS
@@ -38,14 +39,17 @@ from graph.analysis.suggest import (
     spare_capacity,
     street_units,
 )
-from graph.analysis.weak import weak_columns
+from graph.analysis.weak import WEAK_COLUMNS, weak_columns
 from graph.network import Network
 from graph.schema import ACTOR_KIND_GROUPS
 from graph.scope import place_scopes
 
 MATTER_COLUMNS = ["id", "domain", "submitted_at", "community_id", "street_id", "district_id"]
 SPARE_COLUMNS = ["id", "domain", "spare", "loc_community_id", "loc_street_id", "loc_district_id"]
-COUNT_METRICS = ("co_building_units", "needs_total", "needs_closed", "unmatched_needs")
+COUNT_METRICS = ("co_building_units", "needs_total", "needs_closed", "unmatched_needs", "backlog")
+ID_ORDER = ["id", "name", "kind", "street_id", "district_id", "core", "population"]
+# the columns measure fills: every community metric but the district-wide weak-link ones
+MEASURED = [m for m in COMMUNITY_METRICS if m not in WEAK_COLUMNS]
 
 
 def latest_year(network: Network) -> int:
@@ -95,6 +99,7 @@ def _table(
     assert set(acts["group"]) <= set(ACTOR_KIND_GROUPS)
     for m in COUNT_METRICS:
         u[m] = ev.count(counts, uid, m)
+    u["cleared"] = (u["backlog"] == 0).astype(bool)
     pop = u["population"].astype("Float64")
     per = (1000 / pop).where(pop > 0)
     for m in ("reporting_members_per_1000", "volunteers_per_1000"):
@@ -165,6 +170,7 @@ def measure(
     parallel: bool | None = None,
     baseline: bool = False,
     evidence: bool = True,
+    replies: bool | None = None,
 ) -> Measured:
     """Every raw metric per community/village as of ``year``, and what suggestions need.
 
@@ -176,6 +182,8 @@ def measure(
     rows (see ``Measured``); ``cached.update(measure(net, y, r, communities=ids))``
     then equals ``measure(net, y, r)`` for an edit confined to those communities.
     ``evidence=False`` drops the ids behind each metric (they grow with the ledger).
+    ``replies``: whether the ledger records replies (13710's reply limit); default: any
+    matter of ``network`` has a replied_at — a part of a ledger passes the whole's.
     ``parallel``/``baseline``: as in ``analyze``.
     """
     if communities is not None and own is not None:
@@ -191,19 +199,19 @@ def measure(
     core, acts, social, parts = _partitioned(ctx)
     results = run_whole_graph(ctx, parts) if baseline else run_partitions(parts, parallel)
 
-    kinds = ctx.units.set_index("id")["kind"]
-    settings = {k: rubric.for_kind(k).settings for k in COMMUNITY_KINDS}
-    claim = kinds.map(lambda k: settings[k].claim_days)
-    close = kinds.map(lambda k: settings[k].close_days)
+    if replies is None:
+        replies = records_replies(network.tables["matters"])
     found = ev.combine(
         extension_evidence(ctx)
-        + resource_evidence(ctx, acts, claim, close)
+        + resource_evidence(ctx, acts, sla_limits(ctx.units, rubric), replies)
         + _graph_evidence(results, acts, social)
     )
     places = network.tables["places"]
+    table = _table(ctx, core, results, found, acts)
+    table["three_zero"] = three_zero(network.tables["conditions"], table["id"], year).array
     out = Measured(
         year,
-        _table(ctx, core, results, found, acts),
+        table[[*ID_ORDER, *MEASURED]],
         found if evidence else found.iloc[:0],
         co_builders(ctx).reset_index(drop=True),
         open_matters(ctx)[MATTER_COLUMNS].reset_index(drop=True),
@@ -219,7 +227,7 @@ def _rated(table: pd.DataFrame, rubric: Rubric) -> tuple[pd.DataFrame, pd.DataFr
 
     Returns the table with weak and star columns, the star detail, and each row's star maximum.
     """
-    table = pd.concat([table, weak_columns(table)], axis=1)
+    table = pd.concat([table, weak_columns(table, rubric)], axis=1)
     detail = community_stars(table, rubric)
     table["stars"] = earned_counts(detail, "community_id", pd.Index(table["id"])).to_numpy()
     for i in range(1, 6):
@@ -251,8 +259,7 @@ def score(measured: Measured, rubric: Rubric | str | None = None) -> Analysis:
         ],
         ignore_index=True,
     ).reindex(columns=SUGGESTION_COLUMNS)
-    order = ["id", "name", "kind", "street_id", "district_id", "core", "population"]
-    order += [*COMMUNITY_METRICS, "stars"] + [f"star_{i}" for i in range(1, 6)]
+    order = [*ID_ORDER, *COMMUNITY_METRICS, "stars"] + [f"star_{i}" for i in range(1, 6)]
     return Analysis(
         m.year,
         table[order],
@@ -296,7 +303,7 @@ def analyze_years(
 
 def changes(analyses: dict[int, Analysis]) -> dict[str, pd.DataFrame]:
     """Change of every numeric metric between consecutive analyzed years, per level."""
-    numeric = [m for m in COMMUNITY_METRICS if m not in ("brokers", "reasons", "has_core", "weak")]
+    numeric = [m for m in COMMUNITY_METRICS if METRICS[m].format not in ("bool", "list", "text")]
     return {
         "communities": year_changes(
             {y: a.communities for y, a in analyses.items()}, [*numeric, "stars"]

@@ -67,7 +67,19 @@ def build_context(tables: Tables, year: int) -> Context:
     m = tables["matters"]
     m = m[m["submitted_at"].dt.normalize() <= end]
     m = _located(
-        m[["id", "place_id", "domain", "status", "submitted_at", "claimed_at", "closed_at"]],
+        m[
+            [
+                "id",
+                "place_id",
+                "domain",
+                "status",
+                "submitted_at",
+                "claimed_at",
+                "replied_at",
+                "closed_at",
+                "major",
+            ]
+        ],
         scopes,
     )
     m["in_year"] = (m["submitted_at"].dt.year == year).astype(bool)

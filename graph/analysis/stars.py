@@ -6,7 +6,18 @@ import pandas as pd
 
 from graph.analysis.rubric import Rubric, Rule
 
-DETAIL_COLUMNS = ["star", "name", "earned", "metric", "op", "required", "actual", "met"]
+# `unknown`: the actual value is null (a data gap): not met, yet not shown as failed
+DETAIL_COLUMNS = [
+    "star",
+    "name",
+    "earned",
+    "metric",
+    "op",
+    "required",
+    "actual",
+    "met",
+    "unknown",
+]
 
 
 def _plain(v: object) -> object:
@@ -35,12 +46,13 @@ def evaluate(table: pd.DataFrame, id_col: str, out_id: str, rules: list[Rule]) -
                     "required": c.value,
                     "actual": a,
                     "met": c.holds(a),
+                    "unknown": a is None,
                 }
                 for c, a in checks
             ]
     cols = [out_id, "star", "key", *DETAIL_COLUMNS[1:]]
     out = pd.DataFrame(recs, columns=cols)
-    return out.astype({"star": int, "earned": bool, "met": bool})
+    return out.astype({"star": int, "earned": bool, "met": bool, "unknown": bool})
 
 
 def earned_counts(detail: pd.DataFrame, out_id: str, index: pd.Index) -> pd.Series:

@@ -103,8 +103,10 @@ def base_tables() -> Raw:
                 "status": ["closed", "submitted"],
                 "submitted_at": ["2024-03-01 09:00:00", "2024-04-02"],
                 "claimed_at": ["2024-03-01 12:00:00", None],
+                "replied_at": ["2024-03-02", None],
                 "closed_at": ["2024-03-05 10:00:00", None],
                 "handler_id": ["o2", None],
+                "major": ["否", "是"],
             }
         ),
         "resources": pd.DataFrame(
@@ -487,6 +489,18 @@ CASES: tuple[Case, ...] = (
         "closed_at before submitted_at",
         _set("matters", 0, "closed_at", "2024-02-01"),
         (E("matters", 2, "closed_at", "closed_at is before submitted_at"),),
+    ),
+    Case(
+        "replied_before_submitted",
+        "replied_at before submitted_at",
+        _set("matters", 0, "replied_at", "2024-02-28"),
+        (E("matters", 2, "replied_at", "replied_at is before submitted_at"),),
+    ),
+    Case(
+        "bad_major",
+        "bad enumeration value",
+        _set("matters", 1, "major", "很大"),
+        (E("matters", 3, "major", "expected 是/否"),),
     ),
     Case(
         "required_missing",
