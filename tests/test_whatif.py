@@ -225,7 +225,7 @@ def test_cli_whatif_json_and_errors(tmp_path) -> None:
         app,
         [
             "whatif", str(SMALL), "--year", "2024", "--add-link", "O_C1 LEADS SO1",
-            "--remove", "U2", "--format", "json", "--out", str(out),
+            "--remove", "U2", "--key-actors", "C1", "--format", "json", "--out", str(out),
         ],
     )  # fmt: skip
     assert r.exit_code == 0, r.output
@@ -234,6 +234,8 @@ def test_cli_whatif_json_and_errors(tmp_path) -> None:
     assert set(data["before"]) == set(data["after"]) >= {"communities", "streets", "district"}
     metrics = {(c["community_id"], c["metric"]) for c in data["changes"]}
     assert ("C1", "reach") in metrics and ("C1", "co_building_units") in metrics
+    ranked = data["key_actors"]["C1"]
+    assert ranked[0]["impact"] >= ranked[-1]["impact"] and "O_C1" in {r["id"] for r in ranked}
     r = CliRunner().invoke(app, ["whatif", str(SMALL), "--add-link", "RC1 LEADS SO1"])
     assert r.exit_code == 2 and "LEADS not allowed" in r.output
 

@@ -15,6 +15,7 @@ from govnet.cli.analyze import _fail, _fmt, _load
 from govnet.cli.cli import app
 from graph.analysis import RubricError
 from graph.analysis.metrics import zh
+from graph.analysis.model import plain
 from graph.analysis.scenario import ScenarioError
 from graph.analysis.whatif import WhatIf, what_if
 
@@ -46,6 +47,21 @@ def _print(w: WhatIf) -> None:
     console.print(t)
 
 
+def _print_key_actors(cid: str, df) -> None:
+    t = Table(title=f"关键主体 key actors of {cid}: what if each one left")
+    for col in ("编号 id", "名称 name", "引领度 reach", "覆盖指数 coverage", "薄弱分 weak score"):
+        t.add_column(col, overflow="fold")
+    for r in df.head(15).to_dict("records"):
+        t.add_row(
+            r["id"],
+            str(r["name"]),
+            f"{_fmt(r['reach'])} → {_fmt(r['reach_after'])}",
+            f"{_fmt(r['coverage_index'])} → {_fmt(r['coverage_index_after'])}",
+            f"{r['weak_score']} → {r['weak_score_after']}",
+        )
+    Console().print(t)
+
+
 @app.command("whatif")
 def whatif_command(
     ledger: Annotated[
@@ -72,6 +88,13 @@ def whatif_command(
             "--apply-suggestions", help="apply a community's suggested links (repeatable)"
         ),
     ] = None,
+    key: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--key-actors",
+            help="also rank a community's key actors in the ledger as it is (repeatable)",
+        ),
+    ] = None,
     fmt: Annotated[Format, typer.Option("--format", "-f", help="table or json")] = Format.table,
     out: Annotated[Path | None, typer.Option("--out", "-o", help="output file (json)")] = None,
     db: Annotated[str | None, typer.Option("--db", help="read from a graph database URI")] = None,
@@ -91,8 +114,23 @@ def whatif_command(
         )
     except (ScenarioError, RubricError, ValueError) as e:
         _fail(str(e), 2)
+    ranked = {}
+    if key:
+        from graph.analysis.key_actors import key_actors
+
+        assert w.baseline is not None
+        unknown = [c for c in key if c not in set(w.before.communities["id"])]
+        if unknown:
+            _fail(f"no community or village {', '.join(unknown)} in the ledger", 2)
+        ranked = {c: key_actors(w.baseline, c) for c in key}
     if fmt is Format.json:
-        text = json.dumps(w.to_json(), ensure_ascii=False, indent=1, allow_nan=False)
+        data = w.to_json()
+        if ranked:
+            data["key_actors"] = {
+                c: [{k: plain(v) for k, v in r.items()} for r in df.to_dict("records")]
+                for c, df in ranked.items()
+            }
+        text = json.dumps(data, ensure_ascii=False, indent=1, allow_nan=False)
         if out:
             out.write_text(text, encoding="utf-8")
             Console(stderr=True).print(f"wrote {out}")
@@ -100,3 +138,5 @@ def whatif_command(
             typer.echo(text)
     else:
         _print(w)
+        for c, df in ranked.items():
+            _print_key_actors(c, df)
