@@ -193,8 +193,8 @@ def what_if(
     >>> import govnet as gn
     >>> net = gn.demo()
     >>> w = gn.what_if(net, apply_suggestions=["C003"])
-    >>> sorted(w.changes.query("community_id == 'C003'")["metric"])[:2]
-    ['co_building_units', 'isolates']
+    >>> "co_building_units" in set(w.changes.query("community_id == 'C003'")["metric"])
+    True
     >>> a = w.before
     >>> row = a.communities.query("has_core").iloc[0]
     >>> ev = a.evidence.query("community_id == @row.id and metric == 'reach'")
