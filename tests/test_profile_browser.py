@@ -28,7 +28,7 @@ def test_profile_page_toggles_project_the_suggestions(page, server, external) ->
     assert toggles.count() >= 1
     toggles.first.scroll_into_view_if_needed()
     toggles.first.click()
-    projected = page.locator('[data-testid="stTable"]', has_text="采纳后")
+    projected = page.locator("table", has_text="采纳后")
     projected.wait_for(timeout=STEP_MS)
     text = projected.inner_text()
     assert "今天" in text and "薄弱分" in text and "星级" in text

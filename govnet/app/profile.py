@@ -122,7 +122,7 @@ def render() -> None:
 
     st.subheader(t("pf_one_core"))
     st.caption(t("pf_reached", n=len(p.reached), total=len(p.reached) + len(p.unreached)))
-    st.html(svg(p))
+    st.markdown(svg(p), unsafe_allow_html=True)  # inline SVG: no script, no external fetch
 
     c1, c2 = st.columns(2)
     with c1:
