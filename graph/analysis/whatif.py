@@ -139,7 +139,8 @@ class Baseline:
         )
         applied = apply(self.tables, full, self.year)
         touched = self.touched(applied)
-        after = self.score(self.measured.update(self.remeasure(applied, touched)))
+        fresh = self.remeasure(applied, touched)
+        after = self.score(self.measured.update(fresh), fresh)
         return WhatIf(
             scenario,
             self.before,
@@ -195,7 +196,10 @@ class Baseline:
         resources decide ``unmatched_needs``) and its provider's neighbours.
         """
         old, new = self.tables, applied.tables
-        links = pd.concat([old["links"], applied.added_links.astype(object)], ignore_index=True)
+        ends = ["source_id", "type", "target_id"]
+        links = pd.concat(
+            [old["links"][ends], applied.added_links[ends].astype(object)], ignore_index=True
+        )
         gone = set(applied.removed.get("resources", []))
         made = {str(r.get("id")) for r in self.added_rows(applied, "resources")}
         start = set(applied.changed)
@@ -281,13 +285,19 @@ class Baseline:
                 node = parent.get(node)
         return out
 
-    def score(self, measured: Measured) -> Analysis:
-        """``score`` of the updated measure, with the min-cost flow solved again only for the
-        (district, domain) groups whose open matters or spare resources changed: the flow
-        is solved per group, so the other groups' matches are those of before."""
+    def score(self, measured: Measured, fresh: Measured) -> Analysis:
+        """``score`` of the measure updated with ``fresh``, with the min-cost flow solved again
+        only for the (district, domain) groups whose open matters or spare resources changed
+        (only rows ``fresh`` owns can): the flow is solved per group, so the other groups'
+        matches are those of before."""
         om, sp = self.measured.open_matters, self.measured.spare
-        groups = _changed(om, measured.open_matters, "district_id")
-        groups |= _changed(sp, measured.spare, "loc_district_id")
+        own = fresh.own or {}
+        groups = _changed(
+            om[om["id"].isin(own.get("matters", ()))], fresh.open_matters, "district_id"
+        )
+        groups |= _changed(
+            sp[sp["id"].isin(own.get("resources", ()))], fresh.spare, "loc_district_id"
+        )
         mo, ms = measured.open_matters, measured.spare
         lite = replace(
             measured,
