@@ -139,12 +139,16 @@ def suggestion_items(base: Baseline, community_id: str, names: dict[str, str]) -
 
 
 def projection(base: Baseline, community_id: str, links: list[Link]) -> dict:
-    """metric → (today, projected) for the PROJECTED metrics when ``links`` are added."""
+    """metric → (today, projected) when ``links`` are added: the PROJECTED metrics and any
+    other metric of the community that changes."""
     today = base.before.communities.set_index("id").loc[community_id]
     if not links:
         return {m: (today[m], today[m]) for m in PROJECTED}
-    after = base.run(Scenario(add_links=tuple(links))).after.communities.set_index("id")
-    return {m: (today[m], after.at[community_id, m]) for m in PROJECTED}
+    w = base.run(Scenario(add_links=tuple(links)))
+    after = w.after.communities.set_index("id")
+    changed = w.changes[w.changes["community_id"] == community_id]["metric"]
+    shown = [*PROJECTED, *(m for m in changed if m not in PROJECTED and m in METRICS)]
+    return {m: (today[m], after.at[community_id, m]) for m in shown}
 
 
 def build_profile(

@@ -185,12 +185,10 @@ def render() -> None:
 
     st.subheader(t("pf_trend"))
     if not p.trend.empty:
-        trend = p.trend.set_index("year")
-        st.table(
-            trend.apply(lambda col: col.map(lambda v, m=col.name: fmt(m, v, lang))).rename(
-                columns=metric_label
-            )
-        )
+        trend = p.trend.drop(columns="year")
+        trend = trend.apply(lambda col: col.map(lambda v, m=col.name: fmt(m, v, lang)))
+        trend.insert(0, t("year"), p.trend["year"].astype(str))
+        st.table(trend.rename(columns=metric_label))
 
     from govnet.profile_pdf import FontMissing, find_font
 
