@@ -150,3 +150,21 @@ def test_missing_font_says_what_to_install(monkeypatch, tmp_path) -> None:
     r = CliRunner().invoke(app, ["profile", str(SMALL), "C1", "-o", str(tmp_path / "x.pdf")])
     assert r.exit_code == 2 and "fonts-wqy-microhei" in r.output
     assert not (tmp_path / "x.pdf").exists()
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_profile_page_renders_on_an_uploaded_ledger(lang: str) -> None:
+    """The page through Streamlit's AppTest on test_app's small ledger, both languages:
+    no error, the diagram, key actors and the stars table are there."""
+    from govnet.app.i18n import LABELS
+    from tests.test_app import app, problems, small_tables, zip_bytes
+
+    at = app(lang, upload=zip_bytes(small_tables()))
+    at.switch_page("govnet/app/profile.py").run()
+    assert not problems(at), problems(at)
+    i = 1 if lang == "en" else 0
+    assert LABELS["page_profile"][i] in " ".join(h.value for h in at.header)
+    subheaders = " ".join(h.value for h in at.subheader)
+    for key in ("pf_one_core", "pf_key_actors", "pf_stars", "pf_trend"):
+        assert LABELS[key][i] in subheaders, key
+    assert any('data-testid="one-core"' in m.value for m in at.markdown)
