@@ -27,6 +27,7 @@ if TYPE_CHECKING:
         open_store,
         read_ledger,
         validate,
+        what_if,
     )
 
 __version__ = "0.2.0"
@@ -42,6 +43,7 @@ __all__ = [
     "open_store",
     "read_ledger",
     "validate",
+    "what_if",
 ]
 
 

@@ -15,6 +15,8 @@ from graph.analysis import analyze as _analyze
 from graph.analysis import analyze_years as _analyze_years
 from graph.analysis.metrics import label as metric_label
 from graph.analysis.rubric import Rubric
+from graph.analysis.whatif import Baseline, WhatIf
+from graph.analysis.whatif import what_if as _what_if
 from graph.extras import missing
 from graph.network import Network
 from loaders.demo import demo_network
@@ -30,6 +32,7 @@ __all__ = [
     "open_store",
     "read_ledger",
     "validate",
+    "what_if",
 ]
 
 
@@ -194,3 +197,85 @@ def open_store(
         return local_store(network, **({"graph": graph} if graph else {}))
     except ImportError as exc:  # the db extra is not installed: one line naming it
         raise (missing(exc, "gn.open_store") or exc) from None
+
+
+def what_if(
+    network: Network,
+    year: int | None = None,
+    rubric: Rubric | str | None = None,
+    add_links=(),
+    remove_links=(),
+    remove_nodes=(),
+    add_nodes=(),
+    apply_suggestions=(),
+    *,
+    baseline: Baseline | None = None,
+) -> WhatIf:
+    """Test a change before making it: the analysis before and after, and what changed.
+
+    Only the communities the change can reach are measured again; the district-wide
+    scoring (quartiles, weak flags, stars, roll-ups) is redone over every row.
+
+    Parameters
+    ----------
+    network : Network
+        The ledger as it is.
+    year, rubric
+        As for :func:`analyze`.
+    add_links, remove_links : iterable of (source_id, TYPE, target_id)
+        Links to add or remove (also ``"SRC TYPE TGT"`` strings).
+    remove_nodes : iterable of str
+        Ids of nodes to remove, with their links (and the resources an organization
+        or person provides).
+    add_nodes : iterable of dict
+        Ledger rows to add, each with a ``table`` key (``"organizations"``, …).
+    apply_suggestions : iterable of str
+        Community ids whose suggested links (resource matches, co-building partners)
+        are added.
+    baseline : Baseline, optional
+        The measured ledger to start from (``WhatIf.baseline`` of an earlier scenario on
+        the same ledger, year and rubric); without it the ledger is measured first.
+
+    Returns
+    -------
+    WhatIf
+        ``before`` and ``after`` (Analysis), ``changes`` (community_id, name, metric,
+        before, after), ``recomputed`` (communities measured again), ``baseline`` and
+        ``to_json()``.
+
+    Raises
+    ------
+    ScenarioError
+        Listing every unknown id, link not allowed between its kinds (graph/schema.py
+        LINK_RULES), or link or node to remove that does not exist.
+
+    Examples
+    --------
+    >>> import govnet as gn
+    >>> net = gn.demo()
+    >>> w = gn.what_if(net, apply_suggestions=["C003"])
+    >>> "co_building_units" in set(w.changes.query("community_id == 'C003'")["metric"])
+    True
+    >>> a = w.before
+    >>> row = a.communities.query("has_core").iloc[0]
+    >>> ev = a.evidence.query("community_id == @row.id and metric == 'reach'")
+    >>> unreached = sorted(set(ev.id) - set(ev.query("part == 'numerator'").id))[0]
+    >>> w = gn.what_if(net, add_links=[(row.core, "LEADS", unreached)], baseline=w.baseline)
+    >>> w.changes.query("metric == 'reach'")[["community_id", "metric"]].values.tolist()
+    [['C001', 'reach']]
+    >>> gn.what_if(net, remove_nodes=["nobody"], baseline=w.baseline)
+    Traceback (most recent call last):
+    graph.analysis.scenario.ScenarioError: 情景有误 invalid scenario:
+      remove nobody: no such node
+    """
+    return _what_if(
+        network,
+        year,
+        rubric,
+        add_links,
+        remove_links,
+        remove_nodes,
+        add_nodes,
+        apply_suggestions,
+        baseline=baseline,
+    )

@@ -260,6 +260,35 @@ LABELS: dict[str, tuple[str, str]] = {
     "no": ("否", "no"),
     "no_core": ("无核心党组织", "no core party organization"),
     "unknown_gap": ("? 未知(数据缺口)", "? unknown (data gap)"),
+    # community profile (社区画像)
+    "page_profile": ("社区画像", "Community profile"),
+    "pf_one_core": ("一核多元：核心引领", "One core: who the core reaches"),
+    "pf_reached": ("已引领 {n} / {total} 个主体", "Reaches {n} of {total} actors"),
+    "pf_extensions": ("六个延伸与引领", "Six extensions and reach"),
+    "pf_counted": ("计入（已覆盖 / 全部）", "Counted (covered / all)"),
+    "pf_not_covered": ("未覆盖", "Not covered"),
+    "pf_resources": ("资源链接", "Resource links"),
+    "pf_sla": ("13710 与三零", "13710 and three zeros"),
+    "pf_structure": ("结构薄弱点", "Structure weak points"),
+    "pf_key_actors": ("关键主体（假如离开）", "Key actors (what if they left)"),
+    "pf_key_help": (
+        "逐一移除每个主体或党组织后重新计算本社区：引领度、覆盖指数、薄弱分的变化。",
+        "Each actor or party organization removed in turn and the community measured again.",
+    ),
+    "pf_weak": ("薄弱原因与数据缺口", "Weak reasons and data gaps"),
+    "pf_gaps": ("数据缺口", "Data gaps"),
+    "pf_stars": ("摘星对照", "Stars, criterion by criterion"),
+    "pf_suggestions": ("建议链接（打开即预测）", "Suggested links (switch on to project)"),
+    "pf_toggle_hint": (
+        "打开建议，右侧显示采纳后的指标、薄弱分和星级。",
+        "Switch suggestions on to see the projected metrics, weak score and stars.",
+    ),
+    "pf_today": ("今天", "Today"),
+    "pf_projected": ("采纳后", "Projected"),
+    "pf_trend": ("三年趋势", "Three-year trend"),
+    "pf_pdf": ("下载画像 PDF", "Download the profile (PDF)"),
+    "pf_pdf_weak": ("下载本街道薄弱社区画像 PDF", "Download the street's weak communities (PDF)"),
+    "pf_no_font": ("无法生成 PDF：{error}", "The PDF cannot be made: {error}"),
 }
 
 # Metric labels and formats: lookups into the one registry (graph.analysis.metrics).

@@ -135,6 +135,7 @@ def _pages() -> list:
         ("coverage", "page_coverage", ":material/grid_view:"),
         ("weak", "page_weak", ":material/healing:"),
         ("stars", "page_stars", ":material/star:"),
+        ("profile", "page_profile", ":material/badge:"),
         ("trends", "page_trends", ":material/trending_up:"),
         ("query", "page_query", ":material/search:"),
         ("definitions", "page_definitions", ":material/menu_book:"),

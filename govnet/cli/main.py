@@ -12,8 +12,10 @@ from govnet.cli import (
     db,  # noqa: F401
     export_graph,  # noqa: F401
     ledger,  # noqa: F401
+    profile,  # noqa: F401
     scale,  # noqa: F401
     serve,  # noqa: F401
+    whatif,  # noqa: F401
 )
 from govnet.cli.cli import app
 from graph.extras import missing

@@ -1,0 +1,487 @@
+"""What if: the analysis before and after a scenario, recomputing only what it touches.
+
+A change reaches a community only through the nodes near it: the communities that can see
+it are those of the changed nodes (both ends of a changed link) and of their neighbours,
+those whose core reaches a changed node down the leadership graph L (without limit), and
+a street's communities for a resource added or removed. Only those are measured again,
+each on the part of the ledger its metrics can read (its own nodes, two link steps around
+them, what its core reaches in L, its street's resources); ``Measured.update`` swaps those
+rows into the cached measure and ``score`` redoes the district-wide rest (quartiles, weak
+flags, stars, roll-ups, suggestions) from the measured rows alone. A property test checks
+that the result equals a full re-analysis of the changed ledger.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+
+import pandas as pd
+
+from graph.analysis.metrics import COMMUNITY_METRICS
+from graph.analysis.model import Analysis, Measured, plain, to_json
+from graph.analysis.rubric import Rubric, load_rubric
+from graph.analysis.run import latest_year, measure, score
+from graph.analysis.scenario import Applied, Link, Scenario, ScenarioError, apply, table_key
+from graph.analysis.scope import COMMUNITY_KINDS, place_scopes
+from graph.network import Network
+from graph.tables import Tables
+
+L_TYPES = ("LEADS", "ESTABLISHED_IN", "SUBORDINATE_TO")
+CHANGE_COLUMNS = ["community_id", "name", "metric", "before", "after"]
+
+
+@dataclass
+class WhatIf:
+    """A scenario's outcome: the analyses before and after and every changed value."""
+
+    scenario: Scenario
+    before: Analysis
+    after: Analysis
+    changes: pd.DataFrame  # community_id, name, metric, before, after
+    recomputed: list[str]  # communities measured again
+    tables: Tables  # the changed ledger
+    links: list[Link] = field(default_factory=list)  # links added (suggestions resolved)
+    removed: dict[str, list[str]] = field(default_factory=dict)
+    baseline: Baseline | None = None  # to run further scenarios on the same ledger
+
+    @property
+    def network(self) -> Network:
+        """The changed ledger as a Network (for a full re-analysis or an export)."""
+        return Network(self.tables)
+
+    def to_json(self) -> dict:
+        return {
+            "scenario": self.scenario.to_json(),
+            "links_added": [list(x) for x in self.links],
+            "removed": self.removed,
+            "recomputed": self.recomputed,
+            "before": to_json(self.before),
+            "after": to_json(self.after),
+            "changes": [
+                {k: plain(v) for k, v in rec.items()} for rec in self.changes.to_dict("records")
+            ],
+        }
+
+
+class Baseline:
+    """One ledger, year and rubric measured once; scenarios run against it.
+
+    Keeps what every scenario reuses: the measure and the analysis before, the place
+    scopes and parents. ``measured`` reuses a measure of the same ledger, year and rubric.
+    """
+
+    def __init__(
+        self,
+        network: Network,
+        year: int | None = None,
+        rubric: Rubric | str | None = None,
+        measured: Measured | None = None,
+    ) -> None:
+        self.network = network
+        self.rubric = rubric if isinstance(rubric, Rubric) else load_rubric(rubric)
+        self.year = latest_year(network) if year is None else int(year)
+        self.measured = measured or measure(network, self.year, self.rubric)
+        if self.measured.year != self.year:
+            raise ValueError(f"the measure given is of {self.measured.year}, not {self.year}")
+        self.before = score(self.measured, self.rubric)
+        self._index(network)
+
+    def _index(self, network: Network) -> None:
+        """The ledger with plain-object ids, and where every place lies."""
+        self.tables = {k: _objects(v) for k, v in network.tables.items()}
+        places = self.tables["places"]
+        scopes = place_scopes(network.tables["places"]).set_index("id")
+        self.community_of: pd.Series = scopes["community_id"].astype(object)
+        self.street_of: pd.Series = scopes["street_id"].astype(object)
+        self.parent: dict[str, str] = {
+            i: p
+            for i, p in zip(
+                places["id"].astype(object), places["parent_id"].astype(object), strict=True
+            )
+            if isinstance(p, str)
+        }
+
+    # -- scenario --------------------------------------------------------------------------
+    def suggestion_links(
+        self, communities: tuple[str, ...], removed: tuple[str, ...] = ()
+    ) -> list[Link]:
+        """The suggested links of these communities: matter ← resource (FULFILLS) matches and
+        co-building partners (CO_BUILDS to the core, else to the community)."""
+        known = set(self.before.communities["id"])
+        unknown = [c for c in communities if c not in known]
+        if unknown:
+            raise ScenarioError(
+                [f"apply suggestions of {c}: no such community or village" for c in unknown]
+            )
+        s = self.before.suggestions
+        core = self.before.communities.set_index("id")["core"]
+        out: list[Link] = []
+        for rec in s[s["community_id"].isin(communities)].to_dict("records"):
+            if rec["kind"] == "resource":
+                out.append((rec["resource_id"], "FULFILLS", rec["matter_id"]))
+            else:
+                c = core.get(rec["community_id"])
+                gone = c is None or c is pd.NA or c in removed
+                target = rec["community_id"] if gone else c
+                out.append((rec["unit_id"], "CO_BUILDS", str(target)))
+        return out
+
+    def run(self, scenario: Scenario) -> WhatIf:
+        """The analysis after ``scenario``."""
+        links = list(scenario.add_links) + self.suggestion_links(
+            scenario.apply_suggestions, scenario.remove_nodes
+        )
+        full = Scenario(
+            tuple(dict.fromkeys(links)),
+            scenario.remove_links,
+            scenario.remove_nodes,
+            scenario.add_nodes,
+        )
+        applied = apply(self.tables, full, self.year)
+        touched = self.touched(applied)
+        fresh = self.remeasure(applied, touched)
+        after = self.score(self.measured.update(fresh), fresh)
+        return WhatIf(
+            scenario,
+            self.before,
+            after,
+            diff(
+                self.before.communities,
+                after.communities,
+                touched,
+                list(self.measured.communities.columns),
+            ),
+            sorted(touched),
+            applied.tables,
+            list(full.add_links),
+            applied.removed,
+            self,
+        )
+
+    # -- which communities a change can reach ---------------------------------------------
+    def _scope(self, tables: Tables, ids: set[str]) -> set[str]:
+        """Communities the given nodes are in (places by their PART_OF chain)."""
+        out = {self.community_of.get(i) for i in ids}
+        for table in ("organizations", "people", "matters", "resources"):
+            df = tables[table]
+            places = df.loc[df["id"].isin(ids), "place_id"].dropna().astype(object)
+            out |= {self.community_of.get(p) for p in places}
+        places = tables["places"]
+        new = places[places["id"].isin(ids) & ~places["id"].isin(self.community_of.index)]
+        for pid in new["id"].astype(object):
+            out.add(self._community_of_new(tables, pid))
+        return {c for c in out if isinstance(c, str)}
+
+    def _community_of_new(self, tables: Tables, pid: str) -> str | None:
+        """The community of a place the scenario adds (walks its parents)."""
+        places = tables["places"].set_index("id")
+        node, seen = pid, set()
+        while isinstance(node, str) and node not in seen:
+            seen.add(node)
+            if node in self.community_of.index:
+                return self.community_of.get(node)
+            if places.at[node, "kind"] in COMMUNITY_KINDS:
+                return node
+            node = places.at[node, "parent_id"]
+            node = node if isinstance(node, str) else None
+        return None
+
+    def touched(self, applied: Applied) -> set[str]:
+        """Communities whose measured row may differ after the change (a superset).
+
+        A community reads its own nodes, their neighbours (actors outside it, people
+        reporting to it) and the links of those neighbours; so a changed node or link end
+        matters to the communities of itself and of its neighbours, to every community
+        whose core reaches it in L, and a resource added or removed to its street (whose
+        resources decide ``unmatched_needs``) and its provider's neighbours.
+        """
+        old, new = self.tables, applied.tables
+        ends = ["source_id", "type", "target_id"]
+        links = pd.concat(
+            [old["links"][ends], applied.added_links[ends].astype(object)], ignore_index=True
+        )
+        gone = set(applied.removed.get("resources", []))
+        made = {str(r.get("id")) for r in self.added_rows(applied, "resources")}
+        start = set(applied.changed)
+        for tables in (old, new):
+            r = tables["resources"]
+            start |= set(r.loc[r["id"].isin(gone | made), "provider_id"].astype(object))
+        near = start | _neighbours(old, links, start) | _neighbours(new, links, start)
+        near |= _ancestors_in_l(links, applied.changed)
+        out = self._scope(old, near) | self._scope(new, near)
+        streets = set()
+        for tables in (old, new):
+            r = tables["resources"]
+            places = r.loc[r["id"].isin(gone | made), "place_id"].dropna().astype(object)
+            streets |= {self.street_of.get(p) for p in places}
+        units = self.before.communities
+        out |= set(units.loc[units["street_id"].isin(streets - {None}), "id"])
+        for tables in (old, new):
+            p = tables["places"]
+            hit = p["id"].isin(near) & p["kind"].isin(COMMUNITY_KINDS)
+            out |= set(p.loc[hit, "id"].astype(object))
+        return out
+
+    @staticmethod
+    def added_rows(applied: Applied, table: str) -> list[dict]:
+        return [r for r in applied.added_nodes if table_key(r.get("table")) == table]
+
+    # -- measure the touched, score all --------------------------------------------------
+    def sub_ledger(
+        self, tables: Tables, communities: set[str], seeds: set[str] = frozenset()
+    ) -> Tables:
+        """The part of the ledger the metrics of ``communities`` read (a superset), and of
+        ``seeds`` (nodes whose own rows, e.g. a resource's spare capacity, are wanted)."""
+        places = tables["places"]
+        pid = places["id"].astype(object)
+        comm = pid.map(self.community_of)
+        fresh = ~pid.isin(self.community_of.index)
+        if fresh.any():
+            comm[fresh] = [self._community_of_new(tables, p) for p in pid[fresh]]
+        p0 = set(pid[comm.isin(communities)])
+        k0 = set(p0) | set(seeds)
+        nodes = {t: tables[t] for t in ("organizations", "people", "matters", "resources")}
+        for df in nodes.values():
+            k0 |= set(df.loc[df["place_id"].isin(p0), "id"].astype(object))
+        links = tables["links"]
+        k1 = k0 | _neighbours(tables, links, k0)
+        k2 = k1 | _neighbours(tables, links, k1)
+        k2 |= _descendants_in_l(links, k0)
+        r = nodes["resources"]
+        streets = {self.street_of.get(c) for c in communities} - {None}
+        r_street = r["place_id"].astype(object).map(self.street_of)
+        res = r[r["id"].isin(k2) | r["provider_id"].isin(k2) | r_street.isin(streets)]
+        keep = k2 | set(res["id"].astype(object)) | set(res["provider_id"].astype(object))
+        out: Tables = {}
+        located: set[str] = set(p0)
+        for t, df in nodes.items():
+            sub = df[df["id"].isin(keep)]
+            out[t] = sub
+            located |= set(sub["place_id"].dropna().astype(object))
+        located |= {x for x in keep if x in self.parent or x in self.community_of.index}
+        out["places"] = places[places["id"].isin(self._with_ancestors(tables, located))]
+        ids = keep | set(out["places"]["id"].astype(object))
+        out["links"] = links[links["source_id"].isin(ids) & links["target_id"].isin(ids)]
+        c = tables["conditions"]
+        out["conditions"] = c[c["place_id"].isin(out["places"]["id"])]
+        return {k: v.reset_index(drop=True) for k, v in out.items()}
+
+    def _with_ancestors(self, tables: Tables, ids: set[str]) -> set[str]:
+        parent = self.parent
+        extra = tables["places"]
+        extra = extra[~extra["id"].isin(self.community_of.index)]
+        if len(extra):
+            parent = {
+                **parent,
+                **dict(
+                    zip(extra["id"].astype(object), extra["parent_id"].astype(object), strict=True)
+                ),
+            }
+        out: set[str] = set()
+        for i in ids:
+            node = i
+            while isinstance(node, str) and node not in out:
+                out.add(node)
+                node = parent.get(node)
+        return out
+
+    def score(self, measured: Measured, fresh: Measured) -> Analysis:
+        """``score`` of the measure updated with ``fresh``, with the min-cost flow solved again
+        only for the (district, domain) groups whose open matters or spare resources changed
+        (only rows ``fresh`` owns can): the flow is solved per group, so the other groups'
+        matches are those of before."""
+        om, sp = self.measured.open_matters, self.measured.spare
+        own = fresh.own or {}
+        groups = _changed(
+            om[om["id"].isin(own.get("matters", ()))], fresh.open_matters, "district_id"
+        )
+        groups |= _changed(
+            sp[sp["id"].isin(own.get("resources", ()))], fresh.spare, "loc_district_id"
+        )
+        mo, ms = measured.open_matters, measured.spare
+        lite = replace(
+            measured,
+            open_matters=mo[_in(mo, "district_id", groups)],
+            spare=ms[_in(ms, "loc_district_id", groups)],
+        )
+        a = score(lite, self.rubric)
+        s = self.before.suggestions
+        old = s[s["kind"] == "resource"]
+        district = old["matter_id"].map(om.set_index("id")["district_id"])
+        keep = old[
+            ~pd.Series(list(zip(district, old["domain"], strict=True)), index=old.index).isin(
+                groups
+            )
+        ]
+        new = a.suggestions[a.suggestions["kind"] == "resource"]
+        res = pd.concat([keep, new]).sort_values(["cost", "matter_id"])
+        partners = a.suggestions[a.suggestions["kind"] != "resource"]
+        a.suggestions = pd.concat([res, partners], ignore_index=True)
+        return a
+
+    def owned(self, tables: Tables, communities: set[str]) -> dict[str, set[str]]:
+        """Ledger table → ids of the nodes in these communities (as ``community_nodes``)."""
+        places = tables["places"]
+        pid = places["id"].astype(object)
+        comm = pid.map(self.community_of)
+        fresh = ~pid.isin(self.community_of.index)
+        if fresh.any():
+            comm[fresh] = [self._community_of_new(tables, p) for p in pid[fresh]]
+        inside = set(pid[comm.isin(communities)])
+        own = {"places": inside}
+        for t in ("matters", "organizations", "people"):
+            df = tables[t]
+            own[t] = set(df.loc[df["place_id"].isin(inside), "id"])
+        r = tables["resources"]
+        providers = own["organizations"] | own["people"]
+        at = r["place_id"].isin(inside) | (r["place_id"].isna() & r["provider_id"].isin(providers))
+        own["resources"] = set(r.loc[at, "id"])
+        return own
+
+    def remeasure(self, applied: Applied, touched: set[str]) -> Measured:
+        """A partial measure of the touched communities and of every changed node's row.
+
+        It owns what those communities hold before and after the change (so a removed
+        node's rows go) and the changed matters, resources and organizations wherever
+        they are (a street's resource given a new FULFILLS link has less spare).
+        """
+        own = self.owned(self.tables, touched)
+        for t, ids in self.owned(applied.tables, touched).items():
+            own[t] |= ids
+        for t in ("matters", "resources", "organizations"):
+            for tables in (self.tables, applied.tables):
+                df = tables[t]
+                own[t] |= set(df.loc[df["id"].isin(applied.changed), "id"])
+            own[t] |= set(applied.removed.get(t, ()))
+        seeds = set().union(*own.values())
+        sub = self.sub_ledger(applied.tables, touched, seeds)
+        return measure(Network(sub), self.year, self.rubric, own=own)
+
+
+def _rows(df: pd.DataFrame) -> set[tuple]:
+    """A frame's rows as hashable tuples (missing values as None)."""
+    plain_ = df.astype(object).where(df.notna(), None)
+    return set(plain_.itertuples(index=False, name=None))
+
+
+def _changed(before: pd.DataFrame, after: pd.DataFrame, district: str) -> set[tuple]:
+    """(district, domain) of every row added, removed or altered."""
+    cols = list(before.columns)
+    d, k = cols.index(district), cols.index("domain")
+    return {(r[d], r[k]) for r in _rows(before) ^ _rows(after[cols])}
+
+
+def _in(df: pd.DataFrame, district: str, groups: set[tuple]) -> pd.Series:
+    pairs = pd.Series(list(zip(df[district], df["domain"], strict=True)), index=df.index)
+    return pairs.isin(groups)
+
+
+def _objects(df: pd.DataFrame) -> pd.DataFrame:
+    """String columns as Python objects: ``isin`` with sets is far faster on them."""
+    out = df.copy()
+    for c in out.columns:
+        if isinstance(out[c].dtype, pd.StringDtype):
+            out[c] = out[c].astype(object).where(out[c].notna(), None)
+    return out
+
+
+def _neighbours(tables: Tables, links: pd.DataFrame, ids: set[str]) -> set[str]:
+    """Nodes one step from ``ids``: by a link, or as a resource's provider or a matter's
+    handler (the column edges that are not about place)."""
+    src, tgt = links["source_id"], links["target_id"]
+    out = set(tgt[src.isin(ids)].astype(object)) | set(src[tgt.isin(ids)].astype(object))
+    for table, col in (("resources", "provider_id"), ("matters", "handler_id")):
+        df = tables[table]
+        out |= set(df.loc[df["id"].isin(ids), col].dropna().astype(object))
+        out |= set(df.loc[df[col].isin(ids), "id"].astype(object))
+    return out
+
+
+def _l_edges(links: pd.DataFrame) -> pd.DataFrame:
+    """Leadership edges as (src, dst) (SUBORDINATE_TO points from the superior)."""
+    lk = links[links["type"].isin(L_TYPES)]
+    sub = lk["type"] == "SUBORDINATE_TO"
+    return pd.DataFrame(
+        {
+            "src": lk["target_id"].where(sub, lk["source_id"]).astype(object),
+            "dst": lk["source_id"].where(sub, lk["target_id"]).astype(object),
+        }
+    )
+
+
+def _walk(edges: pd.DataFrame, start: set[str], a: str, b: str) -> set[str]:
+    seen, frontier = set(start), set(start)
+    while frontier:
+        frontier = set(edges.loc[edges[a].isin(frontier), b]) - seen
+        seen |= frontier
+    return seen - set(start)
+
+
+def _descendants_in_l(links: pd.DataFrame, ids: set[str]) -> set[str]:
+    return _walk(_l_edges(links), ids, "src", "dst")
+
+
+def _ancestors_in_l(links: pd.DataFrame, ids: set[str]) -> set[str]:
+    return _walk(_l_edges(links), ids, "dst", "src")
+
+
+def _same(a: object, b: object) -> bool:
+    a, b = plain(a), plain(b)
+    return a == b
+
+
+def diff(
+    before: pd.DataFrame,
+    after: pd.DataFrame,
+    touched: set[str] | None = None,
+    measured: list[str] = (),
+) -> pd.DataFrame:
+    """One row per (community, metric) whose value differs; metrics from the registry.
+
+    With ``touched`` (the communities measured again) the other rows are compared only on
+    the columns not in ``measured`` (those the district-wide scoring writes), the measured
+    ones being the cached values.
+    """
+    metrics = [m for m in (*COMMUNITY_METRICS, "stars") if m in before.columns]
+    scored = [m for m in metrics if m not in measured]
+    b = {r["id"]: r for r in before.to_dict("records")}
+    a = {r["id"]: r for r in after.to_dict("records")}
+    recs = []
+    for cid in sorted(b.keys() | a.keys()):
+        x, y = b.get(cid, {}), a.get(cid, {})
+        names = metrics if touched is None or cid in touched or not x or not y else scored
+        for m in names:
+            if not _same(x.get(m), y.get(m)):
+                name = (y or x)["name"]
+                recs.append(
+                    {
+                        "community_id": cid,
+                        "name": name,
+                        "metric": m,
+                        "before": plain(x.get(m)),
+                        "after": plain(y.get(m)),
+                    }
+                )
+    return pd.DataFrame(recs, columns=CHANGE_COLUMNS, dtype=object)
+
+
+def what_if(
+    network: Network,
+    year: int | None = None,
+    rubric: Rubric | str | None = None,
+    add_links=(),
+    remove_links=(),
+    remove_nodes=(),
+    add_nodes=(),
+    apply_suggestions=(),
+    *,
+    baseline: Baseline | None = None,
+) -> WhatIf:
+    """The analysis before and after a change, and every (community, metric) it changes.
+
+    ``baseline`` reuses the measure of the same ledger, year and rubric (a ``WhatIf``'s
+    ``baseline``, the app's cache); without it the ledger is measured first.
+    """
+    scenario = Scenario.of(add_links, remove_links, remove_nodes, add_nodes, apply_suggestions)
+    base = baseline or Baseline(network, year, rubric)
+    return base.run(scenario)
