@@ -15,9 +15,8 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from graph.analysis import Analysis
-from graph.analysis.coverage import EXTENSIONS
 from graph.analysis.key_actors import key_actors
-from graph.analysis.metrics import COMMUNITY_METRICS, METRICS, label
+from graph.analysis.metrics import COMMUNITY_METRICS, EXTENSIONS, METRICS, label
 from graph.analysis.model import plain
 from graph.analysis.weak import NO_CORE
 from graph.analysis.whatif import Baseline, Link, Scenario
