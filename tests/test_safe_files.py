@@ -18,7 +18,6 @@ import dataclasses
 import io
 import os
 import shutil
-import struct
 import subprocess
 import sys
 import zipfile
@@ -40,6 +39,7 @@ from graph.workbook import clean_text, replaced
 from loaders.ledger import read_ledger, validate_ledger
 from loaders.write import write_xlsx
 from tests.conftest import ROOT
+from tests.test_fuzz import lie_about_size, xlsx_bomb
 
 SMALL = ROOT / "tests" / "fixtures" / "small"
 KEY = "safe-files-key"
@@ -131,42 +131,20 @@ def zeros_csv(table: str, mb: int) -> bytes:
     return (SMALL / f"{table}.csv").read_bytes().splitlines()[0] + b"\n" + b"0" * (mb * MB)
 
 
-def lie_about_size(path: Path, member: str, declared: int = 1000) -> None:
-    """Patch the uncompressed size the archive declares for ``member`` (local header and
-    central directory) to ``declared``: the real content is much longer."""
-    data = bytearray(path.read_bytes())
-    name = member.encode()
-    patched = 0
-    # (signature, offset of the uncompressed size, of the name length, of the name)
-    for sig, size_at, len_at, name_at in ((b"PK\x03\x04", 22, 26, 30), (b"PK\x01\x02", 24, 28, 46)):
-        start = 0
-        while (i := data.find(sig, start)) >= 0:
-            (n,) = struct.unpack_from("<H", data, i + len_at)
-            if data[i + name_at : i + name_at + n] == name:
-                struct.pack_into("<I", data, i + size_at, declared)
-                patched += 1
-            start = i + 4
-    assert patched == 2, patched
-    path.write_bytes(bytes(data))
-
-
 def small_xlsx(path: Path) -> Path:
     """The small ledger as a workbook, written by govnet's own writer."""
     write_xlsx(read_ledger(SMALL, key=KEY).tables, path)
     return path
 
 
-def xlsx_bomb(path: Path, mb: int) -> Path:
-    """A valid workbook whose first sheet ends in ``mb`` MB of zeros inside a comment
-    (well-formed XML after the root element): a bomb calamine would parse."""
-    src = small_xlsx(path.with_name("seed.xlsx"))
-    with zipfile.ZipFile(src) as zin, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
-        for info in zin.infolist():
-            data = zin.read(info)
-            if info.filename == "xl/worksheets/sheet1.xml":
-                data += b"<!--" + b"0" * (mb * MB) + b"-->"
-            z.writestr(info.filename, data)
+def bomb_xlsx(path: Path, mb: int) -> Path:
+    """The small ledger's workbook with ``mb`` MB of zeros in its first sheet."""
+    path.write_bytes(xlsx_bomb(small_xlsx(path.with_name("seed.xlsx")).read_bytes(), mb))
     return path
+
+
+def lie(path: Path, member: str) -> None:
+    path.write_bytes(lie_about_size(path.read_bytes(), member))
 
 
 def one_line(output: str, *needles: str) -> str:
@@ -319,42 +297,60 @@ def bombs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
             {f"{t}.csv": zeros_csv(t, 2) for t in ("people", "matters", "links")},
         ),
         "lying": zip_of(SMALL, tmp / "lying.zip", {"places.csv": zeros_csv("places", 16)}),
-        "xlsx": xlsx_bomb(tmp / "bomb.xlsx", 16),
-        "lying_xlsx": xlsx_bomb(tmp / "lying.xlsx", 16),
+        "xlsx": bomb_xlsx(tmp / "bomb.xlsx", 16),
+        "lying_xlsx": bomb_xlsx(tmp / "lying.xlsx", 16),
     }
-    lie_about_size(out["lying"], "places.csv")
-    lie_about_size(out["lying_xlsx"], "xl/worksheets/sheet1.xml")
+    lie(out["lying"], "places.csv")
+    lie(out["lying_xlsx"], "xl/worksheets/sheet1.xml")
     return out
 
 
 def test_bombs_are_refused_in_one_line_on_the_cli(bombs: dict[str, Path], tmp_path: Path) -> None:
     base = env(tmp_path)
-    low = {"GOVNET_ARCHIVE_MAX_ENTRY_MB": "2", "GOVNET_ARCHIVE_MAX_RATIO": "100000"}
-    total = {"GOVNET_ARCHIVE_MAX_TOTAL_MB": "5", "GOVNET_ARCHIVE_MAX_RATIO": "100000"}
     report = tmp_path / "r.xlsx"
     cases = [
-        ("ratio", ["validate", str(bombs["ratio"])], base, ("GOVNET_ARCHIVE_MAX_RATIO",)),
-        ("entry", ["validate", str(bombs["entry"])], {**base, **low}, ("max_entry".upper(),)),
-        ("total", ["validate", str(bombs["total"])], {**base, **total}, ("MAX_TOTAL_MB",)),
-        ("entries", ["validate", str(zip_of(SMALL, tmp_path / "n.zip"))],
-         {**base, "GOVNET_ARCHIVE_MAX_ENTRIES": "5"}, ("GOVNET_ARCHIVE_MAX_ENTRIES", "7 files")),
-        ("lying", ["validate", str(bombs["lying"])], base, ("damaged archive", "places.csv")),
-        ("xlsx", ["validate", str(bombs["xlsx"])], base, ("sheet1.xml", "MAX_RATIO")),
-        ("lying_xlsx", ["validate", str(bombs["lying_xlsx"])], base, ("sheet1.xml", "damaged")),
-        ("config", ["validate", str(bombs["ratio"])], {**base, "GOVNET_ARCHIVE_MAX_RATIO": "lots"},
-         ("GOVNET_ARCHIVE_MAX_RATIO", "positive number")),
-        ("analyze", ["analyze", str(bombs["xlsx"]), "-f", "xlsx", "-o", str(report)], base,
-         ("archive refused",)),
-        ("load", ["load", str(bombs["ratio"]), "--db", "falkor://127.0.0.1:1"], base,
-         ("archive refused",)),
-    ]  # fmt: skip
-    results = cli_all([(args, e, None) for _, args, e, _ in cases])
-    for (name, args, _, needles), (code, out) in zip(cases, results, strict=True):
-        assert code == 1, (name, out)
-        file = Path(args[1]).name
-        line = one_line(out, file, *needles)
+        (["validate", str(bombs["ratio"])], ("GOVNET_ARCHIVE_MAX_RATIO", "places.csv")),
+        (["validate", str(bombs["lying"])], ("damaged archive", "places.csv")),
+        (["analyze", str(bombs["xlsx"]), "-f", "xlsx", "-o", str(report)], ("MAX_RATIO",)),
+        (["load", str(bombs["lying_xlsx"]), "--db", "falkor://127.0.0.1:1"], ("damaged",)),
+    ]
+    results = cli_all([(args, base, None) for args, _ in cases])
+    for (args, needles), (code, out) in zip(cases, results, strict=True):
+        assert code == 1, (args, out)
+        line = one_line(out, Path(args[1]).name, *needles)
         assert len(line) < 400, line
     assert not report.exists() and not list(tmp_path.glob(".r.xlsx.*"))
+
+
+@pytest.mark.parametrize(
+    ("kind", "settings", "needles"),
+    [
+        ("ratio", {}, ("places.csv", "GOVNET_ARCHIVE_MAX_RATIO", "bomb")),
+        ("entry", {"MAX_ENTRY_MB": "2", "MAX_RATIO": "1e6"}, ("people.csv", "MAX_ENTRY_MB")),
+        ("total", {"MAX_TOTAL_MB": "5", "MAX_RATIO": "1e6"}, ("MAX_TOTAL_MB",)),
+        ("entries", {"MAX_ENTRIES": "5"}, ("7 files", "GOVNET_ARCHIVE_MAX_ENTRIES")),
+        ("lying", {}, ("places.csv", "damaged archive", "Bad CRC")),
+        ("xlsx", {}, ("xl/worksheets/sheet1.xml", "MAX_RATIO")),
+        ("lying_xlsx", {}, ("xl/worksheets/sheet1.xml", "damaged archive")),
+        ("ratio", {"MAX_RATIO": "lots"}, ("GOVNET_ARCHIVE_MAX_RATIO", "positive number")),
+    ],
+)
+def test_each_archive_limit_refuses_with_the_file_and_the_setting(
+    bombs: dict[str, Path],
+    kind: str,
+    settings: dict[str, str],
+    needles: tuple[str, ...],
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+) -> None:
+    for key, value in settings.items():
+        monkeypatch.setenv(f"GOVNET_ARCHIVE_{key}", value)
+    path = bombs[kind] if kind != "entries" else zip_of(SMALL, tmp_path / "n.zip")
+    report = validate_ledger(path, key=KEY)
+    (error,) = report.errors
+    assert error.file == path.name and "\n" not in error.message
+    for needle in needles:
+        assert needle in error.message, (needle, error.message)
 
 
 def test_province_sized_archives_pass_the_default_limits() -> None:
