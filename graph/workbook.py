@@ -28,7 +28,7 @@ import numpy as np
 import pandas as pd
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
+from openpyxl.cell.cell import ERROR_CODES, ILLEGAL_CHARACTERS_RE, Cell
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
@@ -56,11 +56,18 @@ def put(cell: Cell, value: object) -> Cell:
     return cell
 
 
+def _not_plain_text(value: str) -> bool:
+    """Text openpyxl would not store as text by itself (a formula, an error value) or
+    could not store at all (control characters). Any other str it binds as text, so
+    only these need a cell of their own: a ledger of millions of cells stays fast."""
+    return value[:1] == "=" or value in ERROR_CODES or bool(ILLEGAL_CHARACTERS_RE.search(value))
+
+
 def row_cells(ws, values: Iterable[object], font: Font | None = None) -> list[object]:
     """A row for ``ws.append`` (ordinary or write-only sheet) with strings as text cells."""
     out: list[object] = []
     for v in values:
-        if isinstance(v, str) or (font is not None and v is not None):
+        if (isinstance(v, str) and _not_plain_text(v)) or (font is not None and v is not None):
             cell = WriteOnlyCell(ws)
             put(cell, v)
             if font is not None:
