@@ -492,7 +492,7 @@ def read_csv_bytes(data: bytes, ctx: RawTable, ledger: RawLedger) -> None:
                     "列数不符 this row has a different number of cells "
                     f"than the header ({len(header)}){runs_on}",
                     row=n,
-                    value=text[:200],
+                    value=(text.split("\n", 1)[0] if lines else text)[:200],
                 )
             )
     total = table.num_rows + len(bad)
