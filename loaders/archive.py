@@ -6,14 +6,15 @@ So before anything is decompressed, the sizes the archive declares are held agai
 limits in ``graph.config`` (``archive.*``): number of members, uncompressed size of each
 member and of all of them, and the compression ratio of each big member. Declared sizes
 can lie, so reading is bounded too: every member is decompressed as a stream with a
-counting cap and its CRC checked (Python's ``zipfile`` stops at the declared size; a
-member whose real content is longer fails its CRC), and a workbook is streamed through
-that check before calamine or openpyxl opens it. A refusal is one line naming the file,
-the member, the limit and the setting that changes it.
+counting cap: the real stream, not the declared size, is counted, and a member that
+holds one byte more than it declares is refused (as is one that fails its CRC). A
+workbook is streamed through that check before calamine or openpyxl opens it. A refusal
+is one line naming the file, the member, the limit and the setting that changes it.
 """
 
 from __future__ import annotations
 
+import copy
 import io
 import zipfile
 import zlib
@@ -102,43 +103,46 @@ def check(zf: zipfile.ZipFile, file: str, limits: Limits) -> None:
 
 
 class Reader:
-    """Reads the members of one checked archive, never more than the limits in all."""
+    """Reads the members of one checked archive, each no further than it declares."""
 
     def __init__(self, zf: zipfile.ZipFile, file: str, limits: Limits) -> None:
         check(zf, file, limits)
-        self.zf, self.file, self.limits = zf, file, limits
-        self.left = limits.total
+        self.zf, self.file = zf, file
 
     def read(self, info: zipfile.ZipInfo, keep: bool = True) -> bytes:
-        """A member's bytes (or b"" when ``keep`` is false), decompressed with a cap."""
-        cap = min(self.limits.entry, self.left)
+        """A member's bytes (or b"" when ``keep`` is false). The real stream is counted,
+        not the declared size (``zipfile`` would stop there and a CRC of the prefix would
+        pass, while another reader went on): one byte more than declared is a refusal."""
+        probe = copy.copy(info)
+        probe.file_size = 1 << 62  # zipfile would stop at the declared size: the count decides
         out = io.BytesIO() if keep else None
         n = 0
         try:
-            with self.zf.open(info) as member:
+            with self.zf.open(probe) as member:
                 while chunk := member.read(CHUNK):
                     n += len(chunk)
-                    if n > cap:
-                        self._over(info, cap)
+                    if n > info.file_size:
+                        break
                     if out is not None:
                         out.write(chunk)
         except (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError) as exc:
-            raise ArchiveRefused(
-                f"压缩包已损坏 damaged archive: {info.filename} in {self.file} cannot be "
-                f"decompressed ({exc}); its declared sizes may be false"
-            ) from None
+            if n <= info.file_size:
+                raise self._damaged(info, f"cannot be decompressed ({exc})") from None
         except (NotImplementedError, RuntimeError) as exc:  # unknown method, encrypted
             raise ArchiveRefused(
                 f"无法解压 cannot decompress {info.filename} in {self.file}: {exc}"
             ) from None
-        self.left -= n
+        if n != info.file_size:
+            more = "more than" if n > info.file_size else "less than"
+            raise self._damaged(
+                info, f"decompresses to {more} the {info.file_size:,} bytes it declares"
+            )
         return out.getvalue() if out is not None else b""
 
-    def _over(self, info: zipfile.ZipInfo, cap: int) -> None:
-        which = "archive.max_entry_mb" if cap == self.limits.entry else "archive.max_total_mb"
-        raise ArchiveRefused(
-            f"压缩包超出限制 archive refused: {info.filename} in {self.file} decompresses to "
-            f"more than {_mb(cap)} (limit {_env(which)}), more than it declares"
+    def _damaged(self, info: zipfile.ZipInfo, what: str) -> ArchiveRefused:
+        return ArchiveRefused(
+            f"压缩包已损坏 damaged archive: {info.filename} in {self.file} {what}; "
+            "its header lies or it is broken"
         )
 
 

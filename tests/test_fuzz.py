@@ -29,6 +29,7 @@ import subprocess
 import sys
 import tempfile
 import zipfile
+import zlib
 from collections import Counter
 from pathlib import Path
 
@@ -292,19 +293,29 @@ def base_xlsx() -> bytes:
         return (Path(tmp) / "base.xlsx").read_bytes()
 
 
-def lie_about_size(data: bytes, member: str, declared: int = 1000) -> bytes:
+def lie_about_size(
+    data: bytes, member: str, declared: int = 1000, prefix_crc: bool = False
+) -> bytes:
     """A zip whose local header and central directory declare ``declared`` bytes for
-    ``member``, whose real content is longer (a lying header)."""
+    ``member``, whose real content is longer (a lying header); with ``prefix_crc`` the CRC
+    is that of the first ``declared`` bytes, so a reader stopping there sees no damage."""
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        crc = zlib.crc32(z.read(member)[:declared])
     out = bytearray(data)
     name = member.encode()
     patched = 0
-    # (signature, offset of the uncompressed size, of the name length, of the name)
-    for sig, size_at, len_at, name_at in ((b"PK\x03\x04", 22, 26, 30), (b"PK\x01\x02", 24, 28, 46)):
+    # (signature, offset of the CRC, of the uncompressed size, of the name length, of the name)
+    for sig, crc_at, size_at, len_at, name_at in (
+        (b"PK\x03\x04", 14, 22, 26, 30),
+        (b"PK\x01\x02", 16, 24, 28, 46),
+    ):
         start = 0
         while (i := out.find(sig, start)) >= 0:
             (n,) = struct.unpack_from("<H", out, i + len_at)
             if out[i + name_at : i + name_at + n] == name:
                 struct.pack_into("<I", out, i + size_at, declared)
+                if prefix_crc:
+                    struct.pack_into("<I", out, i + crc_at, crc)
                 patched += 1
             start = i + 4
     assert patched == 2, patched
@@ -354,7 +365,7 @@ def broken_files(draw) -> tuple[str, bytes]:
             member = draw(st.sampled_from(sorted(BASE)))
             data, member = zip_bomb(member, mb), f"{member}.csv"
         if kind.startswith("lying"):
-            data = lie_about_size(data, member)
+            data = lie_about_size(data, member, prefix_crc=draw(st.booleans()))
         return f"{kind}.{kind.split('_')[1]}", data
     if kind == "random":
         return draw(st.sampled_from(["l.xlsx", "l.zip", "l.csv", "l.xls"])), draw(st.binary())

@@ -144,8 +144,8 @@ def bomb_xlsx(path: Path, mb: int) -> Path:
     return path
 
 
-def lie(path: Path, member: str) -> None:
-    path.write_bytes(lie_about_size(path.read_bytes(), member))
+def lie(path: Path, member: str, prefix_crc: bool = False) -> None:
+    path.write_bytes(lie_about_size(path.read_bytes(), member, prefix_crc=prefix_crc))
 
 
 def one_line(output: str, *needles: str) -> str:
@@ -302,9 +302,11 @@ def bombs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
         "lying": zip_of(SMALL, tmp / "lying.zip", {"places.csv": zeros_csv("places", 16)}),
         "xlsx": bomb_xlsx(tmp / "bomb.xlsx", 16),
         "lying_xlsx": bomb_xlsx(tmp / "lying.xlsx", 16),
+        "crc_xlsx": bomb_xlsx(tmp / "crc.xlsx", 16),  # a lie a truncating reader misses
     }
     lie(out["lying"], "places.csv")
     lie(out["lying_xlsx"], "xl/worksheets/sheet1.xml")
+    lie(out["crc_xlsx"], "xl/worksheets/sheet1.xml", prefix_crc=True)
     return out
 
 
@@ -315,7 +317,7 @@ def test_bombs_are_refused_in_one_line_on_the_cli(bombs: dict[str, Path], tmp_pa
         (["validate", str(bombs["ratio"])], ("GOVNET_ARCHIVE_MAX_RATIO", "places.csv")),
         (["validate", str(bombs["lying"])], ("damaged archive", "places.csv")),
         (["analyze", str(bombs["xlsx"]), "-f", "xlsx", "-o", str(report)], ("MAX_RATIO",)),
-        (["load", str(bombs["lying_xlsx"]), "--db", "falkor://127.0.0.1:1"], ("damaged",)),
+        (["load", str(bombs["crc_xlsx"]), "--db", "falkor://127.0.0.1:1"], ("damaged",)),
     ]
     results = cli_all([(args, base, None) for args, _ in cases])
     for (args, needles), (code, out) in zip(cases, results, strict=True):
@@ -332,9 +334,10 @@ def test_bombs_are_refused_in_one_line_on_the_cli(bombs: dict[str, Path], tmp_pa
         ("entry", {"MAX_ENTRY_MB": "2", "MAX_RATIO": "1e6"}, ("people.csv", "MAX_ENTRY_MB")),
         ("total", {"MAX_TOTAL_MB": "5", "MAX_RATIO": "1e6"}, ("MAX_TOTAL_MB",)),
         ("entries", {"MAX_ENTRIES": "5"}, ("7 files", "GOVNET_ARCHIVE_MAX_ENTRIES")),
-        ("lying", {}, ("places.csv", "damaged archive", "Bad CRC")),
+        ("lying", {}, ("places.csv", "damaged archive", "more than the 1,000 bytes")),
         ("xlsx", {}, ("xl/worksheets/sheet1.xml", "MAX_RATIO")),
         ("lying_xlsx", {}, ("xl/worksheets/sheet1.xml", "damaged archive")),
+        ("crc_xlsx", {}, ("xl/worksheets/sheet1.xml", "more than the 1,000 bytes it declares")),
         ("ratio", {"MAX_RATIO": "lots"}, ("GOVNET_ARCHIVE_MAX_RATIO", "positive number")),
     ],
 )
@@ -497,6 +500,7 @@ def upload(name: str, data: bytes, **settings: str) -> AppTest:
         ("lying", "lying.zip", {}, "damaged archive"),
         ("xlsx", "bomb.xlsx", {}, "GOVNET_ARCHIVE_MAX_RATIO"),
         ("lying_xlsx", "lying.xlsx", {}, "damaged archive"),
+        ("crc_xlsx", "crc.xlsx", {}, "more than the 1,000 bytes it declares"),
     ],
 )
 def test_app_upload_refuses_bombs(
