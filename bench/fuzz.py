@@ -3,7 +3,8 @@
     .venv/bin/python bench/fuzz.py [--examples 2000] [--seed 0]
 
 Runs the strategies of ``tests/test_fuzz.py`` (CSV folders and zips in eight encodings,
-workbooks with typed cells and formulas, broken files) with hypothesis for the given
+workbooks with typed cells, formulas and formula-like text, broken files, zip and workbook
+bombs and lying headers, which must be refused) with hypothesis for the given
 number of examples each, then prints the inputs tried per format, the outcomes
 (network / invalid) and the time per input. Any other exception stops the run with the
 failing input, as in the tests.

@@ -57,6 +57,13 @@ SETTINGS: dict[str, Setting] = {
         Setting(
             "map.tile_url", "", "raster tile URL ({z}/{x}/{y}) under the app's map; empty: offline"
         ),
+        # Archive limits (loaders/archive.py). Measured: the province demo's CSV zipped
+        # holds 1,204 MB in 7 files, the largest 416 MB (people.csv); demo CSV and
+        # workbook members compress 3-12x, a deflate bomb of zeros about 1,000x.
+        Setting("archive.max_total_mb", 4096, "MB a .zip or .xlsx may hold uncompressed in all"),
+        Setting("archive.max_entry_mb", 1024, "MB one file in a .zip or .xlsx may hold"),
+        Setting("archive.max_ratio", 100, "largest compression ratio of a file over 1 MB"),
+        Setting("archive.max_entries", 10_000, "most files a .zip or .xlsx may hold"),
     )
 }
 

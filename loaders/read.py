@@ -27,7 +27,9 @@ import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 from python_calamine import CalamineWorkbook, SheetTypeEnum
 
+from graph.config import ConfigError
 from graph.schema import TABLES, Table
+from loaders.archive import ArchiveRefused, Limits, Reader, verify
 from loaders.errors import Issue
 
 TEXT = pd.StringDtype("pyarrow")
@@ -48,6 +50,7 @@ class RawTable:
     headers: dict[str, str] = field(default_factory=dict)  # column key -> header as written
     file: str | None = None
     sheet: str | None = None
+    lost: dict[str, int] = field(default_factory=dict)  # id in an unreadable row -> its row
 
     def issue(self, message: str, *, row=None, column=None, value=None) -> Issue:
         """An issue located in this table."""
@@ -212,13 +215,16 @@ def _letter(n: int) -> str:
     return get_column_letter(n)
 
 
-def read_xlsx(path: Path, tick: Tick | None = None) -> RawLedger:
+def read_xlsx(path: Path, tick: Tick | None = None, limits: Limits | None = None) -> RawLedger:
     """Read every worksheet of a workbook; sheets are matched to tables by name.
 
     Values come from calamine (fast); a sheet holding formulas is read again with
-    openpyxl, which knows which cells are formulas, so each one can be named.
+    openpyxl, which knows which cells are formulas, so each one can be named. The
+    workbook is a zip: its members are checked against ``limits`` first (a bomb raises
+    ``ArchiveRefused``).
     """
     ledger = RawLedger({}, [], [])
+    verify(path, limits or Limits.from_config())
     try:
         wb = CalamineWorkbook.from_path(str(path))
         formulas = formula_sheets(path)
@@ -477,14 +483,23 @@ def read_csv_bytes(data: bytes, ctx: RawTable, ledger: RawLedger) -> None:
         ledger.errors.append(ctx.issue(f"无法解析的 CSV cannot parse the CSV file: {exc}"))
         return
     skipped = sorted(n for n, _ in bad if n is not None)
+    id_at = next((i for i, key in positions.items() if key == "id"), None)
     for n, text in bad:
+        if id_at is not None and n is not None:
+            ctx.lost.update((i, n) for i in _row_ids(text, delimiter, id_at))
         if text.strip(delimiter + " \r\t"):
+            lines = text.strip("\r\n").count("\n")
+            runs_on = (
+                f'; 未闭合的引号？an unclosed quote (") joins the next {lines} lines to it'
+                if lines
+                else ""
+            )
             ledger.errors.append(
                 ctx.issue(
                     "列数不符 this row has a different number of cells "
-                    f"than the header ({len(header)})",
+                    f"than the header ({len(header)}){runs_on}",
                     row=n,
-                    value=text[:200],
+                    value=(text.split("\n", 1)[0] if lines else text)[:200],
                 )
             )
     total = table.num_rows + len(bad)
@@ -495,12 +510,26 @@ def read_csv_bytes(data: bytes, ctx: RawTable, ledger: RawLedger) -> None:
     _finish(ctx, columns, rows)
 
 
+def _row_ids(text: str, delimiter: str, at: int) -> list[str]:
+    """The ids an unreadable row swallowed: one per line (an unclosed quote runs on
+    over later lines), so errors they cause elsewhere can be traced back to it."""
+    out = []
+    for line in text.splitlines():
+        cells = line.split(delimiter)
+        value = cells[at].strip().strip('"').strip() if at < len(cells) else ""
+        if value:
+            out.append(value)
+    return out
+
+
 def read_csv_folder(path: Path, tick: Tick | None = None) -> RawLedger:
     files = sorted(p for p in path.iterdir() if p.is_file() and p.suffix.lower() == ".csv")
     return _read_csv_files(((p.name, p.read_bytes) for p in files), tick, path.name)
 
 
-def read_csv_zip(path: Path, tick: Tick | None = None) -> RawLedger:
+def read_csv_zip(path: Path, tick: Tick | None = None, limits: Limits | None = None) -> RawLedger:
+    """Read the CSV files of a zip, each decompressed within ``limits`` (else
+    ``ArchiveRefused``)."""
     try:
         zf = zipfile.ZipFile(path)
     except (zipfile.BadZipFile, OSError) as exc:
@@ -510,6 +539,7 @@ def read_csv_zip(path: Path, tick: Tick | None = None) -> RawLedger:
         )
         return ledger
     with zf:
+        reader = Reader(zf, path.name, limits or Limits.from_config())
         members = []
         for info in zf.infolist():
             name = _zip_name(info)
@@ -517,7 +547,7 @@ def read_csv_zip(path: Path, tick: Tick | None = None) -> RawLedger:
             if info.is_dir() or name.startswith("__MACOSX/") or base.startswith("."):
                 continue
             if base.lower().endswith(".csv"):
-                members.append((base, lambda info=info: zf.read(info)))
+                members.append((base, lambda info=info: reader.read(info)))
         return _read_csv_files(members, tick, path.name)
 
 
@@ -598,10 +628,14 @@ def read_raw(path: str | Path, tick: Tick | None = None) -> RawLedger:
     suffix = path.suffix.lower()
     if path.stat().st_size == 0:
         return RawLedger({}, [_file_issue(path, "文件为空 the file is empty")], [])
-    if suffix in (".xlsx", ".xlsm"):
-        return read_xlsx(path, tick)
-    if suffix == ".zip":
-        return read_csv_zip(path, tick)
+    if suffix in (".xlsx", ".xlsm", ".zip"):
+        try:
+            limits = Limits.from_config()
+            if suffix == ".zip":
+                return read_csv_zip(path, tick, limits)
+            return read_xlsx(path, tick, limits)
+        except (ArchiveRefused, ConfigError) as exc:  # nothing of the archive is used
+            return RawLedger({}, [_file_issue(path, str(exc))], [])
     if suffix == ".csv":
         return _read_csv_files([(path.name, path.read_bytes)], tick, path.name)
     if suffix == ".xls":

@@ -15,7 +15,8 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from graph.schema import ENUMS, ROLES, TABLES, Column, Table
-from loaders.write import EXCEL_MAX_ROWS, save_workbook
+from graph.workbook import append, put, save_workbook
+from loaders.write import EXCEL_MAX_ROWS
 
 HELP_SHEET = "说明"
 TYPE_NAMES: dict[str, str] = {
@@ -65,7 +66,7 @@ def _doc(table: Table, col: Column) -> str:
 def _data_sheet(wb: Workbook, table: Table) -> None:
     ws = wb.create_sheet(table.zh)
     for i, col in enumerate(table.columns, 1):
-        cell = ws.cell(row=1, column=i, value=header(col))
+        cell = put(ws.cell(row=1, column=i), header(col))
         cell.font = Font(bold=True)
         cell.fill = REQUIRED_FILL if col.required else HEADER_FILL
         letter = get_column_letter(i)
@@ -96,13 +97,14 @@ def _help_sheet(wb: Workbook) -> None:
         "允许值 allowed values",
         "说明 doc",
     ]
-    ws.append(heads)
+    append(ws, heads)
     for cell in ws[1]:
         cell.font = Font(bold=True)
         cell.fill = HEADER_FILL
     for table in TABLES.values():
         for col in table.columns:
-            ws.append(
+            append(
+                ws,
                 [
                     f"{table.zh} {table.key}",
                     col.key,
@@ -111,7 +113,7 @@ def _help_sheet(wb: Workbook) -> None:
                     TYPE_NAMES[col.type],
                     "、".join(allowed_values(col)),
                     _doc(table, col),
-                ]
+                ],
             )
     for letter, width in zip("ABCDEFG", (16, 16, 14, 10, 30, 60, 60), strict=True):
         ws.column_dimensions[letter].width = width

@@ -9,6 +9,7 @@ Nothing here loops in Python over rows of a big table, so a city-sized ledger st
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -298,6 +299,7 @@ def check_duplicate_ids(ctx: Ctx) -> list[Issue]:
 
 def check_refs(ctx: Ctx) -> list[Issue]:
     issues: list[Issue] = []
+    traced: dict[tuple[str, int], Counter] = {}  # unreadable row -> referring tables
     for table, df in ctx.typed.items():
         for col in TABLES[table].columns:
             if col.type != "ref" or col.key not in df.columns:
@@ -308,6 +310,7 @@ def check_refs(ctx: Ctx) -> list[Issue]:
             found = ctx.table[ctx.find(table, col.key)]
             allowed = [TABLE_CODE[r] for r in col.refs]
             bad = np.flatnonzero(values.notna().to_numpy() & ~np.isin(found, allowed))
+            bad = _untraced(ctx, table, values, bad, found, traced)
             if not len(bad):
                 continue
             want = " / ".join(TABLE_ZH[r] for r in col.refs)
@@ -318,7 +321,41 @@ def check_refs(ctx: Ctx) -> list[Issue]:
                 for t in found[bad]
             ]
             issues += ctx.issues(table, bad, col.key, values, msgs)
-    return issues
+    return issues + _consequences(ctx, traced)
+
+
+def _untraced(ctx: Ctx, table: str, values: pd.Series, bad, found, traced: dict) -> np.ndarray:
+    """The bad references not explained by an unreadable row; the others are counted
+    against that row (one bad place row must not read as 23 unknown ids)."""
+    lost = {i: (t, r) for t, raw in ctx.raw.items() for i, r in raw.lost.items()}
+    if not lost or not len(bad):
+        return bad
+    keep = []
+    for pos, value, hit in zip(bad, values.iloc[bad], found[bad], strict=True):
+        cause = lost.get(value) if hit < 0 else None
+        if cause is None:
+            keep.append(pos)
+        else:
+            traced.setdefault(cause, Counter())[table] += 1
+    return np.asarray(keep, dtype=np.int64)
+
+
+def _consequences(ctx: Ctx, traced: dict[tuple[str, int], Counter]) -> list[Issue]:
+    """One counted line per unreadable row, placed right after that row's own error."""
+    out = []
+    for (table, row), counts in traced.items():
+        ids = [i for i, r in ctx.raw[table].lost.items() if r == row]
+        shown = ", ".join(ids[:5]) + (", …" if len(ids) > 5 else "")
+        where = ", ".join(f"{t} {n}" for t, n in counts.items())
+        n = sum(counts.values())
+        out.append(
+            ctx.raw[table].issue(
+                f"因此未知的编号 as a consequence, {n} references to the {len(ids)} ids this "
+                f"unreadable row holds ({shown}) are unknown ({where}); fix this row first",
+                row=row,
+            )
+        )
+    return out
 
 
 def check_parents(ctx: Ctx) -> list[Issue]:

@@ -8,9 +8,8 @@ timestamps are fixed, so the same ledger always gives the same file.
 
 from __future__ import annotations
 
-import datetime as dt
-import shutil
-import zipfile
+import os
+import tempfile
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
@@ -19,17 +18,15 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 from openpyxl import Workbook
-from openpyxl.writer.excel import ExcelWriter
 
 from graph.schema import ENUMS, ROLES, TABLES, Column
+from graph.workbook import row_cells, save_workbook
 from loaders import text_columns as T
 
 Tables = dict[str, pd.DataFrame]
 Progress = Callable[[str, int, int], None]  # (table key, rows written, rows in the table)
 
 EXCEL_MAX_ROWS = 1_048_576  # rows per sheet, the header row included
-FIXED_TIME = dt.datetime(2025, 1, 1)  # workbook properties: same data → same bytes
-_ZIP_TIME = (2025, 1, 1, 0, 0, 0)
 
 
 # --- values --------------------------------------------------------------------------------
@@ -120,18 +117,26 @@ def fits_excel(tables: Tables) -> list[str]:
 
 
 def write_csv(tables: Tables, folder: str | Path, progress: Progress | None = None) -> list[Path]:
-    """Write ``<key>.csv`` (UTF-8, English headers and values) for every table."""
+    """Write ``<key>.csv`` (UTF-8, English headers and values) for every table.
+
+    These are data files that govnet reads back, so every value is written verbatim (a
+    name ``=1+1`` stays ``=1+1``; escaping it for spreadsheets would change the ledger on
+    re-import). The files are written in a temporary folder first and moved in together
+    at the end, so a failure leaves no half-written ledger.
+    """
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     paths = []
     options = pacsv.WriteOptions(quoting_style="needed")
-    for key in TABLES:
-        df = tables.get(key, _empty(key))
-        path = folder / f"{key}.csv"
-        pacsv.write_csv(cell_table(key, df, chinese=False), path, options)
-        paths.append(path)
-        if progress:
-            progress(key, len(df), len(df))
+    with tempfile.TemporaryDirectory(prefix=".govnet-", dir=folder) as tmp:
+        for key in TABLES:
+            df = tables.get(key, _empty(key))
+            pacsv.write_csv(cell_table(key, df, chinese=False), Path(tmp) / f"{key}.csv", options)
+            paths.append(folder / f"{key}.csv")
+            if progress:
+                progress(key, len(df), len(df))
+        for path in paths:
+            os.replace(Path(tmp) / path.name, path)
     return paths
 
 
@@ -140,49 +145,6 @@ def _empty(key: str) -> pd.DataFrame:
 
 
 # --- xlsx ----------------------------------------------------------------------------------
-
-
-class _FixedTimeZip(zipfile.ZipFile):
-    """A zip archive whose entries all carry one fixed timestamp (reproducible bytes)."""
-
-    def writestr(
-        self,
-        zinfo_or_arcname: str | zipfile.ZipInfo,
-        data: str | bytes,
-        compress_type: int | None = None,
-        compresslevel: int | None = None,
-    ) -> None:
-        if not isinstance(zinfo_or_arcname, zipfile.ZipInfo):
-            zinfo_or_arcname = self._info(zinfo_or_arcname)
-        super().writestr(zinfo_or_arcname, data, compress_type, compresslevel)
-
-    def write(
-        self,
-        filename: str | Path,
-        arcname: str | None = None,
-        compress_type: int | None = None,
-        compresslevel: int | None = None,
-    ) -> None:
-        info = self._info(arcname or Path(filename).name)
-        with open(filename, "rb") as src, self.open(info, "w", force_zip64=True) as dst:
-            shutil.copyfileobj(src, dst, 1 << 20)
-
-    @staticmethod
-    def _info(name: str) -> zipfile.ZipInfo:
-        info = zipfile.ZipInfo(name, _ZIP_TIME)
-        info.compress_type = zipfile.ZIP_DEFLATED
-        info.external_attr = 0o600 << 16
-        return info
-
-
-def save_workbook(wb: Workbook, path: str | Path) -> None:
-    """Save a workbook with fixed properties and zip timestamps: same content, same bytes."""
-    wb.properties.creator = "govnet"
-    wb.properties.created = FIXED_TIME
-    archive = _FixedTimeZip(path, "w", zipfile.ZIP_DEFLATED, allowZip64=True)
-    writer = ExcelWriter(wb, archive)
-    wb.properties.modified = FIXED_TIME
-    writer.save()
 
 
 def _rows(table: pa.Table) -> Iterable[list]:
@@ -208,10 +170,10 @@ def write_xlsx(tables: Tables, path: str | Path, progress: Progress | None = Non
         cells = cell_table(key, tables.get(key, _empty(key)), chinese=True)
         ws = wb.create_sheet(spec.zh)
         zh = {c.key: c.zh for c in spec.columns}
-        ws.append([zh.get(c, c) for c in cells.column_names])
+        ws.append(row_cells(ws, [zh.get(c, c) for c in cells.column_names]))
         n = cells.num_rows
         for i, row in enumerate(_rows(cells), 1):
-            ws.append(row)
+            ws.append(row_cells(ws, row))
             if progress and i % 50_000 == 0 and i < n:
                 progress(key, i, n)
         if progress:

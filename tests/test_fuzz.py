@@ -2,8 +2,10 @@
 
 Every generated ledger (a workbook, a CSV folder or a zip, mutated from a small valid one:
 sheet and file names, headers, enumeration values, dates, numbers, encodings, huge cells,
-formulas, blank/short/long rows, garbage bytes) must end in exactly one of two ways: a
-``Network`` whose graph builds, or ``LedgerInvalid`` with located issues. Any other
+formulas and formula-like text (``=``, ``+``, ``-``, ``@``, tab, CR), blank/short/long rows,
+garbage bytes) must end in exactly one of two ways: a ``Network`` whose graph builds, or
+``LedgerInvalid`` with located issues. Zip and workbook bombs (and ones whose headers lie
+about their size) must be refused before they are decompressed. Any other
 exception, a hang (hypothesis deadline) or a crash fails the test. Two big cases run in a
 subprocess under RLIMIT_AS = 2 GB and a 60 s timeout: a 1,000,000-row people file with a
 few planted errors, and a ~50 MB single cell.
@@ -22,10 +24,12 @@ import datetime as dt
 import functools
 import io
 import json
+import struct
 import subprocess
 import sys
 import tempfile
 import zipfile
+import zlib
 from collections import Counter
 from pathlib import Path
 
@@ -95,7 +99,10 @@ numbers = st.one_of(
     st.sampled_from(["1,000", "１２３", "1e400", "-0", "0x10", "三", "  7  ", "1.5.2"]),
 )
 huge = st.sampled_from(["x" * 40_000, "人" * 32_000, "9" * 32_000, "a;" * 16_000])
-formulas = st.sampled_from(["=1+1", "=SUM(A1:A3)", "=A1", '=HYPERLINK("http://x","y")', "=1/0"])
+formulas = st.sampled_from(  # and what spreadsheets also run: + - @ tab CR (OWASP)
+    ["=1+1", "=SUM(A1:A3)", "=A1", '=HYPERLINK("http://x","y")', "=1/0", "==", "+SUM(1,2)"]
+    + ["-2+3", "@SUM(A1)", "\t=1+1", "\r=1+1", "=cmd|'/c calc'!A0", "#N/A", "#REF!"]
+)
 cells = st.one_of(
     st.none(),
     texts,
@@ -286,10 +293,80 @@ def base_xlsx() -> bytes:
         return (Path(tmp) / "base.xlsx").read_bytes()
 
 
+def lie_about_size(
+    data: bytes, member: str, declared: int = 1000, prefix_crc: bool = False
+) -> bytes:
+    """A zip whose local header and central directory declare ``declared`` bytes for
+    ``member``, whose real content is longer (a lying header); with ``prefix_crc`` the CRC
+    is that of the first ``declared`` bytes, so a reader stopping there sees no damage."""
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        crc = zlib.crc32(z.read(member)[:declared])
+    out = bytearray(data)
+    name = member.encode()
+    patched = 0
+    # (signature, offset of the CRC, of the uncompressed size, of the name length, of the name)
+    for sig, crc_at, size_at, len_at, name_at in (
+        (b"PK\x03\x04", 14, 22, 26, 30),
+        (b"PK\x01\x02", 16, 24, 28, 46),
+    ):
+        start = 0
+        while (i := out.find(sig, start)) >= 0:
+            (n,) = struct.unpack_from("<H", out, i + len_at)
+            if out[i + name_at : i + name_at + n] == name:
+                struct.pack_into("<I", out, i + size_at, declared)
+                if prefix_crc:
+                    struct.pack_into("<I", out, i + crc_at, crc)
+                patched += 1
+            start = i + 4
+    assert patched == 2, patched
+    return bytes(out)
+
+
+def xlsx_bomb(data: bytes, mb: float, sheet: str = "xl/worksheets/sheet1.xml") -> bytes:
+    """A workbook whose sheet XML ends in ``mb`` MB of zeros inside a comment: still
+    well-formed, so a reader that did not check would parse it all."""
+    buf = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as zin, zipfile.ZipFile(buf, "w", DEFLATED) as z:
+        for info in zin.infolist():
+            member = zin.read(info)
+            if info.filename == sheet:
+                member += b"<!--" + b"0" * int(mb * MB) + b"-->"
+            z.writestr(info.filename, member)
+    return buf.getvalue()
+
+
+def zip_bomb(member: str, mb: float) -> bytes:
+    """The seed ledger zipped, with ``member`` a header and ``mb`` MB of zeros."""
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", DEFLATED) as z:
+        for name, rows in BASE.items():
+            out = io.StringIO()
+            csv.writer(out).writerows(rows[:1] if name == member else rows)
+            data = out.getvalue().encode()
+            z.writestr(f"{name}.csv", data + b"0" * int(mb * MB) if name == member else data)
+    return buf.getvalue()
+
+
+MB = 1024 * 1024
+DEFLATED = zipfile.ZIP_DEFLATED
+BOMBS = ("bomb_zip", "lying_zip", "bomb_xlsx", "lying_xlsx")
+
+
 @st.composite
 def broken_files(draw) -> tuple[str, bytes]:
-    """Files that are not what their name says, or are cut short."""
-    kind = draw(st.sampled_from(["random", "truncated_xlsx", "truncated_zip", "zip_junk"]))
+    """Files that are not what their name says, are cut short, or are bombs (a few MB of
+    zeros, ~1,000× compressed; lying ones declare 1,000 bytes)."""
+    kind = draw(st.sampled_from(["random", "truncated_xlsx", "truncated_zip", "zip_junk", *BOMBS]))
+    if kind in BOMBS:
+        mb = draw(st.floats(1.5, 4))
+        if kind.endswith("xlsx"):
+            data, member = xlsx_bomb(base_xlsx(), mb), "xl/worksheets/sheet1.xml"
+        else:
+            member = draw(st.sampled_from(sorted(BASE)))
+            data, member = zip_bomb(member, mb), f"{member}.csv"
+        if kind.startswith("lying"):
+            data = lie_about_size(data, member, prefix_crc=draw(st.booleans()))
+        return f"{kind}.{kind.split('_')[1]}", data
     if kind == "random":
         return draw(st.sampled_from(["l.xlsx", "l.zip", "l.csv", "l.xls"])), draw(st.binary())
     buf = io.BytesIO()
@@ -320,7 +397,11 @@ def test_fuzz_broken_files(file: tuple[str, bytes]) -> None:
     with tempfile.TemporaryDirectory(prefix="govnet-fuzz-") as tmp:
         path = Path(tmp) / name
         path.write_bytes(data)
-        record(f"broken {Path(name).suffix}", outcome(path))
+        result = outcome(path)
+        if name.startswith(BOMBS):  # refused before anything was decompressed
+            assert result == "invalid"
+            result = "refused"
+        record(f"broken {Path(name).stem if name.startswith(BOMBS) else Path(name).suffix}", result)
 
 
 # --- big inputs in a subprocess: 2 GB address space, 60 s ---------------------------------

@@ -46,6 +46,10 @@ LABELS: dict[str, tuple[str, str]] = {
         "Unsupported file “{name}”: upload an .xlsx or a .zip of CSV files.",
     ),
     "upload_unreadable": ("无法读取文件：{error}", "The file could not be read: {error}"),
+    "upload_memory": (
+        "文件解压后过大，超出服务器内存，未载入任何数据。",
+        "The file is too big for the server's memory once decompressed; nothing was loaded.",
+    ),
     "db_uri": ("数据库地址（不含账号密码）", "Database URI (no credentials)"),
     "db_graph": ("图名称", "Graph name"),
     "db_help": (

@@ -100,6 +100,9 @@ def load_upload(name: str, data: bytes, lang: str = "zh") -> UploadResult:
         path.write_bytes(data)
         try:
             report = validate_ledger(path)
+        except MemoryError:  # a ledger too big for the server: a message, the server lives
+            result.message = t("upload_memory", lang)
+            return result
         except Exception as exc:  # a corrupt zip or workbook: a message, not a stack trace
             result.message = t("upload_unreadable", lang, error=short_error(exc))
             return result

@@ -3,14 +3,13 @@ unmatched needs, suggested links."""
 
 from __future__ import annotations
 
-import io
-
 import pandas as pd
 import streamlit as st
 
 from govnet.app.common import get_analysis, metric_table, name_map, require_context
 from govnet.app.i18n import current_lang, enum_label, metric_label, t
 from graph.analysis.weak import WEAK_METRICS
+from graph.workbook import frames_workbook, workbook_bytes
 
 WEAK_SHOWN = ["weak_score", *WEAK_METRICS]
 
@@ -78,11 +77,8 @@ def suggestion_table(a, names: dict[str, str]) -> pd.DataFrame:
 
 
 def workbook(sheets: dict[str, pd.DataFrame]) -> bytes:
-    buf = io.BytesIO()
-    with pd.ExcelWriter(buf, engine="openpyxl") as writer:
-        for name, df in sheets.items():
-            df.to_excel(writer, sheet_name=name[:31], index=False)
-    return buf.getvalue()
+    """The download's workbook: every text cell stays text (``graph.workbook``)."""
+    return workbook_bytes(frames_workbook(sheets))
 
 
 def render() -> None:

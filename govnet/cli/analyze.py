@@ -232,7 +232,10 @@ def analyze_command(
     if fmt is Format.json:
         text = json.dumps(to_json(a), ensure_ascii=False, indent=1, allow_nan=False)
         if out:
-            out.write_text(text, encoding="utf-8")
+            from graph.workbook import replaced
+
+            with replaced(out) as tmp:  # the whole file or none of it
+                tmp.write_text(text, encoding="utf-8")
             Console(stderr=True).print(f"wrote {out}")
         else:
             typer.echo(text)

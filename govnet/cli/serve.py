@@ -22,6 +22,7 @@ SERVER_FLAGS = {
     "server.fileWatcherType": "none",
     "browser.gatherUsageStats": "false",
     "client.showErrorDetails": "none",
+    "client.disableDataExport": "true",  # no CSV export of tables: see SECURITY.md
     "client.toolbarMode": "minimal",
     "theme.primaryColor": "#c62828",
 }

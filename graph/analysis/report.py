@@ -10,6 +10,7 @@ from graph.analysis.metrics import METRICS, zh
 from graph.analysis.model import Analysis
 from graph.analysis.weak import NO_CORE
 from graph.schema import DOMAINS, PLACE_KINDS
+from graph.workbook import frames_workbook, save_workbook
 
 DETAIL_ZH = {
     "community_id": "社区(村)编号",
@@ -125,12 +126,5 @@ def write_report(a: Analysis, path: str | Path) -> Path:
         "建议链接": _sheet(a.suggestions),
         "指标说明": definitions(),
     }
-    with pd.ExcelWriter(path, engine="openpyxl") as xw:
-        for name, df in sheets.items():
-            df.to_excel(xw, sheet_name=name, index=False)
-            ws = xw.sheets[name]
-            ws.freeze_panes = "C2"
-            for i, col in enumerate(df.columns, start=1):
-                width = max([len(str(col)) * 2] + [len(str(v)) for v in df.iloc[:50, i - 1]])
-                ws.column_dimensions[ws.cell(1, i).column_letter].width = min(40, width + 2)
+    save_workbook(frames_workbook(sheets, freeze="C2"), path)  # text as text, never a formula
     return path
