@@ -30,7 +30,7 @@ RINGS: dict[str, int] = {
     "leaf": 5,
 }
 UPPER_PLACES = frozenset({"district", "street", "town", "community", "village", "grid"})
-# Leadership graph L as DOMAIN.md defines it: LEADS and ESTABLISHED_IN point from the
+# Leadership graph L as docs/metrics.md defines it: LEADS and ESTABLISHED_IN point from the
 # leader, SUBORDINATE_TO from the subordinate (so it is followed backwards).
 L_FORWARD = frozenset({"LEADS", "ESTABLISHED_IN"})
 L_BACKWARD = frozenset({"SUBORDINATE_TO"})

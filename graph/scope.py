@@ -1,4 +1,4 @@
-"""Which community, street and district every place belongs to (DOMAIN.md "Scope").
+"""Which community, street and district every place belongs to (docs/metrics.md "Scope").
 
 A place is *in C* when its PART_OF chain reaches the community or village C. This sits
 below both ``graph.analysis`` and ``loaders`` (the street-partitioned dataset keys its

@@ -172,7 +172,7 @@ def halo(tables: Tables, key: pd.Series) -> tuple[pd.DataFrame, pd.DataFrame]:
 def _led_links(tables: Tables, lk: pd.DataFrame, key: pd.Series) -> pd.DataFrame:
     """(street, link position) of L-links out of outside party organizations a street reaches.
 
-    L as in DOMAIN.md: LEADS and ESTABLISHED_IN point source → target, SUBORDINATE_TO
+    L as in docs/metrics.md: LEADS and ESTABLISHED_IN point source → target, SUBORDINATE_TO
     superior → subordinate. Links of every year are followed (a superset of any one year).
     """
     orgs = tables["organizations"]

@@ -206,7 +206,7 @@ ACTORS = [
 
 
 def active_links(tables: dict, end: str) -> pd.DataFrame:
-    """Links active as of ``end`` (compared by calendar day), as DOMAIN.md defines it."""
+    """Links active as of ``end`` (compared by calendar day), as docs/metrics.md defines it."""
     links = tables["links"]
     since, until = links["since"].dt.normalize(), links["until"].dt.normalize()
     day = pd.Timestamp(end)

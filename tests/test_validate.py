@@ -1,4 +1,4 @@
-"""Validation: every rule of DOMAIN.md names table, row, column and value; all errors at once."""
+"""Validation: every rule of docs/ledger.md names table, row, column and value; all at once."""
 
 from __future__ import annotations
 

@@ -407,7 +407,7 @@ def _bfs_order(g: nx.MultiDiGraph, centers: list[str], allowed: set[str]) -> lis
 
 def cores(network: Network, place_ids: Iterable[str]) -> set[str]:
     """The core of each community or village: the highest party organization at the place
-    itself (committee > general branch > branch, then by id), as DOMAIN.md defines it."""
+    itself (committee > general branch > branch, then by id), as docs/metrics.md defines it."""
     orgs = network.tables["organizations"]
     wanted = set(place_ids)
     at = orgs[orgs["place_id"].isin(wanted) & orgs["kind"].isin(CORE_KINDS)].copy()

@@ -1,10 +1,10 @@
-"""Metrics of DOMAIN.md computed per community and village, rolled up, rated and explained.
+"""Metrics of docs/metrics.md computed per community and village, rolled up, rated and explained.
 
 Notebook use::
 
     from graph.analysis import analyze
     a = analyze(network, year=2024)
-    a.communities            # one row per community/village, DOMAIN.md metric names
+    a.communities            # one row per community/village, docs/metrics.md metric names
     a.explain("C01", "reach")
 
 ``analyze`` is ``score(measure(...))``: ``measure`` reads the graph per community,

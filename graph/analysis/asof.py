@@ -1,4 +1,4 @@
-"""What exists and which links count *as of a year* (DOMAIN.md, "Metrics").
+"""What exists and which links count *as of a year* (docs/metrics.md, "Metrics").
 
 Every metric reads the ledger through this filter, so an analysis of 2022 never sees a
 link that started in 2023 or ended in 2021.

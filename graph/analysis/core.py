@@ -1,4 +1,4 @@
-"""The core of each community and the leadership graph L (DOMAIN.md, "Core", "Leadership graph").
+"""The core of each community and the leadership graph L (docs/metrics.md: Core, Leadership graph).
 
 The core is the highest party organization located at C itself; L points from leaders
 to the led, so what the core reaches is ``nx.descendants(L, core)``.

@@ -1,4 +1,4 @@
-"""The six extensions, the actors of each community and who the core reaches (DOMAIN.md).
+"""The six extensions, the actors of each community and who the core reaches (docs/metrics.md).
 
 Denominators and the parts that need no graph search are vectorized over the whole
 ledger; what is reached from the core comes from the per-community graph run (engine).
@@ -30,7 +30,7 @@ def _party_hosts(ctx: Context, host_kind: str) -> set[str]:
 
 
 def actors(ctx: Context) -> pd.DataFrame:
-    """Actors of each community: (community_id, id, group), per DOMAIN.md "Reach"."""
+    """Actors of each community: (community_id, id, group), per docs/metrics.md "Reach"."""
     kind_group = {k: g for g, kinds in ACTOR_KIND_GROUPS.items() for k in kinds}
     orgs = ctx.orgs.assign(group=ctx.orgs["kind"].map(kind_group))
     in_c = orgs[orgs["group"].isin(IN_C_ACTOR_GROUPS) & orgs["community_id"].notna()]

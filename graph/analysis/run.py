@@ -1,4 +1,4 @@
-"""analyze() = measure() + score(): every metric of DOMAIN.md for one year.
+"""analyze() = measure() + score(): every metric of docs/metrics.md for one year.
 
 ``measure`` reads the graph (per community/village, independent of the others);
 ``score`` does the district-wide rest from the measured rows alone, so parts of a
@@ -287,7 +287,7 @@ def analyze(
     parallel: bool | None = None,
     baseline: bool = False,
 ) -> Analysis:
-    """Every DOMAIN.md metric per community and village as of ``year`` (default: latest).
+    """Every docs/metrics.md metric per community and village as of ``year`` (default: latest).
 
     ``measure`` then ``score``. ``rubric`` is a loaded Rubric, a TOML path, or None for
     the shipped example rubric. ``parallel`` forces the process pool on or off (default:

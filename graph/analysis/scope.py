@@ -1,7 +1,7 @@
 """Which community, street and district every place and node belongs to.
 
 A node is *in C* when its place's PART_OF chain reaches the community or village C
-(DOMAIN.md, "Scope"). The mapping is computed once for all places, then every table gets
+(docs/metrics.md, "Scope"). The mapping is computed once for all places, then every table gets
 `community_id`, `street_id` and `district_id` columns by a vectorized lookup, which is
 what lets each community be analyzed on its own.
 """

@@ -1,4 +1,4 @@
-"""Weak links (DOMAIN.md "Weak links"): low metrics against the district's 25th percentile.
+"""Weak links (docs/metrics.md "Weak links"): low metrics against the district's 25th percentile.
 
 A null metric is *unknown*, not low: the ledger lacks what it needs (no population, no
 grids, no matters). It is listed in ``data_gaps`` and never counted, so a thin ledger
