@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import math
-from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -19,8 +18,9 @@ from typer.testing import CliRunner
 from govnet.cli.main import app
 from graph.analysis import analyze, to_json, write_report
 from loaders.ledger import read_ledger
+from tests.conftest import ROOT
 
-SMALL = Path(__file__).parent / "fixtures" / "small"
+SMALL = ROOT / "tests" / "fixtures" / "small"
 
 
 @pytest.fixture(scope="module")

@@ -7,8 +7,6 @@ measure scores exactly as a fresh analysis of the edited ledger.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pandas as pd
 import pytest
 
@@ -16,8 +14,9 @@ from graph.analysis import Measured, analyze, measure, score, to_json
 from graph.analysis.rubric import load_rubric
 from graph.network import Network
 from loaders.ledger import read_ledger
+from tests.conftest import ROOT
 
-SMALL = Path(__file__).parent / "fixtures" / "small"
+SMALL = ROOT / "tests" / "fixtures" / "small"
 
 YEAR = 2024
 

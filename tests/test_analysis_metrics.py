@@ -10,8 +10,9 @@ import pytest
 from graph.analysis import analyze, to_json, write_report
 from graph.analysis.metrics import METRICS, zh
 from loaders.ledger import read_ledger
+from tests.conftest import ROOT
 
-SMALL = Path(__file__).parent / "fixtures" / "small"
+SMALL = ROOT / "tests" / "fixtures" / "small"
 IDS = {"id", "name", "kind", "street_id", "district_id"}
 
 

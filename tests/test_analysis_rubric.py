@@ -9,8 +9,9 @@ import pytest
 from graph.analysis import RubricError, analyze, load_rubric
 from graph.analysis.rubric import RUBRIC_DIR, read_rubric_file
 from loaders.ledger import read_ledger
+from tests.conftest import ROOT
 
-SMALL = Path(__file__).parent / "fixtures" / "small"
+SMALL = ROOT / "tests" / "fixtures" / "small"
 
 
 def _write(tmp_path: Path, text: str) -> Path:

@@ -15,11 +15,11 @@ from govnet.app.netdraw import render_html
 from govnet.app.netview import build_view, cores
 from govnet.app.source import MAX_UPLOAD_BYTES, _issue_row, load_upload
 from graph.network import Network
+from tests.apptest import TIMEOUT, app, problems
 from tests.conftest import ROOT
 from tests.ledgers import small_tables, zip_bytes
 
 PAGES = ("overview", "network", "coverage", "weak", "stars", "trends", "definitions", "map")
-TIMEOUT = 900
 
 
 @pytest.fixture(scope="module")
@@ -35,24 +35,6 @@ def small_net(small_zip: bytes) -> Network:
 
 
 # --- helpers ----------------------------------------------------------------------------
-def app(lang: str = "zh", upload: bytes | None = None) -> AppTest:
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT)
-    at.session_state["lang"] = lang
-    if upload is not None:
-        at.session_state["src"] = "upload"
-        at.session_state["upload_bytes"] = ("small.zip", upload)
-    return at.run()
-
-
-def problems(at: AppTest) -> list[str]:
-    """Exceptions and the app's own 'something went wrong' messages."""
-    broken = [str(e.value) for e in at.exception]
-    prefixes = (LABELS["error"][0].split("{")[0], LABELS["error"][1].split("{")[0])
-    prefixes += tuple(LABELS["analysis_missing"][i].split("{")[0] for i in (0, 1))
-    broken += [str(e.value) for e in at.error if str(e.value).startswith(prefixes)]
-    return broken
-
-
 def visit_all(at: AppTest, lang: str) -> None:
     i = 1 if lang == "en" else 0
     for page in PAGES:

@@ -1,10 +1,10 @@
 """The network page in a real browser (Debian's headless Chromium via Playwright, the
-fixtures of ``tests/test_browser.py``): the default one-core view of a community, PNG and
+fixtures of ``tests/browser.py``): the default one-core view of a community, PNG and
 SVG saved from the view, the as-of year slider, compare mode, search and ego depth, the
 largest demo community, and the map. Screenshots and the saved files go to
 ``artifacts/screenshots/``; any request leaving the machine fails the test."""
 
-# The fixtures are imported from tests/test_browser.py; tests then take them as arguments.
+# The fixtures are imported from tests/browser.py; tests then take them as arguments.
 # ruff: noqa: F811
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from tests.test_browser import (  # noqa: F401  (fixtures)
+from tests.browser import (  # noqa: F401  (fixtures)
     FIRST_PAGE_MS,
     SHOTS,
     STEP_MS,

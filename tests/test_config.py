@@ -13,8 +13,7 @@ from graph import config
 from graph.store.config import resolve
 from graph.store.errors import StoreError
 from loaders.pseudonymize import load_key
-
-ROOT = Path(__file__).resolve().parent.parent
+from tests.conftest import ROOT
 
 
 def _tracked_text() -> dict[str, str]:

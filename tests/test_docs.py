@@ -10,8 +10,7 @@ import pandas as pd
 
 from govnet import docs
 from graph.schema import ENUMS, TABLES
-
-ROOT = Path(__file__).resolve().parent.parent
+from tests.conftest import ROOT
 
 
 def test_generated_docs_are_current() -> None:

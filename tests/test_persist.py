@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import dataclasses
-from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -14,8 +13,9 @@ from graph.analysis.persist import fingerprint, persisted_analysis
 from graph.analysis.rubric import RUBRIC_DIR, load_rubric
 from graph.network import Network
 from loaders.ledger import read_ledger
+from tests.conftest import ROOT
 
-SMALL = Path(__file__).parent / "fixtures" / "small"
+SMALL = ROOT / "tests" / "fixtures" / "small"
 
 
 @pytest.fixture(scope="module")

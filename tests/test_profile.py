@@ -17,9 +17,9 @@ from graph.analysis.key_actors import key_actors
 from graph.analysis.model import plain
 from graph.analysis.whatif import Baseline, Scenario
 from loaders.ledger import read_ledger
-from tests.conftest import ARTIFACTS
+from tests.conftest import ARTIFACTS, ROOT
 
-SMALL = Path(__file__).parent / "fixtures" / "small"
+SMALL = ROOT / "tests" / "fixtures" / "small"
 
 
 @pytest.fixture(scope="module")
@@ -154,10 +154,11 @@ def test_missing_font_says_what_to_install(monkeypatch, tmp_path) -> None:
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_profile_page_renders_on_an_uploaded_ledger(lang: str) -> None:
-    """The page through Streamlit's AppTest on test_app's small ledger, both languages:
-    no error, the diagram, key actors and the stars table are there."""
+    """The page through Streamlit's AppTest on the small ledger of tests/ledgers.py, both
+    languages: no error, the diagram, key actors and the stars table are there."""
     from govnet.app.i18n import LABELS
-    from tests.test_app import app, problems, small_tables, zip_bytes
+    from tests.apptest import app, problems
+    from tests.ledgers import small_tables, zip_bytes
 
     at = app(lang, upload=zip_bytes(small_tables()))
     at.switch_page("govnet/app/profile.py").run()

@@ -1,16 +1,23 @@
 """The 社区画像 profile page in a real browser (Debian's Chromium via Playwright, the same
-server and external-request guard as tests/test_browser.py): the one-core diagram is drawn,
+server and external-request guard as tests/browser.py): the one-core diagram is drawn,
 and switching a suggested link on shows its projected metrics next to today's."""
+
+# The fixtures are imported from tests/browser.py; tests then take them as arguments.
+# ruff: noqa: F811
 
 from __future__ import annotations
 
 import pytest
 
-from tests import test_browser as shared
-from tests.test_browser import FIRST_PAGE_MS, SHOTS, STEP_MS
-
-# the same fixtures: a streamlit server, Chromium, and the external-request guard
-server, browser, external, page = shared.server, shared.browser, shared.external, shared.page
+from tests.browser import (  # noqa: F401  (fixtures used by name)
+    FIRST_PAGE_MS,
+    SHOTS,
+    STEP_MS,
+    browser,
+    external,
+    page,
+    server,
+)
 
 pytestmark = [pytest.mark.browser, pytest.mark.timeout(2400)]
 

@@ -1,7 +1,7 @@
 """The Query page in a real browser on the demo district (no database configured): the app
 loads the demo into its private FalkorDB, a ready question runs from its form, the answer
 shows as table, chart and network, and the CSV download is formula-safe. Same Chromium,
-server and external-request guard as ``tests/test_browser.py``."""
+server and external-request guard as ``tests/browser.py``."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import io
 
 import pytest
 
-from tests.test_browser import (  # noqa: F401  (fixtures used by name)
+from tests.browser import (  # noqa: F401  (fixtures used by name)
     FIRST_PAGE_MS,
     SHOTS,
     STEP_MS,

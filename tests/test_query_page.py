@@ -10,8 +10,9 @@ from streamlit.testing.v1 import AppTest
 from govnet.app.i18n import LABELS
 from graph.network import Network
 from graph.store.templates import TEMPLATES
+from tests.apptest import TIMEOUT, app, problems
 from tests.conftest import ROOT
-from tests.test_app import TIMEOUT, app, problems, small_tables, zip_bytes
+from tests.ledgers import small_tables, zip_bytes
 
 PAGE = "govnet/app/query.py"
 

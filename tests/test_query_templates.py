@@ -10,7 +10,7 @@ import pytest
 from graph.store import open_store
 from graph.store.errors import StoreError
 from graph.store.templates import TEMPLATES
-from tests.test_notebooks import coreless, led_counts, unled_communities
+from tests.oracles import coreless, led_counts, unled_communities
 
 
 @pytest.fixture(scope="module")

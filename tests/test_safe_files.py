@@ -39,8 +39,8 @@ from graph.schema import TABLES
 from graph.workbook import clean_text, replaced
 from loaders.ledger import read_ledger, validate_ledger
 from loaders.write import write_xlsx
+from tests.bombs import lie_about_size, xlsx_bomb
 from tests.conftest import ROOT
-from tests.test_fuzz import lie_about_size, xlsx_bomb
 
 SMALL = ROOT / "tests" / "fixtures" / "small"
 KEY = "safe-files-key"

@@ -21,8 +21,8 @@ from graph.analysis.partitioned import analyze_dataset, batches
 from graph.network import Network
 from loaders.ledger import read_ledger
 from loaders.parquet import Dataset, convert, read_manifest, read_streets
+from tests.conftest import ROOT
 
-ROOT = Path(__file__).resolve().parent.parent
 FIXTURE = ROOT / "tests" / "fixtures" / "small"
 
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+from tests.conftest import ROOT
+
 HEAVY = ["streamlit", "dask", "distributed", "plotly", "falkordb", "redis", "neo4j"]
 
 

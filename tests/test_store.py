@@ -17,9 +17,10 @@ from graph.store import IncompleteLoadError, ReadOnlyError, StoreError, open_sto
 from graph.store.config import DbConfig, parse_uri, resolve
 from graph.store.readonly import write_clause
 from graph.store.repository import GraphStore
+from tests.conftest import ROOT
 from tests.ledgers import network_tables as small_tables
 
-FIXTURES = Path(__file__).parent / "fixtures"
+FIXTURES = ROOT / "tests" / "fixtures"
 
 
 def counts(store: GraphStore) -> tuple[int, int]:

@@ -26,9 +26,9 @@ from graph.network import Network
 from graph.store import open_store
 from loaders.ledger import read_ledger
 from loaders.write import write_csv
+from tests.conftest import ROOT
 from tests.ledgers import network_tables as small_tables
 
-ROOT = Path(__file__).resolve().parent.parent
 SMALL = ROOT / "tests" / "fixtures" / "small"
 GOVNET = [sys.executable, "-m", "govnet.cli.main"]
 runner = CliRunner()

@@ -4,7 +4,6 @@ and the incremental result equal to a full re-analysis of the changed ledger (pr
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -18,8 +17,9 @@ from graph.analysis.weak import WEAK_METRICS
 from graph.analysis.whatif import Baseline, Scenario, what_if
 from graph.network import Network
 from loaders.ledger import read_ledger
+from tests.conftest import ROOT
 
-SMALL = Path(__file__).parent / "fixtures" / "small"
+SMALL = ROOT / "tests" / "fixtures" / "small"
 YEAR = 2024
 TABLES = ("communities", "streets", "district", "star_detail", "goods", "red_flag")
 

@@ -1,0 +1,127 @@
+"""The app in a real browser: Debian's headless Chromium driven by Playwright against
+``streamlit run app.py``, with a guard that records every request leaving the app's own
+server (the browser tests fail on any). Screenshots go to ``artifacts/screenshots/``."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import ARTIFACTS, ROOT
+
+CHROMIUM = os.environ.get("GOVNET_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+SHOTS = ARTIFACTS / "screenshots"
+# The first page analyses the demo district (two years for the overview's changes).
+FIRST_PAGE_MS = 900_000
+STEP_MS = 240_000
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _chromium() -> str:
+    path = CHROMIUM if Path(CHROMIUM).exists() else shutil.which("chromium")
+    if not path:
+        pytest.fail(
+            f"Chromium not found at {CHROMIUM} (nor on PATH): install Debian's `chromium` "
+            "package (apt-get install chromium) or set GOVNET_CHROMIUM; browser tests "
+            "are part of the suite and are not skipped."
+        )
+    return path
+
+
+@pytest.fixture(scope="module")
+def server() -> Iterator[str]:
+    """``streamlit run app.py`` on a free port; yields its base URL."""
+    port = _free_port()
+    ARTIFACTS.mkdir(exist_ok=True)
+    log = (ARTIFACTS / "streamlit-test.log").open("w")
+    proc = subprocess.Popen(
+        [
+            sys.executable, "-m", "streamlit", "run", "app.py",
+            "--server.port", str(port), "--server.headless", "true",
+            "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false",
+        ],
+        cwd=ROOT,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )  # fmt: skip
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.time() + 120
+        while True:
+            try:
+                with urllib.request.urlopen(f"{base}/_stcore/health", timeout=2) as r:
+                    if r.read().strip() == b"ok":
+                        break
+            except OSError:
+                pass
+            if proc.poll() is not None or time.time() > deadline:
+                pytest.fail(f"streamlit did not start (see {log.name})")
+            time.sleep(0.5)
+        yield base
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+        log.close()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    executable = _chromium()
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture()
+def external() -> list[str]:
+    """URLs the page requested from anywhere but the app's own server."""
+    return []
+
+
+@pytest.fixture()
+def page(browser, server, external):
+    """A fresh page that records any request leaving the app's own server."""
+    context = browser.new_context(viewport={"width": 1400, "height": 1000}, locale="zh-CN")
+    pg = context.new_page()
+
+    def watch(request) -> None:
+        url = request.url
+        if url.startswith(("http://", "https://", "ws://")) and not url.startswith(
+            (server, server.replace("http", "ws"))
+        ):
+            external.append(url)
+
+    pg.on("request", watch)
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    yield pg
+    context.close()
