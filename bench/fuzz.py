@@ -2,7 +2,7 @@
 
     .venv/bin/python bench/fuzz.py [--examples 2000] [--seed 0]
 
-Runs the strategies of ``tests/test_fuzz.py`` (CSV folders and zips in eight encodings,
+Runs the strategies of ``tests/loaders/test_fuzz.py`` (CSV folders and zips in eight encodings,
 workbooks with typed cells, formulas and formula-like text, broken files, zip and workbook
 bombs and lying headers, which must be refused) with hypothesis for the given
 number of examples each, then prints the inputs tried per format, the outcomes
@@ -33,7 +33,7 @@ def main() -> None:
 
     from hypothesis import seed, settings
 
-    from tests import test_fuzz as fuzz
+    from tests.loaders import test_fuzz as fuzz
 
     tests = [fuzz.test_fuzz_csv_ledgers, fuzz.test_fuzz_xlsx_ledgers, fuzz.test_fuzz_broken_files]
     started = time.perf_counter()

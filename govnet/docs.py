@@ -3,7 +3,7 @@
 ``docs/ledger.md`` comes from ``graph.schema`` and ``graph.labels``, ``docs/metrics.md``
 from the metric registry (``graph.analysis.metrics``) and the shipped rubrics,
 ``docs/settings.md`` and the README's settings table from ``graph.config``. ``--check``
-(and ``tests/test_docs.py``) fails when a file is stale, so the reference can never drift
+(and ``tests/govnet/test_docs.py``) fails when a file is stale, so the reference can never drift
 from what the code does. The app's 定义与口径 page renders the same text.
 """
 

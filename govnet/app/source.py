@@ -32,7 +32,7 @@ MAX_UPLOAD_BYTES = MAX_UPLOAD_MB * 1024 * 1024
 UPLOAD_SUFFIXES = (".xlsx", ".zip")
 DEMO_SCALE, DEMO_SEED = "district", 7
 # How often each cached computation really ran in this server process (shared caches mean
-# once per key however many analysts look; tests/test_load.py checks it).
+# once per key however many analysts look; tests/govnet/test_load.py checks it).
 COMPUTED: Counter[tuple] = Counter()
 log = logging.getLogger("govnet.app")
 

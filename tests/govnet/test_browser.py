@@ -3,22 +3,11 @@
 network page draws a vis-network canvas for a community, and clicking a node shows its
 details. Screenshots go to ``artifacts/screenshots/``; nothing is fetched from outside."""
 
-# The fixtures are imported from tests/browser.py; tests then take them as arguments.
-# ruff: noqa: F811
-
 from __future__ import annotations
 
 import pytest
 
-from tests.browser import (  # noqa: F401  (fixtures used by name)
-    FIRST_PAGE_MS,
-    SHOTS,
-    STEP_MS,
-    browser,
-    external,
-    page,
-    server,
-)
+from tests.browser import FIRST_PAGE_MS, SHOTS, STEP_MS
 
 pytestmark = [pytest.mark.browser, pytest.mark.timeout(2400)]
 

@@ -256,7 +256,7 @@ def test_connection_refused_is_one_line() -> None:
             ["analyze", "--db", uri],
             ["export", str(Path("/tmp") / f"x{uuid.uuid4().hex}"), "--db", uri],
         ]
-    )  # `query` is covered in tests/test_store_cli.py
+    )  # `query` is covered in tests/graph/test_store_cli.py
     for result in results:
         assert_one_line_failure(result.returncode, result.stderr, "cannot reach FalkorDB")
 

@@ -10,20 +10,12 @@ import io
 
 import pytest
 
-from tests.browser import (  # noqa: F401  (fixtures used by name)
-    FIRST_PAGE_MS,
-    SHOTS,
-    STEP_MS,
-    browser,
-    external,
-    page,
-    server,
-)
+from tests.browser import FIRST_PAGE_MS, SHOTS, STEP_MS
 
 pytestmark = [pytest.mark.browser, pytest.mark.timeout(2400)]
 
 
-def test_query_page_answers_a_template_on_the_demo(page, server, external) -> None:  # noqa: F811
+def test_query_page_answers_a_template_on_the_demo(page, server, external) -> None:
     page.goto(f"{server}/query")
     page.get_by_role("heading", name="查询").wait_for(timeout=FIRST_PAGE_MS)
     run = page.get_by_role("button", name="运行")

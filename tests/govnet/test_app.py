@@ -217,7 +217,7 @@ def test_big_selections_are_aggregated_under_the_cap(small_net: Network) -> None
     assert agg and agg[0]["count"] == 2
 
 
-# --- graph database source (its query page: tests/test_query_page.py) -------------------
+# --- graph database source (its query page: tests/govnet/test_query_page.py) -------------------
 def test_database_uri_with_credentials_is_refused() -> None:
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT)
     at.session_state["src"] = "db"

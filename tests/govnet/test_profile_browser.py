@@ -2,22 +2,11 @@
 server and external-request guard as tests/browser.py): the one-core diagram is drawn,
 and switching a suggested link on shows its projected metrics next to today's."""
 
-# The fixtures are imported from tests/browser.py; tests then take them as arguments.
-# ruff: noqa: F811
-
 from __future__ import annotations
 
 import pytest
 
-from tests.browser import (  # noqa: F401  (fixtures used by name)
-    FIRST_PAGE_MS,
-    SHOTS,
-    STEP_MS,
-    browser,
-    external,
-    page,
-    server,
-)
+from tests.browser import FIRST_PAGE_MS, SHOTS, STEP_MS
 
 pytestmark = [pytest.mark.browser, pytest.mark.timeout(2400)]
 

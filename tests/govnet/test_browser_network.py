@@ -4,9 +4,6 @@ SVG saved from the view, the as-of year slider, compare mode, search and ego dep
 largest demo community, and the map. Screenshots and the saved files go to
 ``artifacts/screenshots/``; any request leaving the machine fails the test."""
 
-# The fixtures are imported from tests/browser.py; tests then take them as arguments.
-# ruff: noqa: F811
-
 from __future__ import annotations
 
 import shutil
@@ -14,15 +11,7 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from tests.browser import (  # noqa: F401  (fixtures)
-    FIRST_PAGE_MS,
-    SHOTS,
-    STEP_MS,
-    browser,
-    external,
-    page,
-    server,
-)
+from tests.browser import FIRST_PAGE_MS, SHOTS, STEP_MS
 
 pytestmark = [pytest.mark.browser, pytest.mark.timeout(2400)]
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
