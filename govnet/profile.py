@@ -14,13 +14,14 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+from graph import labels
 from graph.analysis import Analysis
 from graph.analysis.key_actors import key_actors
 from graph.analysis.metrics import COMMUNITY_METRICS, EXTENSIONS, METRICS, label
 from graph.analysis.model import plain
 from graph.analysis.weak import NO_CORE
 from graph.analysis.whatif import Baseline, Link, Scenario
-from graph.schema import ACTOR_KIND_GROUPS, ORG_KINDS
+from graph.schema import ACTOR_KIND_GROUPS
 
 # sections of the profile: the metrics each shows, kept when the registry has them
 SECTIONS: dict[str, tuple[str, ...]] = {
@@ -263,4 +264,5 @@ def _trend(analyses: dict[int, Analysis], cid: str) -> pd.DataFrame:
 
 
 def kind_label(kind: str, lang: str = "zh") -> str:
-    return ORG_KINDS.get(kind, kind) if lang == "zh" else kind.replace("_", " ")
+    """An organization kind (the core, key actors) from the one bilingual label table."""
+    return labels.label("org_kind", kind, lang)

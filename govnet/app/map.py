@@ -11,7 +11,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from govnet.app.common import get_analysis, name_map, require_context
-from govnet.app.i18n import metric_label, t
+from govnet.app.i18n import current_lang, metric_label, t
 from graph import config
 
 DEFAULT_METRIC = "weak_score"
@@ -94,7 +94,9 @@ def render() -> None:
         st.info(t("map_none"))
         return
     options = metric_options(shown)
-    metric = st.selectbox(t("map_metric"), options, format_func=metric_label, key="map_metric")
+    # keyed by language: the shown labels are the options Streamlit matches the value against
+    key = f"map_metric_{current_lang()}"
+    metric = st.selectbox(t("map_metric"), options, format_func=metric_label, key=key)
     names = name_map(ctx)
     shown = shown.assign(name=shown["id"].map(names).fillna(shown["name"]))
     tile_url = str(config.get("map.tile_url") or "")

@@ -263,12 +263,13 @@ def test_cli_auth_failure_is_one_line_without_secrets(
 def query_page(locked_db: dict) -> AppTest:
     at = db_app(locked_db["uri"], "acc", DB_PASSWORD).run()
     at.switch_page("govnet/app/query.py").run()
+    at.selectbox(key="q_template").set_value("custom").run()  # one's own Cypher, not a template
     assert not at.exception
     return at
 
 
 def run_cypher(at: AppTest, cypher: str) -> AppTest:
-    at.text_area[0].set_value(cypher)
+    at.text_area(key="q_cypher").set_value(cypher)
     return at.button(key="q_run").click().run()
 
 

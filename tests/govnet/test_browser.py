@@ -26,7 +26,7 @@ def test_overview_loads_with_charts(page, server, external) -> None:
 
 def test_network_draws_a_community_and_a_click_shows_details(page, server, external) -> None:
     page.goto(f"{server}/network")
-    page.get_by_role("heading", name="网络").wait_for(timeout=FIRST_PAGE_MS)
+    page.get_by_role("heading", name="网络", exact=True).wait_for(timeout=FIRST_PAGE_MS)
     frame_el = page.locator("iframe").first
     frame_el.wait_for(timeout=STEP_MS)
     frame = frame_el.content_frame

@@ -19,7 +19,7 @@ PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 
 def open_network(page, server):
     page.goto(f"{server}/network")
-    page.get_by_role("heading", name="网络").wait_for(timeout=FIRST_PAGE_MS)
+    page.get_by_role("heading", name="网络", exact=True).wait_for(timeout=FIRST_PAGE_MS)
     return ready_frame(page)
 
 

@@ -21,6 +21,7 @@ def test_profile_page_toggles_project_the_suggestions(page, server, external) ->
     hint = page.get_by_text("打开建议，右侧显示采纳后的指标")
     hint.wait_for(timeout=STEP_MS)
     toggles = page.locator('[data-testid="stCheckbox"]')
+    toggles.first.wait_for(timeout=STEP_MS)  # the page may still be streaming its elements
     assert toggles.count() >= 1
     toggles.first.scroll_into_view_if_needed()
     toggles.first.click()

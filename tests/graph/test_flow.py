@@ -56,11 +56,12 @@ def test_ortools_flow_equals_networkx_in_value_and_cost(seed: int) -> None:
 def test_demo_suggestions_equal_networkx_in_count_and_cost(demo_net, monkeypatch) -> None:
     """Same number of matches at each cost, the same ones inside each community; all feasible."""
     ctx = build_context(demo_net.tables, 2024)
-    ours = resource_suggestions(ctx)
+    needs, spare_rows = suggest.open_matters(ctx), suggest.spare_capacity(ctx)
+    ours = resource_suggestions(needs, spare_rows)
     monkeypatch.setattr(
         suggest, "max_flow_min_cost", functools.partial(max_flow_min_cost, reference=True)
     )
-    ref = resource_suggestions(ctx)
+    ref = resource_suggestions(needs, spare_rows)
     assert len(ours) > 100
     assert ours["cost"].value_counts().to_dict() == ref["cost"].value_counts().to_dict()
     # within a community every optimum matches as much as it can (street and district
@@ -68,7 +69,7 @@ def test_demo_suggestions_equal_networkx_in_count_and_cost(demo_net, monkeypatch
     key = ["community_id", "domain"]
     local = [s[s["cost"] == 1].groupby(key).size() for s in (ours, ref)]
     assert local[0].equals(local[1])
-    spare = suggest.spare_capacity(ctx).set_index("id")
+    spare = spare_rows.set_index("id")
     used = ours["resource_id"].value_counts()
     assert (used <= spare.loc[used.index, "spare"]).all()
     assert ours["matter_id"].is_unique
