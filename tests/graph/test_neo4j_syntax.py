@@ -249,7 +249,7 @@ def _node_ready() -> str:
     if node is None:
         pytest.fail("node is not installed (Debian: apt-get install nodejs npm)")
     if not (LINT / "node_modules" / "@neo4j-cypher" / "language-support").is_dir():
-        pytest.fail(f"run `npm ci` in {LINT} first (.ci/run does)")
+        pytest.fail(f"run `npm ci` in {LINT} first (./dev test does)")
     return node
 
 
