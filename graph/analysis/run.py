@@ -48,6 +48,7 @@ from graph.analysis.weak import WEAK_COLUMNS, weak_columns
 from graph.network import Network
 from graph.schema import ACTOR_KIND_GROUPS
 from graph.scope import place_scopes
+from graph.tables import Tables
 
 MATTER_COLUMNS = ["id", "domain", "submitted_at", "community_id", "street_id", "district_id"]
 SPARE_COLUMNS = ["id", "domain", "spare", "loc_community_id", "loc_street_id", "loc_district_id"]
@@ -153,7 +154,12 @@ def community_nodes(network: Network, communities: Iterable[str]) -> dict[str, s
     cids = set(communities)
     tables = network.tables
     where = place_scopes(tables["places"]).set_index("id")["community_id"]
-    inside = set(where[where.isin(cids)].index)
+    return nodes_in(tables, set(where[where.isin(cids)].index))
+
+
+def nodes_in(tables: Tables, inside: set[str]) -> dict[str, set[str]]:
+    """Ledger table → ids of the nodes at these places: matters, organizations and people
+    by their place, resources by their place, else by their provider's."""
     own = {"places": inside}
     for t in ("matters", "organizations", "people"):
         df = tables[t]

@@ -20,7 +20,7 @@ import pandas as pd
 from graph.analysis.metrics import COMMUNITY_METRICS
 from graph.analysis.model import Analysis, Measured, plain, to_json
 from graph.analysis.rubric import Rubric, load_rubric
-from graph.analysis.run import latest_year, measure, score
+from graph.analysis.run import latest_year, measure, nodes_in, score
 from graph.analysis.scenario import Applied, Link, Scenario, ScenarioError, apply, table_key
 from graph.analysis.scope import COMMUNITY_KINDS, place_scopes
 from graph.network import Network
@@ -327,16 +327,7 @@ class Baseline:
         fresh = ~pid.isin(self.community_of.index)
         if fresh.any():
             comm[fresh] = [self._community_of_new(tables, p) for p in pid[fresh]]
-        inside = set(pid[comm.isin(communities)])
-        own = {"places": inside}
-        for t in ("matters", "organizations", "people"):
-            df = tables[t]
-            own[t] = set(df.loc[df["place_id"].isin(inside), "id"])
-        r = tables["resources"]
-        providers = own["organizations"] | own["people"]
-        at = r["place_id"].isin(inside) | (r["place_id"].isna() & r["provider_id"].isin(providers))
-        own["resources"] = set(r.loc[at, "id"])
-        return own
+        return nodes_in(tables, set(pid[comm.isin(communities)]))
 
     def remeasure(self, applied: Applied, touched: set[str]) -> Measured:
         """A partial measure of the touched communities and of every changed node's row.
