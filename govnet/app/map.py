@@ -94,9 +94,15 @@ def render() -> None:
         st.info(t("map_none"))
         return
     options = metric_options(shown)
-    # keyed by language: the shown labels are the options Streamlit matches the value against
-    key = f"map_metric_{current_lang()}"
-    metric = st.selectbox(t("map_metric"), options, format_func=metric_label, key=key)
+    # The labels are bound to the language when drawn (a label function that looks the language
+    # up later may run outside the session), and the key changes with it.
+    lang = current_lang()
+    metric = st.selectbox(
+        t("map_metric"),
+        options,
+        format_func=lambda m: metric_label(m, lang),
+        key=f"map_metric_{lang}",
+    )
     names = name_map(ctx)
     shown = shown.assign(name=shown["id"].map(names).fillna(shown["name"]))
     tile_url = str(config.get("map.tile_url") or "")
