@@ -12,6 +12,7 @@ from __future__ import annotations
 import io
 import json
 import zipfile
+from pathlib import Path
 
 import pandas as pd
 from google.protobuf.json_format import MessageToDict
@@ -214,3 +215,18 @@ def app_text(at: AppTest) -> str:
         elif isinstance(value, str | int | float | list | tuple):
             parts.append(str(value))
     return "\n".join(parts)
+
+
+def bigger_ledger(folder: Path, people: int) -> Path:
+    """The typed small ledger with many more volunteers, as CSV: a load of thousands of
+    statements, long enough to kill a server or a client in the middle of it."""
+    from graph.network import Network
+    from loaders.write import write_csv
+
+    t = network_tables()
+    more = pd.DataFrame(
+        {"id": [f"V{i}" for i in range(people)], "place_id": "G", "roles": "volunteer"}
+    )
+    t["people"] = pd.concat([t["people"], more], ignore_index=True)
+    write_csv(Network(t).tables, folder)
+    return folder

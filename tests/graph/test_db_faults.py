@@ -20,7 +20,6 @@ from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-import pandas as pd
 import pytest
 import redis
 
@@ -29,9 +28,8 @@ from graph.network import Network
 from graph.store import open_store
 from graph.store.server import FalkorServer, free_port
 from loaders.ledger import read_ledger
-from loaders.write import write_csv
 from tests.conftest import ROOT
-from tests.ledgers import network_tables as small_tables
+from tests.ledgers import bigger_ledger
 
 pytestmark = pytest.mark.db
 SMALL = ROOT / "tests" / "fixtures" / "small"
@@ -122,17 +120,6 @@ def server(tmp_path: Path) -> Iterator[Server]:
         yield s
     finally:
         s.stop()
-
-
-def bigger_ledger(folder: Path, people: int) -> Path:
-    """The small network with many more volunteers: a load of thousands of statements."""
-    t = small_tables()
-    more = pd.DataFrame(
-        {"id": [f"V{i}" for i in range(people)], "place_id": "G", "roles": "volunteer"}
-    )
-    t["people"] = pd.concat([t["people"], more], ignore_index=True)
-    write_csv(Network(t).tables, folder)
-    return folder
 
 
 def stored(uri: str, graph: str) -> Network:

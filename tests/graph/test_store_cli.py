@@ -25,8 +25,8 @@ from govnet.cli.main import app
 from graph.network import Network
 from graph.store import open_store
 from loaders.ledger import read_ledger
-from loaders.write import write_csv
 from tests.conftest import ROOT
+from tests.ledgers import bigger_ledger
 from tests.ledgers import network_tables as small_tables
 
 SMALL = ROOT / "tests" / "fixtures" / "small"
@@ -123,18 +123,8 @@ def test_export_neo4j_admin_files(db: dict, tmp_path: Path) -> None:
     assert any((tmp_path / "n4j").glob("rels_PART_OF_header.csv"))
 
 
-def _bigger_ledger(folder: Path, people: int) -> Path:
-    t = small_tables()
-    more = pd.DataFrame(
-        {"id": [f"V{i}" for i in range(people)], "place_id": "G", "roles": "volunteer"}
-    )
-    t["people"] = pd.concat([t["people"], more], ignore_index=True)
-    write_csv(Network(t).tables, folder)
-    return folder
-
-
 def test_a_killed_load_is_completed_by_a_rerun(db: dict, tmp_path: Path) -> None:
-    ledger = _bigger_ledger(tmp_path / "ledger", 3000)
+    ledger = bigger_ledger(tmp_path / "ledger", 3000)
     expected = read_ledger(ledger)
     env = {**os.environ, "GOVNET_DB_BATCH": "1", "PYTHONPATH": str(ROOT)}
     proc = subprocess.Popen(
