@@ -16,7 +16,7 @@ import subprocess
 import sys
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -147,21 +147,31 @@ def people_count(uri: str, graph: str) -> int:
 # --- the server dies --------------------------------------------------------------------
 
 
-def test_server_killed_during_a_load(server: Server, tmp_path: Path) -> None:
-    kept = read_ledger(SMALL)
-    with open_store(server.uri, "kept") as store:
-        store.write(kept)
-    server.flush()
-    ledger = bigger_ledger(tmp_path / "big", 3000)
-    proc = start("load", str(ledger), "--db", server.uri, "--graph", "fresh", GOVNET_DB_BATCH="1")
+def kill_while(server: Server, under_way: Callable[[], None], *args: str) -> None:
+    """Run ``govnet *args`` writing one row per batch and kill the server once ``under_way``
+    returns: the command must stop with one line saying it cannot reach FalkorDB."""
+    proc = start(*args, "--db", server.uri, GOVNET_DB_BATCH="1")
     try:
-        wait_for(lambda: people_count(server.uri, "fresh") >= 50, "the load to be under way")
+        under_way()
         server.kill()
         _out, err = proc.communicate(timeout=120)
     finally:
         if proc.poll() is None:
             proc.kill()
     assert_one_line_failure(proc.returncode, err, "cannot reach FalkorDB")
+
+
+def test_server_killed_during_a_load(server: Server, tmp_path: Path) -> None:
+    kept = read_ledger(SMALL)
+    with open_store(server.uri, "kept") as store:
+        store.write(kept)
+    server.flush()
+    ledger = bigger_ledger(tmp_path / "big", 3000)
+
+    def under_way() -> None:
+        wait_for(lambda: people_count(server.uri, "fresh") >= 50, "the load under way")
+
+    kill_while(server, under_way, "load", str(ledger), "--graph", "fresh")
 
     server.restart()
     assert stored(server.uri, "kept").equals(kept)  # the other graph is untouched
@@ -180,23 +190,16 @@ def test_server_killed_during_a_replace(server: Server, tmp_path: Path) -> None:
         store.write(before)
     server.flush()
     ledger = bigger_ledger(tmp_path / "big", 3000)
-    proc = start(
-        "load", str(ledger), "--replace", "--db", server.uri, "--graph", "g", GOVNET_DB_BATCH="1"
-    )
     client = redis.Redis(port=server.port)
 
     def staging() -> list[str]:  # each replace stages into a graph of its own
         return [k.decode() for k in client.keys("g__staging_*")]
 
-    try:
+    def under_way() -> None:
         wait_for(staging, "the staging graph")
         wait_for(lambda: people_count(server.uri, staging()[0]) >= 50, "the replace under way")
-        server.kill()
-        _out, err = proc.communicate(timeout=120)
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-    assert_one_line_failure(proc.returncode, err, "cannot reach FalkorDB")
+
+    kill_while(server, under_way, "load", str(ledger), "--replace", "--graph", "g")
 
     server.restart()
     assert stored(server.uri, "g").equals(before)  # readers still see the whole old graph
