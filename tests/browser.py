@@ -52,9 +52,10 @@ def _chromium() -> str:
     return path
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def server() -> Iterator[str]:
-    """``streamlit run app.py`` on a free port; yields its base URL."""
+    """``streamlit run app.py`` on a free port, one for every browser test (a server's shared
+    caches are what users share too); yields its base URL."""
     port = _free_port()
     ARTIFACTS.mkdir(exist_ok=True)
     log = (ARTIFACTS / "streamlit-test.log").open("w")
@@ -91,8 +92,9 @@ def server() -> Iterator[str]:
         log.close()
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def browser():
+    """One headless Chromium for every browser test; each test gets a fresh context."""
     from playwright.sync_api import sync_playwright
 
     executable = _chromium()
