@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import shutil
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -12,6 +14,17 @@ os.environ.setdefault("GOVNET_PSEUDONYM_KEY", "govnet-test-key")
 
 ROOT = Path(__file__).resolve().parent.parent
 ARTIFACTS = ROOT / "artifacts"
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Analyses kept on disk go to one folder of this run, not the user's cache: every run
+    starts cold as CI does, and the app servers, AppTest sessions, CLI calls and notebook
+    kernels of one run (children inherit the setting) share what the first of them
+    computed."""
+    if "GOVNET_CACHE_DIR" not in os.environ:
+        folder = tempfile.mkdtemp(prefix="govnet-test-cache-")
+        os.environ["GOVNET_CACHE_DIR"] = folder
+        config.add_cleanup(lambda: shutil.rmtree(folder, ignore_errors=True))
 
 
 @pytest.fixture(scope="session")
