@@ -52,7 +52,7 @@ def concurrent(n: int) -> None:
         except BaseException as exc:  # counted and re-raised below
             errors.append(exc)
 
-    from tests.govnet.test_load import one_runtime  # one runtime for all sessions, as a server has
+    from bench.app_sessions import one_runtime  # one runtime for all sessions, as a server has
 
     threads = [threading.Thread(target=run, args=(i,)) for i in range(n)]
     with one_runtime():
