@@ -31,6 +31,7 @@ from hypothesis import strategies as st
 from openpyxl.cell.cell import ERROR_CODES
 from streamlit.testing.v1 import AppTest
 
+from bench.bombs import lie_about_size, xlsx_bomb
 from govnet.app.i18n import LABELS
 from govnet.app.source import report_bytes
 from govnet.app.weak import workbook
@@ -39,7 +40,6 @@ from graph.schema import TABLES
 from graph.workbook import clean_text, replaced
 from loaders.ledger import read_ledger, validate_ledger
 from loaders.write import write_xlsx
-from tests.bombs import lie_about_size, xlsx_bomb
 from tests.conftest import ROOT
 
 SMALL = ROOT / "tests" / "fixtures" / "small"

@@ -1,6 +1,7 @@
 """Zip and workbook bombs for the readers' size limits: a sheet padded with megabytes of
-zeros, and a zip whose headers lie about a member's size. Shared by the fuzzer and the
-safe-files tests."""
+zeros, and a zip whose headers lie about a member's size. Shared by the fuzzer
+(``bench/ledger_fuzz.py``, run by ``bench/fuzz.py`` and ``tests/loaders/test_fuzz.py``) and
+the safe-files tests."""
 
 from __future__ import annotations
 
