@@ -114,6 +114,7 @@ def external() -> list[str]:
 def page(browser, server, external):
     """A fresh page that records any request leaving the app's own server."""
     context = browser.new_context(viewport={"width": 1400, "height": 1000}, locale="zh-CN")
+    context.set_default_timeout(STEP_MS)  # a step on a busy machine, not Playwright's 30 s
     pg = context.new_page()
 
     def watch(request) -> None:

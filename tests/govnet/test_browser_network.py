@@ -24,11 +24,14 @@ def open_network(page, server):
 
 
 def ready_frame(page):
-    """The network component once drawn (its first afterDrawing sets data-ready)."""
+    """The network component once a drawing the test has not seen yet is done (its first
+    afterDrawing sets data-ready). Each redraw is a new document; the one returned is
+    marked seen, so a slow redraw is not mistaken for the stale view still showing."""
     frame_el = page.locator("iframe").first
     frame_el.wait_for(timeout=STEP_MS)
     frame = frame_el.content_frame
-    frame.locator("body[data-ready]").wait_for(timeout=STEP_MS)
+    frame.locator("body[data-ready]:not([data-seen])").wait_for(timeout=STEP_MS)
+    frame.locator("body").evaluate("body => { body.dataset.seen = '1'; }")
     return frame
 
 
