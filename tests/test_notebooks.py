@@ -12,6 +12,8 @@ import json
 import shutil
 import subprocess
 import sys
+from collections.abc import Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
 import nbformat
@@ -107,6 +109,106 @@ def errors(nb: nbformat.NotebookNode) -> list[str]:
     ]
 
 
+SMALL = ROOT / "tests" / "fixtures" / "small"
+QUICKSTART_PROBE = """
+_probe = {
+    "executable": _sys.executable,
+    "year": int(year),
+    "coverage_ids": sorted(coverage.index),
+    "coverage_columns": list(coverage.columns),
+    "weak_ids": sorted(weak.index),
+    "weak_reasons_empty": int(sum(len(r) == 0 for r in weak["reasons"])),
+    "drawn": cid,
+    "core": core,
+    "core_drawn": core in h,
+    "drawn_nodes": h.number_of_nodes(),
+    "lead_edges": len(lead_edges),
+}
+"""
+SMALL_PROBE = '_probe = {"communities": sorted(communities.index), "year": int(year)}'
+CYPHER_PROBE = """
+_probe = {
+    "end": END,
+    "inventory_orgs": int(inventory.loc[inventory["label"] == "Organization", "nodes"].sum()),
+    "leaders": leaders[["id", "actors_led"]].values.tolist(),
+    "committees": len(per_committee),
+    "paths": paths["kinds"].tolist(),
+    "unled": sorted(unled["id"]),
+    "shared": shared_units[["id", "communities_served"]].values.tolist(),
+    "no_core": sorted(no_core["id"]),
+    "started_server": server is not None,
+    "server_stopped": server is not None and server.process.poll() is not None,
+}
+"""
+NETWORK_SCIENCE_PROBE = """
+_probe = {
+    "engine_reach": engine_reach,
+    "recomputed_reach": float(curve["targeted"].iloc[0]),
+    "targeted": curve["targeted"].tolist(),
+    "random": curve["random"].tolist(),
+    "ari": float(scores["adjusted_rand"]),
+    "nmi": float(scores["nmi"]),
+    "ari_self": adjusted_rand(admin, admin),
+    "nmi_self": normalized_mutual_info(admin, admin),
+    "cores": len(core_table),
+    "constraint_rows": int(burt["constraint"].notna().sum()),
+    "trend_years": list(trend.index),
+}
+"""
+
+
+def invalid_ledger(folder: Path) -> Path:
+    """The small ledger with one place of an unknown kind ('castle')."""
+    bad = folder / "ledger"
+    shutil.copytree(SMALL, bad)
+    places = pd.read_csv(bad / "places.csv", dtype=str, keep_default_na=False)
+    places.loc[2, "kind"] = "castle"
+    places.to_csv(bad / "places.csv", index=False)
+    return bad
+
+
+def planned(bad: Path) -> dict[str, tuple[str, str, str, dict]]:
+    """Each test's notebook run (notebook, probe, copy name, injected parameters), in the
+    order the tests come."""
+    small = {"LEDGER": str(SMALL)}
+    return {
+        "test_quickstart": ("01_quickstart", QUICKSTART_PROBE, "", {}),
+        "test_runs_on_a_small_ledger_given_by_path[01_quickstart]": (
+            "01_quickstart", SMALL_PROBE, "small", small
+        ),
+        "test_runs_on_a_small_ledger_given_by_path[03_network_science]": (
+            "03_network_science", SMALL_PROBE, "small", small
+        ),
+        "test_quickstart_lists_ledger_problems_without_a_traceback": (
+            "01_quickstart", "_probe = {}", "invalid", {"LEDGER": str(bad)}
+        ),
+        "test_cypher_on_its_own_server": ("02_cypher", CYPHER_PROBE, "", {}),
+        "test_network_science": ("03_network_science", NETWORK_SCIENCE_PROBE, "", {}),
+    }  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def runs(
+    request: pytest.FixtureRequest, venv_kernel: str, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[dict[str, Future]]:
+    """The notebook runs of the selected tests, started together two at a time in test order:
+    each is a kernel of its own, so on two cores they take about half the time of one after
+    another. A test takes its own run's result (or what it raised) by its name."""
+    plan = planned(invalid_ledger(tmp_path_factory.mktemp("invalid")))
+    here = Path(request.module.__file__)
+    wanted = [item.name for item in request.session.items if item.path == here]
+    pool = ThreadPoolExecutor(max_workers=2)
+    try:
+        yield {
+            test: pool.submit(run, name, venv_kernel, probe, copy, **params)
+            for test in wanted
+            if test in plan
+            for name, probe, copy, params in [plan[test]]
+        }
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
 @pytest.mark.parametrize("name", NAMES)
 def test_committed_notebook_is_clean(name: str) -> None:
     """Committed notebooks carry no outputs and one papermill ``parameters`` cell."""
@@ -127,23 +229,8 @@ def test_notebook_code_passes_pyflakes() -> None:
 
 
 @pytest.mark.slow
-def test_quickstart(venv_kernel: str, demo_net) -> None:
-    probe = """
-_probe = {
-    "executable": _sys.executable,
-    "year": int(year),
-    "coverage_ids": sorted(coverage.index),
-    "coverage_columns": list(coverage.columns),
-    "weak_ids": sorted(weak.index),
-    "weak_reasons_empty": int(sum(len(r) == 0 for r in weak["reasons"])),
-    "drawn": cid,
-    "core": core,
-    "core_drawn": core in h,
-    "drawn_nodes": h.number_of_nodes(),
-    "lead_edges": len(lead_edges),
-}
-"""
-    nb, p = run("01_quickstart", venv_kernel, probe)
+def test_quickstart(runs: dict[str, Future], request: pytest.FixtureRequest, demo_net) -> None:
+    nb, p = runs[request.node.name].result()
     assert errors(nb) == []
     assert Path(p["executable"]).resolve() == Path(sys.executable).resolve()
     assert p["year"] == max(demo_net.years)
@@ -159,15 +246,13 @@ _probe = {
     assert images(nb) >= 2  # the street heatmap and the community drawing
 
 
-SMALL = ROOT / "tests" / "fixtures" / "small"
-
-
 @pytest.mark.parametrize("name", ["01_quickstart", "03_network_science"])
-def test_runs_on_a_small_ledger_given_by_path(venv_kernel: str, name: str) -> None:
+def test_runs_on_a_small_ledger_given_by_path(
+    runs: dict[str, Future], request: pytest.FixtureRequest, name: str
+) -> None:
     """A district's own ledger (here the small CSV fixture) through ``LEDGER``: no demo-sized
     assumptions (fewer organizations than removal steps, one street, few communities)."""
-    probe = '_probe = {"communities": sorted(communities.index), "year": int(year)}'
-    nb, p = run(name, venv_kernel, probe, copy="small", LEDGER=str(SMALL))
+    nb, p = runs[request.node.name].result()
     assert errors(nb) == []
     places = pd.read_csv(SMALL / "places.csv", dtype=str)
     assert p["communities"] == sorted(places.loc[places["kind"].isin(UNITS), "id"])
@@ -175,16 +260,12 @@ def test_runs_on_a_small_ledger_given_by_path(venv_kernel: str, name: str) -> No
 
 
 def test_quickstart_lists_ledger_problems_without_a_traceback(
-    venv_kernel: str, tmp_path: Path
+    runs: dict[str, Future], request: pytest.FixtureRequest
 ) -> None:
-    """An invalid ledger stops the notebook at the load cell with a table of its problems."""
-    bad = tmp_path / "ledger"
-    shutil.copytree(SMALL, bad)
-    places = pd.read_csv(bad / "places.csv", dtype=str, keep_default_na=False)
-    places.loc[2, "kind"] = "castle"
-    places.to_csv(bad / "places.csv", index=False)
+    """An invalid ledger (a place of kind 'castle') stops the notebook at the load cell with
+    a table of its problems."""
     with pytest.raises(CellExecutionError) as failed:
-        run("01_quickstart", venv_kernel, "_probe = {}", copy="invalid", LEDGER=str(bad))
+        runs[request.node.name].result()
     assert failed.value.ename == "SystemExit"
     assert "台账有误 invalid ledger" in failed.value.evalue
     nb = nbformat.read(ARTIFACTS / "notebooks" / "01_quickstart.invalid.ipynb", as_version=4)
@@ -194,22 +275,6 @@ def test_quickstart_lists_ledger_problems_without_a_traceback(
     (error,) = [o for o in load_cell.outputs if o.output_type == "error"]
     assert len(error.traceback) <= 2, "a message, not a stack trace"
     assert not [o for o in load_cell.outputs if o.output_type == "stream"]
-
-
-CYPHER_PROBE = """
-_probe = {
-    "end": END,
-    "inventory_orgs": int(inventory.loc[inventory["label"] == "Organization", "nodes"].sum()),
-    "leaders": leaders[["id", "actors_led"]].values.tolist(),
-    "committees": len(per_committee),
-    "paths": paths["kinds"].tolist(),
-    "unled": sorted(unled["id"]),
-    "shared": shared_units[["id", "communities_served"]].values.tolist(),
-    "no_core": sorted(no_core["id"]),
-    "started_server": server is not None,
-    "server_stopped": server is not None and server.process.poll() is not None,
-}
-"""
 
 
 def check_cypher_answers(nb: nbformat.NotebookNode, p: dict, tables: dict) -> None:
@@ -231,9 +296,11 @@ def check_cypher_answers(nb: nbformat.NotebookNode, p: dict, tables: dict) -> No
 
 @pytest.mark.slow
 @pytest.mark.db
-def test_cypher_on_its_own_server(venv_kernel: str, demo_net) -> None:
+def test_cypher_on_its_own_server(
+    runs: dict[str, Future], request: pytest.FixtureRequest, demo_net
+) -> None:
     """As a user runs it: the notebook starts FalkorDB, loads the demo, and stops the server."""
-    nb, p = run("02_cypher", venv_kernel, CYPHER_PROBE)
+    nb, p = runs[request.node.name].result()
     check_cypher_answers(nb, p, demo_net.tables)
     assert p["started_server"] and p["server_stopped"]
 
@@ -264,23 +331,8 @@ def test_cypher_on_a_running_database(venv_kernel: str, demo_net, store_target: 
 
 
 @pytest.mark.slow
-def test_network_science(venv_kernel: str, demo_net) -> None:
-    probe = """
-_probe = {
-    "engine_reach": engine_reach,
-    "recomputed_reach": float(curve["targeted"].iloc[0]),
-    "targeted": curve["targeted"].tolist(),
-    "random": curve["random"].tolist(),
-    "ari": float(scores["adjusted_rand"]),
-    "nmi": float(scores["nmi"]),
-    "ari_self": adjusted_rand(admin, admin),
-    "nmi_self": normalized_mutual_info(admin, admin),
-    "cores": len(core_table),
-    "constraint_rows": int(burt["constraint"].notna().sum()),
-    "trend_years": list(trend.index),
-}
-"""
-    nb, p = run("03_network_science", venv_kernel, probe)
+def test_network_science(runs: dict[str, Future], request: pytest.FixtureRequest, demo_net) -> None:
+    nb, p = runs[request.node.name].result()
     assert errors(nb) == []
     assert p["recomputed_reach"] == pytest.approx(p["engine_reach"], abs=1e-9)
     targeted = p["targeted"]
