@@ -15,6 +15,7 @@ import site
 import subprocess
 import sys
 import zipfile
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -92,22 +93,45 @@ def test_the_wheel_installs_and_imports_from_the_venv(installed: Path) -> None:
     assert str(ROOT) not in where.stdout and str(installed.parent) in where.stdout
 
 
-def test_cli_demo_and_analyze_run_outside_the_repository(installed: Path) -> None:
+@pytest.fixture(scope="module")
+def outside(installed: Path) -> dict[str, subprocess.CompletedProcess]:
+    """What a user runs outside the repository with the installed wheel: ``govnet --help``,
+    ``govnet demo`` then ``govnet analyze`` on it, and the README's Python example (in a
+    folder of its own). Independent processes, so they run at once (two cores: about half
+    the time of one after another)."""
     work = installed.parent.parent
-    helped = run([str(installed / "govnet"), "--help"], work)
+    govnet = str(installed / "govnet")
+    example = work / "example"
+    example.mkdir()
+    (example / "example.py").write_text(readme_python_example(), encoding="utf-8")
+
+    def demo_then_analyze() -> dict[str, subprocess.CompletedProcess]:
+        demo = run([govnet, "demo", "demo", "--seed", "7"], work)
+        if demo.returncode != 0:
+            return {"demo": demo}
+        return {"demo": demo, "analyze": run([govnet, "analyze", "demo/csv", "-f", "json"], work)}
+
+    with ThreadPoolExecutor(max_workers=3) as pool:
+        helped = pool.submit(run, [govnet, "--help"], work)
+        cli = pool.submit(demo_then_analyze)
+        readme = pool.submit(run, [str(installed / "python"), "example.py"], example)
+        return {"help": helped.result(), **cli.result(), "readme": readme.result()}
+
+
+def test_cli_demo_and_analyze_run_outside_the_repository(installed: Path, outside: dict) -> None:
+    work = installed.parent.parent
+    helped = outside["help"]
     assert helped.returncode == 0 and "analyze" in helped.stdout and "app" in helped.stdout
-    demo = run([str(installed / "govnet"), "demo", "demo", "--seed", "7"], work)
+    demo = outside["demo"]
     assert demo.returncode == 0, demo.stderr[-3000:]
     assert (work / "demo" / "ledger.xlsx").is_file()
-    analyzed = run([str(installed / "govnet"), "analyze", "demo/csv", "-f", "json"], work)
+    analyzed = outside["analyze"]
     assert analyzed.returncode == 0, analyzed.stderr[-3000:]
     assert '"communities"' in analyzed.stdout
 
 
-def test_readme_python_example_runs_outside_the_repository(installed: Path) -> None:
-    script = installed.parent.parent / "example.py"
-    script.write_text(readme_python_example(), encoding="utf-8")
-    ran = run([str(installed / "python"), str(script)], script.parent)
+def test_readme_python_example_runs_outside_the_repository(outside: dict) -> None:
+    ran = outside["readme"]
     assert ran.returncode == 0, ran.stderr[-3000:]
     assert "community" in ran.stdout  # the ranked communities table
     assert "'G0" in ran.stdout  # the grids counted by explain("C001", "ext_grid")
