@@ -120,20 +120,44 @@ def analyze_partitioned(
         )
 
 
-def analyze_network(
-    network: Network, year: int | None, rubric: list[Path] | None, cache: bool
+def _analyze(ledger: Path | None, db: str | None, graph: str | None, year: int | None, rubric):
+    from graph.analysis import analyze  # the engine: not imported for an analysis on disk
+
+    return analyze(_load(ledger, db, graph), year, rubric)
+
+
+def analyze_whole(
+    ledger: Path | None,
+    db: str | None,
+    graph: str | None,
+    year: int | None,
+    rubric: list[Path] | None,
+    cache: bool,
 ) -> Analysis:
-    """The analysis of a whole network; with ``cache``, kept on disk (``graph.analysis.persist``,
-    keyed by the ledger's content, year, rubric, release and code) so a second run of the
-    same ledger skips the analysis."""
+    """The analysis of a whole network, kept on disk with ``cache`` (``graph.analysis.persist``)
+    so running it again on the same input skips the work.
+
+    A ledger file is keyed by its bytes (``ledger_fingerprint``), the rubric, the year, the
+    release and the sources of ``graph`` and ``loaders``: a second run does not even read
+    it. A database is read first and keyed by the network's content, as the app does."""
     if not cache:
-        from graph.analysis import analyze
-
-        return analyze(network, year, rubric)
+        return _analyze(ledger, db, graph, year, rubric)
+    import loaders
     from govnet import __version__
-    from graph.analysis.persist import persisted_analysis
+    from graph.analysis.persist import code_digest, key_of, persisted, persisted_analysis
+    from graph.analysis.rubric import load_rubric
+    from loaders.ledger import ledger_fingerprint
 
-    return persisted_analysis(network, year, rubric, __version__)[0]
+    if db or ledger is None:
+        return persisted_analysis(_load(ledger, db, graph), year, rubric, __version__)[0]
+    rules = load_rubric(rubric)
+    try:
+        source = ledger_fingerprint(ledger)
+    except (OSError, ValueError):  # a bad setting: read_ledger reports it the usual way
+        return _analyze(ledger, db, graph, year, rules)
+    code = code_digest(), code_digest(Path(loaders.__file__).parent)
+    key = key_of(source, year, (rules.by_kind, rules.goods, rules.red_flag), __version__, code)
+    return persisted("ledger-analysis", key, lambda: _analyze(ledger, None, None, year, rules))[0]
 
 
 def _fmt(v: object) -> str:
@@ -251,7 +275,7 @@ def analyze_command(
             engine = engine or (Engine.dask if scheduler else Engine.local)
             a = analyze_partitioned(ledger, year, rubric, engine, scheduler)
         else:
-            a = analyze_network(_load(ledger, db, graph), year, rubric or None, cache)
+            a = analyze_whole(ledger, db, graph, year, rubric or None, cache)
     except ValueError as e:  # RubricError included
         _fail(str(e), 2)
     if fmt is Format.json:
