@@ -14,16 +14,14 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from rich.console import Console
-from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
-
-from graph.network import Network
 from loaders.archive import Limits
 from loaders.errors import Issue, LedgerInvalid
-from loaders.pseudonymize import load_key, pseudonymize_people
-from loaders.read import read_raw
-from loaders.validate import Checked, validate_raw
+
+if TYPE_CHECKING:  # imported when a ledger is read: ledger_fingerprint needs none of them
+    from graph.network import Network
+    from loaders.validate import Checked
 
 
 @dataclass
@@ -54,6 +52,9 @@ def _progress(enabled: bool) -> Iterator:
     if not enabled:
         yield None
         return
+    from rich.console import Console
+    from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
     with Progress(
         SpinnerColumn(),
         TextColumn("[bold]{task.description}"),
@@ -73,6 +74,11 @@ def _progress(enabled: bool) -> Iterator:
 def _check(
     path: str | Path, key: bytes | str | None, progress: bool
 ) -> tuple[Checked, Network | None]:
+    from graph.network import Network
+    from loaders.pseudonymize import pseudonymize_people
+    from loaders.read import read_raw
+    from loaders.validate import validate_raw
+
     with _progress(progress) as tick:
         raw = read_raw(path, tick)
         checked = validate_raw(raw, tick)
@@ -126,6 +132,8 @@ def ledger_fingerprint(path: str | Path, *, key: bytes | str | None = None) -> s
         if path.is_dir()
         else [path]
     )
+    from loaders.pseudonymize import load_key
+
     key = load_key() if key is None else key.encode() if isinstance(key, str) else key
     h = hashlib.sha256()
     h.update(
