@@ -16,7 +16,7 @@ from govnet.cli.cli import app
 from graph.labels import kind_label, label
 from graph.schema import TABLES
 from loaders.errors import Issue
-from loaders.ledger import validate_ledger  # light: reading modules load on first use
+from loaders.ledger import validate_ledger
 
 
 class Format(StrEnum):
