@@ -15,12 +15,9 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import os
 import shutil
-import tempfile
 import zipfile
-from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Iterable
 from pathlib import Path
 from typing import BinaryIO
 
@@ -33,6 +30,8 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 from openpyxl.writer.excel import ExcelWriter
+
+from graph.files import replaced  # noqa: F401  (re-exported: written whole or not at all)
 
 FIXED_TIME = dt.datetime(2025, 1, 1)  # workbook properties: same data → same bytes
 _ZIP_TIME = (2025, 1, 1, 0, 0, 0)
@@ -187,21 +186,3 @@ def workbook_bytes(wb: Workbook) -> bytes:
     buf = io.BytesIO()
     save_workbook(wb, buf)
     return buf.getvalue()
-
-
-@contextmanager
-def replaced(path: str | Path) -> Iterator[Path]:
-    """A temporary path beside ``path``, renamed onto it when the block completes and
-    removed when it fails: readers see the old file or the whole new one, never a part."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    os.close(fd)
-    tmp = Path(name)
-    os.chmod(tmp, path.stat().st_mode & 0o777 if path.exists() else 0o644)
-    try:
-        yield tmp
-        os.replace(tmp, path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise

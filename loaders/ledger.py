@@ -7,20 +7,21 @@ problem, and no partial network exists. Personal data is pseudonymized before th
 
 from __future__ import annotations
 
+import dataclasses
+import hashlib
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from rich.console import Console
-from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
-
-from graph.network import Network
+from loaders.archive import Limits
 from loaders.errors import Issue, LedgerInvalid
-from loaders.pseudonymize import pseudonymize_people
-from loaders.read import read_raw
-from loaders.validate import Checked, validate_raw
+
+if TYPE_CHECKING:  # imported when a ledger is read: ledger_fingerprint needs none of them
+    from graph.network import Network
+    from loaders.validate import Checked
 
 
 @dataclass
@@ -51,6 +52,9 @@ def _progress(enabled: bool) -> Iterator:
     if not enabled:
         yield None
         return
+    from rich.console import Console
+    from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
     with Progress(
         SpinnerColumn(),
         TextColumn("[bold]{task.description}"),
@@ -70,6 +74,11 @@ def _progress(enabled: bool) -> Iterator:
 def _check(
     path: str | Path, key: bytes | str | None, progress: bool
 ) -> tuple[Checked, Network | None]:
+    from graph.network import Network
+    from loaders.pseudonymize import pseudonymize_people
+    from loaders.read import read_raw
+    from loaders.validate import validate_raw
+
     with _progress(progress) as tick:
         raw = read_raw(path, tick)
         checked = validate_raw(raw, tick)
@@ -110,3 +119,28 @@ def validate_ledger(
     """Validate a ledger without raising; ``network`` is set when it is valid."""
     checked, network = _check(path, key, progress)
     return ValidationReport(checked.errors, checked.warnings, checked.counts, network)
+
+
+def ledger_fingerprint(path: str | Path, *, key: bytes | str | None = None) -> str:
+    """SHA-256 of everything ``read_ledger(path, key=key)`` depends on besides the code: the
+    bytes it reads (a folder's CSV files with their names, or the file with its name), the
+    pseudonym key (hashed) and the archive limits. Equal fingerprints, equal networks — so a
+    result kept under it can be reused without reading the ledger again."""
+    path = Path(path)
+    files = (
+        sorted(p for p in path.iterdir() if p.is_file() and p.suffix.lower() == ".csv")
+        if path.is_dir()
+        else [path]
+    )
+    from loaders.pseudonymize import load_key
+
+    key = load_key() if key is None else key.encode() if isinstance(key, str) else key
+    h = hashlib.sha256()
+    h.update(
+        repr((hashlib.sha256(key).hexdigest(), dataclasses.astuple(Limits.from_config()))).encode()
+    )
+    for file in files:
+        data = file.read_bytes()
+        h.update(repr((file.name, len(data))).encode())
+        h.update(data)
+    return h.hexdigest()

@@ -1,7 +1,9 @@
 """Validation: raw text tables → typed tables, with every error of the ledger collected.
 
 Column checks (required values, enumerations, numbers, dates) run as one pandera schema
-per table in lazy mode, so all failures come back at once; cross-table checks (duplicate
+per table in lazy mode, so all failures come back at once — only for a table that has a
+bad cell, which a vectorized pass finds first (a valid ledger never imports pandera, a
+second of start-up on a busy machine); cross-table checks (duplicate
 ids, references, parent kinds and cycles, link rules, dates in order) are vectorized
 pandas and Arrow.
 Nothing here loops in Python over rows of a big table, so a city-sized ledger stays fast.
@@ -15,9 +17,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-import pandera.pandas as pa
 import pyarrow
-from pandera.errors import SchemaErrors
 
 from graph.network import FIXED_KIND
 from graph.schema import (
@@ -106,13 +106,15 @@ def _at(mask: np.ndarray, s: pd.Series) -> pd.Series:
     return pd.Series(mask[s.index.to_numpy()], index=s.index)
 
 
-def _column_schema(col: Column, parsed: pd.Series | None) -> pa.Column:
+def _column_schema(col: Column, parsed: pd.Series | None):
     """pandera column: required → not nullable; typed columns → every cell must parse."""
+    import pandera.pandas as pa
+
     checks = []
     if parsed is not None and col.type in PARSED:
         ok = parsed.notna().to_numpy()  # pandera hands the check the non-missing cells only
         checks.append(pa.Check(lambda s, ok=ok: _at(ok, s), name="parse"))
-    if parsed is not None and (col.type in NONNEGATIVE_TYPES or col.key in NONNEGATIVE_COLUMNS):
+    if parsed is not None and _nonnegative(col):
         positive = ~(parsed < 0).fillna(False).to_numpy()
         checks.append(pa.Check(lambda s, ok=positive: _at(ok, s), name="nonnegative"))
     return pa.Column(nullable=not col.required, checks=checks, required=False)
@@ -137,6 +139,22 @@ def parse_table(table: str, raw: RawTable) -> pd.DataFrame:
     return pd.DataFrame(out, index=raw.data.index)
 
 
+def _nonnegative(col: Column) -> bool:
+    return col.type in NONNEGATIVE_TYPES or col.key in NONNEGATIVE_COLUMNS
+
+
+def _has_bad_cell(col: Column, values: pd.Series, parsed: pd.Series | None) -> bool:
+    """Whether pandera would report a cell of this column (the same three checks)."""
+    missing = values.isna().to_numpy()
+    if col.required and missing.any():
+        return True
+    if parsed is None:
+        return False
+    if col.type in PARSED and (parsed.isna().to_numpy() & ~missing).any():
+        return True
+    return _nonnegative(col) and bool(((parsed < 0).fillna(False).to_numpy() & ~missing).any())
+
+
 def check_columns(table: str, raw: RawTable, parsed: pd.DataFrame) -> list[Issue]:
     """Missing required columns and every bad cell of one table (one lazy pandera run)."""
     spec = TABLES[table]
@@ -146,8 +164,13 @@ def check_columns(table: str, raw: RawTable, parsed: pd.DataFrame) -> list[Issue
         if c.required and c.key not in raw.data.columns
     ]
     cols = [c for c in _spec_columns(table, raw) if c.key in raw.data.columns]
-    if raw.data.empty:
+    if raw.data.empty or not any(
+        _has_bad_cell(c, raw.data[c.key], parsed.get(c.key)) for c in cols
+    ):
         return issues
+    import pandera.pandas as pa
+    from pandera.errors import SchemaErrors
+
     schema = pa.DataFrameSchema(
         {c.key: _column_schema(c, parsed.get(c.key)) for c in cols}, strict=False
     )

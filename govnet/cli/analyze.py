@@ -7,7 +7,7 @@ import tempfile
 from contextlib import ExitStack
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import pandas as pd
 import typer
@@ -15,11 +15,11 @@ from rich.console import Console
 from rich.table import Table
 
 from govnet.cli.cli import app
-from graph.analysis import Analysis, RubricError, analyze, to_json, write_report
-from graph.analysis.metrics import zh
-from graph.analysis.rubric import Rubric
-from graph.network import Network
-from loaders.parquet import MANIFEST
+
+if TYPE_CHECKING:  # imported where used: the CLI starts without the engine, openpyxl, pyarrow
+    from graph.analysis import Analysis
+    from graph.analysis.rubric import Rubric
+    from graph.network import Network
 
 
 class Format(StrEnum):
@@ -75,6 +75,8 @@ def _load(ledger: Path | None, db: str | None, graph: str | None) -> Network:
 
 def is_dataset(path: Path | None) -> bool:
     """Whether ``path`` is a Parquet dataset written by ``govnet convert``."""
+    from loaders.parquet import MANIFEST
+
     return path is not None and (path / MANIFEST).is_file()
 
 
@@ -118,6 +120,46 @@ def analyze_partitioned(
         )
 
 
+def _analyze(ledger: Path | None, db: str | None, graph: str | None, year: int | None, rubric):
+    from graph.analysis import analyze  # the engine: not imported for an analysis on disk
+
+    return analyze(_load(ledger, db, graph), year, rubric)
+
+
+def analyze_whole(
+    ledger: Path | None,
+    db: str | None,
+    graph: str | None,
+    year: int | None,
+    rubric: list[Path] | None,
+    cache: bool,
+) -> Analysis:
+    """The analysis of a whole network, kept on disk with ``cache`` (``graph.analysis.persist``)
+    so running it again on the same input skips the work.
+
+    A ledger file is keyed by its bytes (``ledger_fingerprint``), the rubric, the year, the
+    release and the sources of ``graph`` and ``loaders``: a second run does not even read
+    it. A database is read first and keyed by the network's content, as the app does."""
+    if not cache:
+        return _analyze(ledger, db, graph, year, rubric)
+    import loaders
+    from govnet import __version__
+    from graph.analysis.persist import code_digest, key_of, persisted, persisted_analysis
+    from graph.analysis.rubric import load_rubric
+    from loaders.ledger import ledger_fingerprint
+
+    if db or ledger is None:
+        return persisted_analysis(_load(ledger, db, graph), year, rubric, __version__)[0]
+    rules = load_rubric(rubric)
+    try:
+        source = ledger_fingerprint(ledger)
+    except (OSError, ValueError):  # a bad setting: read_ledger reports it the usual way
+        return _analyze(ledger, db, graph, year, rules)
+    code = code_digest(), code_digest(Path(loaders.__file__).parent)
+    key = key_of(source, year, (rules.by_kind, rules.goods, rules.red_flag), __version__, code)
+    return persisted("ledger-analysis", key, lambda: _analyze(ledger, None, None, year, rules))[0]
+
+
 def _fmt(v: object) -> str:
     if v is None or v is pd.NA or (isinstance(v, float) and v != v):
         return "—"
@@ -135,6 +177,8 @@ def undecided_stars(detail: pd.DataFrame) -> pd.Series:
 
 
 def _print_table(a: Analysis) -> None:
+    from graph.analysis.metrics import zh
+
     console = Console()
     c = a.communities.sort_values(["weak", "weak_score", "id"], ascending=[False, False, True])
     t = Table(title=f"社区/村 communities and villages · {a.year} (weak first)")
@@ -214,6 +258,13 @@ def analyze_command(
         str | None,
         typer.Option("--scheduler", help="Dask scheduler address (default: a LocalCluster)"),
     ] = None,
+    cache: Annotated[
+        bool,
+        typer.Option(
+            "--cache/--no-cache",
+            help="reuse an analysis kept on disk for the same ledger, year, rubric and release",
+        ),
+    ] = True,
 ) -> None:
     """分析 Analyze: core, six extensions, reach, resource links, structure, weak links, stars."""
     partitioned = engine is not None or scheduler is not None or is_dataset(ledger)
@@ -224,15 +275,15 @@ def analyze_command(
             engine = engine or (Engine.dask if scheduler else Engine.local)
             a = analyze_partitioned(ledger, year, rubric, engine, scheduler)
         else:
-            a = analyze(_load(ledger, db, graph), year, rubric or None)
-    except RubricError as e:
-        _fail(str(e), 2)
-    except ValueError as e:
+            a = analyze_whole(ledger, db, graph, year, rubric or None, cache)
+    except ValueError as e:  # RubricError included
         _fail(str(e), 2)
     if fmt is Format.json:
+        from graph.analysis import to_json
+
         text = json.dumps(to_json(a), ensure_ascii=False, indent=1, allow_nan=False)
         if out:
-            from graph.workbook import replaced
+            from graph.files import replaced
 
             with replaced(out) as tmp:  # the whole file or none of it
                 tmp.write_text(text, encoding="utf-8")
@@ -240,6 +291,8 @@ def analyze_command(
         else:
             typer.echo(text)
     elif fmt is Format.xlsx:
+        from graph.analysis import write_report
+
         path = write_report(a, out or Path(f"govnet-analysis-{a.year}.xlsx"))
         Console(stderr=True).print(f"wrote {path}")
     else:

@@ -20,7 +20,6 @@ from rich.console import Console
 from rich.table import Table
 
 from govnet.cli.cli import app
-from graph.store.errors import StoreError
 
 db_app = typer.Typer(help="本地图数据库 local FalkorDB server.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
@@ -47,6 +46,8 @@ def fail(message: str) -> typer.Exit:
 
 @contextmanager
 def store_errors() -> Iterator[None]:
+    from graph.store.errors import StoreError  # the store package loads NetworkX
+
     """Turn store failures into a message and exit code 1, never a stack trace."""
     try:
         yield

@@ -11,8 +11,6 @@ from rich.console import Console
 
 from govnet.cli.analyze import _fail, _load
 from govnet.cli.cli import app
-from graph.export import graph_format, write_graph
-from graph.subgraph import as_of
 
 
 @app.command("export-graph")
@@ -33,6 +31,9 @@ def export_graph_command(
     People's names are the pseudonyms made on import; phone and id numbers are never
     written. In GEXF the link type is the edge label (GEXF keeps ``type`` for direction).
     """
+    from graph.export import graph_format, write_graph  # NetworkX: only for this command
+    from graph.subgraph import as_of
+
     try:
         graph_format(out)
     except ValueError as e:

@@ -10,7 +10,6 @@ from rich.console import Console
 
 from govnet.cli.analyze import _fail, _load
 from govnet.cli.cli import app
-from graph.analysis import RubricError, analyze
 
 
 @app.command("profile")
@@ -47,6 +46,7 @@ def profile_command(
     """社区画像 Community profile as a printable PDF (A4, Chinese font embedded)."""
     from govnet.profile import build_profile
     from govnet.profile_pdf import FontMissing, find_font, write_pdf
+    from graph.analysis import analyze
     from graph.analysis.whatif import Baseline
 
     if sum(x is not None and x is not False for x in (community, street, weak or None)) != 1:
@@ -65,7 +65,7 @@ def profile_command(
                 for y in network.years
                 if y <= base.year
             }
-    except (RubricError, ValueError) as e:
+    except ValueError as e:  # RubricError included
         _fail(str(e), 2)
     c = base.before.communities
     if community is not None:

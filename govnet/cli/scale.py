@@ -14,7 +14,6 @@ from rich.console import Console
 
 from govnet.cli.analyze import _load, is_dataset
 from govnet.cli.cli import app
-from loaders.parquet import convert
 
 
 @app.command("convert")
@@ -29,6 +28,8 @@ def convert_command(
     if out.exists() and any(out.iterdir()) and not is_dataset(out):
         Console(stderr=True).print(f"[red]{out} exists and is not a govnet dataset[/red]")
         raise typer.Exit(1)
+    from loaders.parquet import convert  # pyarrow.dataset: only for this command
+
     manifest = convert(network, out, progress=True)
     streets = len(manifest["streets"])
     Console(stderr=True).print(

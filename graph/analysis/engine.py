@@ -9,12 +9,14 @@ run serially because starting workers would cost more than it saves.
 
 from __future__ import annotations
 
+import itertools
 import multiprocessing as mp
 import os
 import threading
 from concurrent.futures import ProcessPoolExecutor
 
 import networkx as nx
+import numpy as np
 import pandas as pd
 
 from graph.analysis.core import leadership_edges
@@ -43,11 +45,9 @@ def _grouped(df: pd.DataFrame, cols: list[str]) -> dict[str, list]:
         if len(cols) > 1
         else df[cols[0]].tolist()
     )
-    start = 0
-    for i in range(1, len(keys) + 1):
-        if i == len(keys) or keys[i] != keys[start]:
-            out[keys[start]] = values[start:i]
-            start = i
+    bounds = [0, *(np.flatnonzero(keys[1:] != keys[:-1]) + 1).tolist(), len(keys)]
+    for start, end in itertools.pairwise(bounds):  # runs of one community: no per-row loop
+        out[keys[start]] = values[start:end]
     return out
 
 

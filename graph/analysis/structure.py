@@ -29,6 +29,20 @@ class Partition:
     edges: list[tuple[str, str]]  # links among ``nodes``
 
 
+def blocks_of(g: nx.Graph) -> list[set[str]]:
+    """The biconnected components of ``g``, as ``nx.biconnected_components`` finds them
+    (in another order).
+
+    A leaf (one neighbour, itself not a leaf) is a block of two with its neighbour, and
+    taking it away changes no other block; community graphs are mostly such leaves, so
+    NetworkX's depth-first search runs on the rest only (286 nodes → 33 in the demo).
+    """
+    deg = g.degree
+    leaves = {v: u for v in g if deg[v] == 1 and deg[u := next(iter(g[v]))] > 1}
+    rest = g.subgraph([v for v in g if v not in leaves]) if leaves else g
+    return [set(b) for b in nx.biconnected_components(rest)] + [{v, u} for v, u in leaves.items()]
+
+
 def core_cut_points(
     g: nx.Graph, core: str, actors: set[str], blocks: list[set[str]] | None = None
 ) -> list[str]:
@@ -40,7 +54,7 @@ def core_cut_points(
     if len(comp) < 3:
         return []
     if blocks is None:
-        blocks = [set(b) for b in nx.biconnected_components(g.subgraph(comp))]
+        blocks = blocks_of(g.subgraph(comp))
     blocks = [b for b in blocks if next(iter(b)) in comp]
     in_blocks = Counter(v for b in blocks for v in b)
     cuts = {v for v, n in in_blocks.items() if n > 1}  # a cut vertex joins two blocks
@@ -166,13 +180,13 @@ def burt_constraint(g: nx.Graph, node: str) -> float | None:
 def structure_metrics(g: nx.Graph, core: str | None, actors: set[str], fast: bool = True) -> dict:
     """components, isolates, articulation points, bridges, brokers and the core's constraint.
 
-    The fast path finds bridges and cut points from one ``nx.biconnected_components`` pass
-    (in a simple graph a bridge is a block of two nodes). ``fast=False`` makes the plain
+    The fast path finds bridges and cut points from one ``blocks_of`` pass (in a simple
+    graph a bridge is a block of two nodes). ``fast=False`` makes the plain
     NetworkX calls instead (``nx.bridges``, ``nx.betweenness_centrality``,
     ``nx.constraint``): the naive baseline, with the same results.
     """
     isolates = sorted(a for a in actors if a in g and g.degree(a) == 0)
-    blocks = [set(b) for b in nx.biconnected_components(g)] if fast else None
+    blocks = blocks_of(g) if fast else None
     if blocks is not None:
         bridges = sorted(tuple(sorted(b)) for b in blocks if len(b) == 2)
     else:

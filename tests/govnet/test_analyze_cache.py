@@ -1,0 +1,88 @@
+"""govnet analyze keeps a ledger's analysis on disk: a second run reads nothing and prints
+the same JSON; a changed ledger, rubric, year or release is analyzed again."""
+
+from __future__ import annotations
+
+import json
+import shutil
+
+import pytest
+from typer.testing import CliRunner
+
+import govnet
+import govnet.cli.analyze as cli_analyze
+from govnet.cli.main import app
+from graph.analysis.rubric import RUBRIC_DIR
+from tests.conftest import ROOT
+
+SMALL = ROOT / "tests" / "fixtures" / "small"
+
+
+@pytest.fixture
+def cache(monkeypatch, tmp_path):
+    monkeypatch.setenv("GOVNET_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setenv("GOVNET_PSEUDONYM_KEY", "test-key")
+    return tmp_path / "cache" / "ledger-analysis"
+
+
+def _json(*args: str) -> dict:
+    r = CliRunner().invoke(app, ["analyze", *args, "--format", "json"])
+    assert r.exit_code == 0, r.output
+    return json.loads(r.stdout)
+
+
+def _counting(monkeypatch) -> list:
+    calls: list = []
+    real = cli_analyze._analyze
+
+    def counted(*args):
+        calls.append(args)
+        return real(*args)
+
+    monkeypatch.setattr(cli_analyze, "_analyze", counted)
+    return calls
+
+
+def test_a_second_run_is_the_same_json_without_analyzing(cache, monkeypatch) -> None:
+    fresh = _json(str(SMALL), "--no-cache")
+    assert not cache.exists()  # --no-cache keeps nothing
+    first = _json(str(SMALL))
+    assert first == fresh and len(list(cache.glob("*.pickle"))) == 1
+    calls = _counting(monkeypatch)
+    assert _json(str(SMALL)) == fresh
+    assert calls == []  # read from disk: no ledger read, no analysis
+    _json(str(SMALL), "--no-cache")
+    assert len(calls) == 1
+
+
+def test_changed_ledger_rubric_year_or_release_misses(cache, monkeypatch, tmp_path) -> None:
+    _json(str(SMALL))
+    calls = _counting(monkeypatch)
+    copy = shutil.copytree(SMALL, tmp_path / "copy")
+    _json(str(copy))
+    assert calls == []  # the same bytes elsewhere: a hit
+    places = copy / "places.csv"
+    places.write_text(
+        places.read_text(encoding="utf-8").replace("示例区", "示例新区"), encoding="utf-8"
+    )
+    _json(str(copy))
+    rubric = tmp_path / "community.toml"
+    text = (RUBRIC_DIR / "community.toml").read_text(encoding="utf-8")
+    rubric.write_text(text.replace("close_days = 7", "close_days = 8"), encoding="utf-8")
+    _json(str(SMALL), "--rubric", str(rubric))
+    _json(str(SMALL), "--year", "2023")
+    monkeypatch.setattr(govnet, "__version__", "9.9.9")
+    _json(str(SMALL))
+    assert len(calls) == 4
+    assert len(list(cache.glob("*.pickle"))) == 5
+
+
+def test_an_invalid_ledger_is_never_kept(cache, tmp_path) -> None:
+    copy = shutil.copytree(SMALL, tmp_path / "bad")
+    places = copy / "places.csv"
+    lines = places.read_text(encoding="utf-8").splitlines()
+    places.write_text("\n".join([lines[0], lines[1], lines[1], *lines[2:]]), encoding="utf-8")
+    for _ in range(2):
+        r = CliRunner().invoke(app, ["analyze", str(copy), "--format", "json"])
+        assert r.exit_code == 1 and "duplicate id" in r.output
+    assert not list(cache.glob("*.pickle"))

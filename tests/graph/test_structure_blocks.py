@@ -1,0 +1,20 @@
+"""blocks_of (leaves folded away before the depth-first search) equals NetworkX's blocks."""
+
+from __future__ import annotations
+
+import networkx as nx
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from graph.analysis.structure import blocks_of
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.integers(1, 25), st.integers(0, 40), st.integers(0, 15), st.randoms())
+def test_blocks_equal_networkx(n, m, leaves, rnd) -> None:
+    g = nx.gnm_random_graph(n, m, seed=rnd.randint(0, 10**6))
+    for k in range(leaves):  # leaves on nodes, on other leaves (paths) and pairs alone
+        g.add_edge(f"leaf{k}", rnd.choice([*g]))
+    g.add_edge("pair-a", "pair-b")
+    want = sorted(sorted(map(str, b)) for b in nx.biconnected_components(g))
+    assert sorted(sorted(map(str, b)) for b in blocks_of(g)) == want
