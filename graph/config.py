@@ -53,7 +53,11 @@ SETTINGS: dict[str, Setting] = {
         ),
         Setting("ledger", None, "ledger the app opens instead of the demo (`govnet app --ledger`)"),
         Setting("chromium", "/usr/bin/chromium", "Chromium binary for the browser tests"),
-        Setting("cache_dir", None, "analyses kept between app starts (default: XDG cache)"),
+        Setting(
+            "cache_dir",
+            None,
+            "analyses kept between app starts and `govnet analyze` runs (default: XDG cache)",
+        ),
         Setting(
             "map.tile_url", "", "raster tile URL ({z}/{x}/{y}) under the app's map; empty: offline"
         ),
