@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 
+import numpy as np
 import pandas as pd
 
 from graph.analysis.metrics import COMMUNITY_METRICS
@@ -85,6 +86,9 @@ class Baseline:
             raise ValueError(f"the measure given is of {self.measured.year}, not {self.year}")
         self.before = score(self.measured, self.rubric)
         self._index(network)
+        # evidence rows by community code: dropping a few communities' rows from millions
+        codes, ids = pd.factorize(self.measured.evidence["community_id"])
+        self._evidence_codes, self._evidence_ids = codes, pd.Index(ids)
 
     def _index(self, network: Network) -> None:
         """The ledger with plain-object ids, and where every place lies."""
@@ -100,6 +104,7 @@ class Baseline:
             )
             if isinstance(p, str)
         }
+        self.index = _Index.of(self.tables, self.tables["links"])
 
     # -- scenario --------------------------------------------------------------------------
     def suggestion_links(
@@ -140,7 +145,7 @@ class Baseline:
         applied = apply(self.tables, full, self.year)
         touched = self.touched(applied)
         fresh = self.remeasure(applied, touched)
-        after = self.score(self.measured.update(fresh), fresh)
+        after = self.score(self.update(fresh), fresh)
         return WhatIf(
             scenario,
             self.before,
@@ -196,18 +201,15 @@ class Baseline:
         resources decide ``unmatched_needs``) and its provider's neighbours.
         """
         old, new = self.tables, applied.tables
-        ends = ["source_id", "type", "target_id"]
-        links = pd.concat(
-            [old["links"][ends], applied.added_links[ends].astype(object)], ignore_index=True
-        )
         gone = set(applied.removed.get("resources", []))
         made = {str(r.get("id")) for r in self.added_rows(applied, "resources")}
         start = set(applied.changed)
         for tables in (old, new):
             r = tables["resources"]
             start |= set(r.loc[r["id"].isin(gone | made), "provider_id"].astype(object))
-        near = start | _neighbours(old, links, start) | _neighbours(new, links, start)
-        near |= _ancestors_in_l(links, applied.changed)
+        extra = _Index.of(new, applied.added_links, self.added_ids(applied))
+        near = start | self.index.near(start, extra)
+        near |= self.index.walk(applied.changed, extra, up=True)
         out = self._scope(old, near) | self._scope(new, near)
         streets = set()
         for tables in (old, new):
@@ -222,16 +224,26 @@ class Baseline:
             out |= set(p.loc[hit, "id"].astype(object))
         return out
 
+    def added_ids(self, applied: Applied) -> set[str]:
+        return {str(r.get("id")) for r in applied.added_nodes}
+
     @staticmethod
     def added_rows(applied: Applied, table: str) -> list[dict]:
         return [r for r in applied.added_nodes if table_key(r.get("table")) == table]
 
     # -- measure the touched, score all --------------------------------------------------
     def sub_ledger(
-        self, tables: Tables, communities: set[str], seeds: set[str] = frozenset()
+        self,
+        tables: Tables,
+        communities: set[str],
+        seeds: set[str] = frozenset(),
+        applied: Applied | None = None,
     ) -> Tables:
         """The part of the ledger the metrics of ``communities`` read (a superset), and of
-        ``seeds`` (nodes whose own rows, e.g. a resource's spare capacity, are wanted)."""
+        ``seeds`` (nodes whose own rows, e.g. a resource's spare capacity, are wanted).
+
+        ``tables`` is the ledger indexed here, or ``applied``'s (the index's neighbours
+        and what ``applied`` adds are then a superset of its neighbours)."""
         places = tables["places"]
         pid = places["id"].astype(object)
         comm = pid.map(self.community_of)
@@ -244,9 +256,12 @@ class Baseline:
         for df in nodes.values():
             k0 |= set(df.loc[df["place_id"].isin(p0), "id"].astype(object))
         links = tables["links"]
-        k1 = k0 | _neighbours(tables, links, k0)
-        k2 = k1 | _neighbours(tables, links, k1)
-        k2 |= _descendants_in_l(links, k0)
+        extra = None
+        if applied is not None:
+            extra = _Index.of(tables, applied.added_links, self.added_ids(applied))
+        k1 = k0 | self.index.near(k0, extra)
+        k2 = k1 | self.index.near(k1, extra)
+        k2 |= self.index.walk(k0, extra, up=False)
         r = nodes["resources"]
         streets = {self.street_of.get(c) for c in communities} - {None}
         r_street = r["place_id"].astype(object).map(self.street_of)
@@ -319,6 +334,17 @@ class Baseline:
         a.suggestions = pd.concat([res, partners], ignore_index=True)
         return a
 
+    def update(self, fresh: Measured) -> Measured:
+        """``self.measured.update(fresh)``; the evidence (millions of rows on a city) is
+        dropped by community code rather than by a set lookup per row."""
+        m = self.measured
+        empty = m.evidence.iloc[:0]
+        out = replace(m, evidence=empty).update(replace(fresh, evidence=empty))
+        hit = self._evidence_ids.get_indexer(list(fresh.own["places"]))
+        keep = ~np.isin(self._evidence_codes, hit[hit >= 0])
+        parts = [f for f in (m.evidence[keep], fresh.evidence) if len(f)] or [empty]
+        return replace(out, evidence=pd.concat(parts, ignore_index=True))
+
     def owned(self, tables: Tables, communities: set[str]) -> dict[str, set[str]]:
         """Ledger table → ids of the nodes in these communities (as ``community_nodes``)."""
         places = tables["places"]
@@ -345,7 +371,7 @@ class Baseline:
                 own[t] |= set(df.loc[df["id"].isin(applied.changed), "id"])
             own[t] |= set(applied.removed.get(t, ()))
         seeds = set().union(*own.values())
-        sub = self.sub_ledger(applied.tables, touched, seeds)
+        sub = self.sub_ledger(applied.tables, touched, seeds, applied)
         return measure(Network(sub), self.year, self.rubric, own=own)
 
 
@@ -376,18 +402,6 @@ def _objects(df: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def _neighbours(tables: Tables, links: pd.DataFrame, ids: set[str]) -> set[str]:
-    """Nodes one step from ``ids``: by a link, or as a resource's provider or a matter's
-    handler (the column edges that are not about place)."""
-    src, tgt = links["source_id"], links["target_id"]
-    out = set(tgt[src.isin(ids)].astype(object)) | set(src[tgt.isin(ids)].astype(object))
-    for table, col in (("resources", "provider_id"), ("matters", "handler_id")):
-        df = tables[table]
-        out |= set(df.loc[df["id"].isin(ids), col].dropna().astype(object))
-        out |= set(df.loc[df[col].isin(ids), "id"].astype(object))
-    return out
-
-
 def _l_edges(links: pd.DataFrame) -> pd.DataFrame:
     """Leadership edges as (src, dst) (SUBORDINATE_TO points from the superior)."""
     lk = links[links["type"].isin(L_TYPES)]
@@ -400,20 +414,61 @@ def _l_edges(links: pd.DataFrame) -> pd.DataFrame:
     )
 
 
-def _walk(edges: pd.DataFrame, start: set[str], a: str, b: str) -> set[str]:
-    seen, frontier = set(start), set(start)
-    while frontier:
-        frontier = set(edges.loc[edges[a].isin(frontier), b]) - seen
-        seen |= frontier
-    return seen - set(start)
+def _adjacency(pairs, both: bool) -> dict[str, set[str]]:
+    out: dict[str, set[str]] = {}
+    for a, b in pairs:
+        if isinstance(a, str) and isinstance(b, str):
+            out.setdefault(a, set()).add(b)
+            if both:
+                out.setdefault(b, set()).add(a)
+    return out
 
 
-def _descendants_in_l(links: pd.DataFrame, ids: set[str]) -> set[str]:
-    return _walk(_l_edges(links), ids, "src", "dst")
+@dataclass
+class _Index:
+    """Who is next to whom, built once per ledger so a scenario looks nodes up instead of
+    scanning every link: ``near`` by a link, or as a resource's provider or a matter's
+    handler (the column edges that are not about place); ``down``/``up`` along L."""
 
+    near_: dict[str, set[str]]
+    down: dict[str, set[str]]
+    up: dict[str, set[str]]
 
-def _ancestors_in_l(links: pd.DataFrame, ids: set[str]) -> set[str]:
-    return _walk(_l_edges(links), ids, "dst", "src")
+    @classmethod
+    def of(cls, tables: Tables, links: pd.DataFrame, rows: set[str] | None = None) -> _Index:
+        """The index of ``links`` and of the column edges of ``tables`` (of the rows with
+        ids in ``rows`` only, when given: the nodes a scenario adds)."""
+        pairs = list(
+            zip(links["source_id"].astype(object), links["target_id"].astype(object), strict=True)
+        )
+        for table, col in (("resources", "provider_id"), ("matters", "handler_id")):
+            df = tables[table]
+            if rows is not None:
+                df = df[df["id"].isin(rows)]
+            pairs += zip(df["id"].astype(object), df[col].astype(object), strict=True)
+        lk = _l_edges(links)
+        return cls(
+            _adjacency(pairs, both=True),
+            _adjacency(zip(lk["src"], lk["dst"], strict=True), both=False),
+            _adjacency(zip(lk["dst"], lk["src"], strict=True), both=False),
+        )
+
+    def near(self, ids: set[str], extra: _Index | None = None) -> set[str]:
+        """Nodes one step from ``ids`` here or in ``extra``."""
+        out: set[str] = set()
+        for index in (self, extra) if extra else (self,):
+            for i in ids:
+                out |= index.near_.get(i, set())
+        return out
+
+    def walk(self, start: set[str], extra: _Index | None = None, *, up: bool) -> set[str]:
+        """Everything below (or, ``up``, above) ``start`` in L, here or in ``extra``."""
+        maps = [x.up if up else x.down for x in ((self, extra) if extra else (self,))]
+        seen, frontier = set(start), set(start)
+        while frontier:
+            frontier = {y for x in frontier for m in maps for y in m.get(x, ())} - seen
+            seen |= frontier
+        return seen - set(start)
 
 
 def _same(a: object, b: object) -> bool:
@@ -435,13 +490,21 @@ def diff(
     """
     metrics = [m for m in (*COMMUNITY_METRICS, "stars") if m in before.columns]
     scored = [m for m in metrics if m not in measured]
-    b = {r["id"]: r for r in before.to_dict("records")}
-    a = {r["id"]: r for r in after.to_dict("records")}
+    both = set(before["id"]) & set(after["id"])
+    full = (set(before["id"]) | set(after["id"])) - both
+    full |= both if touched is None else both & set(touched)
+
+    def records(df: pd.DataFrame, ids: set, cols: list[str]) -> dict[str, dict]:
+        """Rows by id, only the columns compared (a whole row per community is slow)."""
+        rows = df[df["id"].isin(ids)][["id", "name", *cols]]
+        return {r["id"]: r for r in rows.to_dict("records")}
+
+    b = records(before, full, metrics) | records(before, both - full, scored)
+    a = records(after, full, metrics) | records(after, both - full, scored)
     recs = []
     for cid in sorted(b.keys() | a.keys()):
         x, y = b.get(cid, {}), a.get(cid, {})
-        names = metrics if touched is None or cid in touched or not x or not y else scored
-        for m in names:
+        for m in metrics if cid in full else scored:
             if not _same(x.get(m), y.get(m)):
                 name = (y or x)["name"]
                 recs.append(
