@@ -18,6 +18,7 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 import pandas as pd
 
+from graph.analysis.asof import active_links
 from graph.analysis.metrics import COMMUNITY_METRICS
 from graph.analysis.model import Analysis, Measured, plain, to_json
 from graph.analysis.rubric import Rubric, load_rubric
@@ -111,7 +112,14 @@ class Baseline:
         self, communities: tuple[str, ...], removed: tuple[str, ...] = ()
     ) -> list[Link]:
         """The suggested links of these communities: matter ← resource (FULFILLS) matches and
-        co-building partners (CO_BUILDS to the core, else to the community)."""
+        co-building partners: the unit CO_BUILDS with the core and the core LEADS it (with
+        no core, or the core removed, the unit co-builds with the community)."""
+        return [x for _rec, links in self.suggested(communities, removed) for x in links]
+
+    def suggested(
+        self, communities: tuple[str, ...], removed: tuple[str, ...] = ()
+    ) -> list[tuple[dict, list[Link]]]:
+        """Each suggestion row of these communities with the links it adds (one or two)."""
         known = set(self.before.communities["id"])
         unknown = [c for c in communities if c not in known]
         if unknown:
@@ -119,16 +127,15 @@ class Baseline:
                 [f"apply suggestions of {c}: no such community or village" for c in unknown]
             )
         s = self.before.suggestions
-        core = self.before.communities.set_index("id")["core"]
-        out: list[Link] = []
-        for rec in s[s["community_id"].isin(communities)].to_dict("records"):
-            if rec["kind"] == "resource":
-                out.append((rec["resource_id"], "FULFILLS", rec["matter_id"]))
-            else:
-                c = core.get(rec["community_id"])
-                gone = c is None or c is pd.NA or c in removed
-                target = rec["community_id"] if gone else c
-                out.append((rec["unit_id"], "CO_BUILDS", str(target)))
+        recs = s[s["community_id"].isin(communities)].to_dict("records")
+        out = [(rec, suggestion_pair(rec, removed)) for rec in recs]
+        leaders = {x[0] for _r, links in out for x in links if x[1] == "LEADS"}
+        if leaders:  # a core may already lead a unit that does not co-build: that link stays
+            links = self.tables["links"]
+            links = links[(links["type"] == "LEADS") & links["source_id"].isin(leaders)]
+            active = active_links(links, self.year)
+            have = set(zip(active["source_id"], active["type"], active["target_id"], strict=True))
+            out = [(rec, [x for x in links_ if x not in have]) for rec, links_ in out]
         return out
 
     def run(self, scenario: Scenario) -> WhatIf:
@@ -400,6 +407,16 @@ def _objects(df: pd.DataFrame) -> pd.DataFrame:
         if isinstance(out[c].dtype, pd.StringDtype):
             out[c] = out[c].astype(object).where(out[c].notna(), None)
     return out
+
+
+def suggestion_pair(rec: dict, removed: tuple[str, ...] = ()) -> list[Link]:
+    """The links one suggestion row adds (see ``graph.analysis.suggest``)."""
+    if rec["kind"] == "resource":
+        return [(str(rec["resource_id"]), "FULFILLS", str(rec["matter_id"]))]
+    unit, leader = str(rec["unit_id"]), plain(rec.get("leader_id"))
+    if leader is None or leader in removed:
+        return [(unit, "CO_BUILDS", str(rec["community_id"]))]
+    return [(unit, "CO_BUILDS", str(leader)), (str(leader), "LEADS", unit)]
 
 
 def _l_edges(links: pd.DataFrame) -> pd.DataFrame:
