@@ -13,6 +13,7 @@ from typer.testing import CliRunner
 
 from graph.analysis import analyze
 from graph.analysis.metrics import EXTENSIONS
+from graph.analysis.model import plain
 from graph.analysis.scenario import ScenarioError
 from graph.analysis.weak import WEAK_METRICS
 from graph.analysis.whatif import Baseline, Scenario, what_if
@@ -121,6 +122,31 @@ def _assert_same(full, inc) -> None:
         a = a.sort_values(keys).reset_index(drop=True)
         b = b.sort_values(keys).reset_index(drop=True)
         pd.testing.assert_frame_equal(a, b, check_dtype=False, obj=name)
+
+
+def test_stars_checked_by_column_equal_a_row_by_row_check(demo_base) -> None:
+    """``evaluate`` builds the star detail column by column (a district is re-scored per
+    scenario); here every row is checked on its own, criterion by criterion."""
+    from graph.analysis.stars import evaluate
+
+    table = demo_base.before.communities
+    for kind in ("community", "village"):
+        rows = table[table["kind"] == kind]
+        rules = demo_base.rubric.for_kind(kind).stars
+        got = evaluate(rows, "id", "community_id", rules)
+        want = []
+        for rec in rows.to_dict("records"):
+            for i, rule in enumerate(rules, start=1):
+                actual = [plain(rec.get(c.metric)) for c in rule.criteria]
+                met = [c.holds(a) for c, a in zip(rule.criteria, actual, strict=True)]
+                want += [
+                    (rec["id"], i, rule.key, all(met), c.metric, c.value, a, m, a is None)
+                    for c, a, m in zip(rule.criteria, actual, met, strict=True)
+                ]
+        cols = ["community_id", "star", "key", "earned", "metric", "required", "actual"]
+        cols += ["met", "unknown"]
+        assert len(got) == len(want) > 0
+        assert [tuple(plain(v) for v in r) for r in got[cols].itertuples(index=False)] == want
 
 
 # --- property: the incremental result is a full re-analysis ---------------------------------
