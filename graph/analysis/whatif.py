@@ -22,13 +22,14 @@ from graph.analysis.asof import active_links
 from graph.analysis.metrics import COMMUNITY_METRICS
 from graph.analysis.model import Analysis, Measured, plain, to_json
 from graph.analysis.rubric import Rubric, load_rubric
-from graph.analysis.run import latest_year, measure, nodes_in, score
+from graph.analysis.run import latest_year, measure, score
 from graph.analysis.scenario import Applied, Link, Scenario, ScenarioError, apply, table_key
 from graph.analysis.scope import COMMUNITY_KINDS, place_scopes
 from graph.network import Network
 from graph.tables import Tables
 
 L_TYPES = ("LEADS", "ESTABLISHED_IN", "SUBORDINATE_TO")
+OWN_TABLES = ("matters", "resources", "organizations")  # node rows a Measured holds
 CHANGE_COLUMNS = ["community_id", "name", "metric", "before", "after"]
 
 
@@ -106,6 +107,8 @@ class Baseline:
             if isinstance(p, str)
         }
         self.index = _Index.of(self.tables, self.tables["links"])
+        self._owned = self._owned_by_community()
+        self.ids = {t: set(self.tables[t]["id"]) for t in OWN_TABLES}
 
     # -- scenario --------------------------------------------------------------------------
     def suggestion_links(
@@ -252,16 +255,10 @@ class Baseline:
         ``tables`` is the ledger indexed here, or ``applied``'s (the index's neighbours
         and what ``applied`` adds are then a superset of its neighbours)."""
         places = tables["places"]
-        pid = places["id"].astype(object)
-        comm = pid.map(self.community_of)
-        fresh = ~pid.isin(self.community_of.index)
-        if fresh.any():
-            comm[fresh] = [self._community_of_new(tables, p) for p in pid[fresh]]
-        p0 = set(pid[comm.isin(communities)])
-        k0 = set(p0) | set(seeds)
+        own = self.owned(communities, applied)
+        p0 = own["places"]
+        k0 = set().union(*own.values()) | set(seeds)
         nodes = {t: tables[t] for t in ("organizations", "people", "matters", "resources")}
-        for df in nodes.values():
-            k0 |= set(df.loc[df["place_id"].isin(p0), "id"].astype(object))
         links = tables["links"]
         extra = None
         if applied is not None:
@@ -352,15 +349,56 @@ class Baseline:
         parts = [f for f in (m.evidence[keep], fresh.evidence) if len(f)] or [empty]
         return replace(out, evidence=pd.concat(parts, ignore_index=True))
 
-    def owned(self, tables: Tables, communities: set[str]) -> dict[str, set[str]]:
-        """Ledger table → ids of the nodes in these communities (as ``community_nodes``)."""
-        places = tables["places"]
-        pid = places["id"].astype(object)
-        comm = pid.map(self.community_of)
-        fresh = ~pid.isin(self.community_of.index)
-        if fresh.any():
-            comm[fresh] = [self._community_of_new(tables, p) for p in pid[fresh]]
-        return nodes_in(tables, set(pid[comm.isin(communities)]))
+    def _owned_by_community(self) -> dict[str, dict[str, set[str]]]:
+        """Community → ledger table → ids of its nodes (as ``nodes_in`` its places), once
+        per ledger: a scenario then looks its communities up instead of scanning tables."""
+        t = self.tables
+        where = {"places": t["places"]["id"].map(self.community_of)}
+        for table in ("matters", "organizations", "people"):
+            where[table] = t[table]["place_id"].map(self.community_of)
+        located = pd.concat(
+            [
+                pd.Series(where[x].to_numpy(), index=t[x]["id"].to_numpy())
+                for x in ("organizations", "people")
+            ]
+        )
+        r = t["resources"]
+        by_provider = r["provider_id"].map(located[~located.index.duplicated()])
+        where["resources"] = (
+            r["place_id"].map(self.community_of).where(r["place_id"].notna(), by_provider)
+        )
+        out: dict[str, dict[str, set[str]]] = {}
+        for table, comm in where.items():
+            for i, c in zip(t[table]["id"], comm, strict=True):
+                if isinstance(c, str):
+                    out.setdefault(c, {}).setdefault(table, set()).add(i)
+        return out
+
+    def owned(self, communities: set[str], applied: Applied | None = None) -> dict[str, set[str]]:
+        """Ledger table → ids of the nodes in these communities (as ``community_nodes``),
+        before the change and, with ``applied``, the nodes it adds there too."""
+        out: dict[str, set[str]] = {t: set() for t in ("places", *OWN_TABLES, "people")}
+        for c in communities:
+            for table, ids in self._owned.get(c, {}).items():
+                out[table] |= ids
+        added = self.added_ids(applied) if applied is not None else set()
+        if not added:
+            return out
+        new = applied.tables
+        p = new["places"]
+        for pid in p.loc[p["id"].isin(added), "id"].astype(object):
+            if self._community_of_new(new, pid) in communities:
+                out["places"].add(pid)
+        for table in ("matters", "organizations", "people"):
+            df = new[table][new[table]["id"].isin(added)]
+            out[table] |= set(df.loc[df["place_id"].isin(out["places"]), "id"].astype(object))
+        r = new["resources"][new["resources"]["id"].isin(added)]
+        providers = out["organizations"] | out["people"]
+        at = r["place_id"].isin(out["places"]) | (
+            r["place_id"].isna() & r["provider_id"].isin(providers)
+        )
+        out["resources"] |= set(r.loc[at, "id"].astype(object))
+        return out
 
     def remeasure(self, applied: Applied, touched: set[str]) -> Measured:
         """A partial measure of the touched communities and of every changed node's row.
@@ -369,13 +407,10 @@ class Baseline:
         node's rows go) and the changed matters, resources and organizations wherever
         they are (a street's resource given a new FULFILLS link has less spare).
         """
-        own = self.owned(self.tables, touched)
-        for t, ids in self.owned(applied.tables, touched).items():
-            own[t] |= ids
-        for t in ("matters", "resources", "organizations"):
-            for tables in (self.tables, applied.tables):
-                df = tables[t]
-                own[t] |= set(df.loc[df["id"].isin(applied.changed), "id"])
+        own = self.owned(touched, applied)
+        for t in OWN_TABLES:
+            made = {str(r.get("id")) for r in self.added_rows(applied, t)}
+            own[t] |= set(applied.changed) & (self.ids[t] | made)
             own[t] |= set(applied.removed.get(t, ()))
         seeds = set().union(*own.values())
         sub = self.sub_ledger(applied.tables, touched, seeds, applied)
