@@ -92,7 +92,7 @@ class Profile:
     explain: dict[str, dict[str, list[str]]]  # metric → numerator / denominator names
     weak_points: dict[str, list[str]]  # articulation points, isolates, brokers (names)
     stars: list[dict]  # star, name, earned, criteria [metric, op, required, actual, met]
-    suggestions: list[dict]  # kind, link (src, TYPE, tgt), text
+    suggestions: list[dict]  # kind, links [(src, TYPE, tgt), …], text
     projected: dict[str, tuple[object, object]] = field(default_factory=dict)  # all applied
     key_actors: pd.DataFrame = field(default_factory=pd.DataFrame)
     trend: pd.DataFrame = field(default_factory=pd.DataFrame)  # year × TREND metrics
@@ -125,16 +125,27 @@ def _group(kind: str) -> str:
     return next((g for g, kinds in ACTOR_KIND_GROUPS.items() if kind in kinds), kind)
 
 
-def suggestion_items(base: Baseline, community_id: str, names: dict[str, str]) -> list[dict]:
-    """This community's suggested links, each as the link it would add and a sentence."""
+def suggestion_items(
+    base: Baseline, community_id: str, names: dict[str, str], lang: str = "zh"
+) -> list[dict]:
+    """This community's suggestions, each with the links it adds and a sentence.
+
+    A co-building partner is two links (the unit co-builds with the core, the core leads
+    it); the sentence says both."""
     items = []
-    for link in base.suggestion_links((community_id,)):
-        src, type_, tgt = link
-        if type_ == "FULFILLS":
-            text = f"资源「{names.get(src, src)}」对接需求「{names.get(tgt, tgt)}」"
+    for rec, links in base.suggested((community_id,)):
+        if rec["kind"] == "resource":
+            src, _type, tgt = links[0]
+            text = labels.label("suggestion", "resource", lang).format(
+                resource=names.get(src, src), matter=names.get(tgt, tgt)
+            )
         else:
-            text = f"共建单位「{names.get(src, src)}」结对共建"
-        items.append({"kind": type_, "link": link, "text": text})
+            unit = str(rec["unit_id"])
+            led = any(x[1] == "LEADS" for x in links)
+            leader = next((x[0] for x in links if x[1] == "LEADS"), None)
+            text = labels.label("suggestion", "co_building_led" if led else "co_building", lang)
+            text = text.format(unit=names.get(unit, unit), core=names.get(leader, leader))
+        items.append({"kind": rec["kind"], "links": links, "text": text})
     return items
 
 
@@ -157,8 +168,9 @@ def build_profile(
     analyses: dict[int, Analysis] | None = None,
     *,
     with_key_actors: bool = True,
+    lang: str = "zh",
 ) -> Profile:
-    """The profile of one community as of the baseline's year.
+    """The profile of one community as of the baseline's year, its sentences in ``lang``.
 
     ``analyses`` (year → Analysis) gives the trend; without it the trend has this year only.
     """
@@ -222,8 +234,8 @@ def build_profile(
                 ],
             }
         )
-    items = suggestion_items(base, community_id, names)
-    projected = projection(base, community_id, [i["link"] for i in items])
+    items = suggestion_items(base, community_id, names, lang)
+    projected = projection(base, community_id, [x for i in items for x in i["links"]])
     trend = _trend(analyses or {a.year: a}, community_id)
     ka = key_actors(base, community_id) if with_key_actors else pd.DataFrame()
     return Profile(

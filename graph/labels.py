@@ -104,6 +104,13 @@ EN: dict[str, dict[str, str]] = {
         "Matter": "matter",
         "Resource": "resource",
     },
+    # sentences of suggested links (community profile); {names} are the ledger's
+    "suggestion": {
+        "resource": "resource “{resource}” meets the need “{matter}”",
+        "co_building": "co-building unit “{unit}” becomes a partner",
+        "co_building_led": "co-building unit “{unit}” becomes a partner, "
+        "taken into the co-building joint meeting led by “{core}”",
+    },
 }
 
 ZH: dict[str, dict[str, str]] = {
@@ -117,6 +124,11 @@ ZH: dict[str, dict[str, str]] = {
         "Person": "人员",
         "Matter": "事项",
         "Resource": "资源",
+    },
+    "suggestion": {
+        "resource": "资源「{resource}」对接需求「{matter}」",
+        "co_building": "共建单位「{unit}」结对共建",
+        "co_building_led": "共建单位「{unit}」结对共建，纳入「{core}」牵头的共建联席机制",
     },
 }
 

@@ -27,12 +27,12 @@ def _baseline(fingerprint: str, year: int | None, rubric_text: str | None, _netw
 
 @st.cache_resource(show_spinner=False, max_entries=64)
 def _profile(
-    fingerprint: str, year: int | None, rubric_text: str | None, cid: str, _ctx
+    fingerprint: str, year: int | None, rubric_text: str | None, cid: str, _ctx, lang: str = "zh"
 ) -> Profile:
     base = _baseline(fingerprint, year, rubric_text, _ctx.network)
     analyses = {y: a for y, a in _ctx.analyses().items() if year is None or y <= year}
     analyses[base.year] = base.before
-    return build_profile(base, cid, analyses)
+    return build_profile(base, cid, analyses, lang=lang)
 
 
 @st.cache_resource(show_spinner=False, max_entries=256)
@@ -42,10 +42,10 @@ def _projection(fingerprint: str, year, rubric_text, cid: str, links: tuple, _ne
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
-def _pdf(fingerprint: str, year, rubric_text, cids: tuple[str, ...], _ctx) -> bytes:
+def _pdf(fingerprint: str, year, rubric_text, cids: tuple[str, ...], _ctx, lang: str) -> bytes:
     from govnet.profile_pdf import pdf_bytes
 
-    return pdf_bytes([_profile(fingerprint, year, rubric_text, c, _ctx) for c in cids])
+    return pdf_bytes([_profile(fingerprint, year, rubric_text, c, _ctx, lang) for c in cids])
 
 
 def _metric_frame(p: Profile, section: str) -> pd.DataFrame:
@@ -90,7 +90,7 @@ def _suggestions(ctx: Context, p: Profile) -> None:
     with left:
         for i, s in enumerate(p.suggestions):
             if st.toggle(s["text"], key=f"pf_s_{p.id}_{i}"):
-                on.append(s["link"])
+                on += s["links"]
     with right:
         if not on:
             st.info(t("pf_toggle_hint"))
@@ -115,7 +115,7 @@ def render() -> None:
         st.info(t("no_nodes"))
         return
     with st.spinner(t("loading")):
-        p = _profile(ctx.fingerprint, ctx.year, ctx.rubric_text, cid, ctx)
+        p = _profile(ctx.fingerprint, ctx.year, ctx.rubric_text, cid, ctx, current_lang())
     st.subheader(p.name)
     _header(p)
     lang = current_lang()
@@ -199,7 +199,7 @@ def render() -> None:
         return
     st.download_button(
         t("pf_pdf"),
-        data=lambda: _pdf(ctx.fingerprint, ctx.year, ctx.rubric_text, (cid,), ctx),
+        data=lambda: _pdf(ctx.fingerprint, ctx.year, ctx.rubric_text, (cid,), ctx, current_lang()),
         file_name=f"govnet-profile-{cid}-{ctx.year}.pdf",
         mime="application/pdf",
         key="pf_pdf",
@@ -210,7 +210,9 @@ def render() -> None:
     if weak:
         st.download_button(
             f"{t('pf_pdf_weak')} ({len(weak)})",
-            data=lambda: _pdf(ctx.fingerprint, ctx.year, ctx.rubric_text, weak, ctx),
+            data=lambda: _pdf(
+                ctx.fingerprint, ctx.year, ctx.rubric_text, weak, ctx, current_lang()
+            ),
             file_name=f"govnet-profiles-weak-{c.get('street_id')}-{ctx.year}.pdf",
             mime="application/pdf",
             key="pf_pdf_weak",

@@ -1,5 +1,11 @@
 """Suggested links: open matters → spare resources (min-cost flow); partners for weak ones.
 
+A partner suggestion is two links: the unit CO_BUILDS with the community's core, and the
+core LEADS the unit (the party organization takes its new partner into the co-building
+joint meeting under its lead, 党组织牵头的共建联席机制), so a new partner is never an
+actor the core does not reach. ``leader_id`` names that core (empty without one: the unit
+then co-builds with the community itself).
+
 Matters only match resources of their own domain inside their own district, so the flow
 splits into one small problem per (district, domain). Within one, each matter reaches
 three hubs — its community's, its street's and its district's resources of that domain —
@@ -25,6 +31,7 @@ COLUMNS = [
     "unit_id",
     "domain",
     "partners",
+    "leader_id",
 ]
 LEVELS = (("community_id", 1), ("street_id", 2), ("district_id", 4))
 
@@ -183,7 +190,8 @@ def partner_suggestions(
 ) -> pd.DataFrame:
     """Units of its street with fewest partners, for weak communities short of co-building.
 
-    ``units``: id and street_id of every unit that may co-build (``street_units``).
+    ``units``: id and street_id of every unit that may co-build (``street_units``); each
+    suggestion's ``leader_id`` is the community's core, which leads the new partner.
     """
     units = units[units["street_id"].notna()]
     partners = co_builders.groupby("id")["community_id"].nunique()
@@ -195,15 +203,27 @@ def partner_suggestions(
         by_street.setdefault(st, []).append((u, int(n)))
     recs = []
     weak = communities[communities["weak"] & communities["street_id"].notna()]
-    for cid, kind, street, have_n in zip(
-        weak["id"], weak["kind"], weak["street_id"], weak["co_building_units"], strict=True
+    cores = weak["core"].astype(object).where(weak["core"].notna(), None)
+    for cid, kind, street, have_n, core in zip(
+        weak["id"],
+        weak["kind"],
+        weak["street_id"],
+        weak["co_building_units"],
+        cores,
+        strict=True,
     ):
         need = rubric.for_kind(kind).settings.co_building_min - int(have_n)
         if need <= 0:
             continue
         fresh = [(u, n) for u, n in by_street.get(street, []) if (cid, u) not in have][:need]
         recs += [
-            {"kind": "co_building", "community_id": cid, "unit_id": u, "partners": n}
+            {
+                "kind": "co_building",
+                "community_id": cid,
+                "unit_id": u,
+                "partners": n,
+                "leader_id": core,
+            }
             for u, n in fresh
         ]
     return pd.DataFrame(recs, columns=COLUMNS)

@@ -15,18 +15,21 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 
+import numpy as np
 import pandas as pd
 
+from graph.analysis.asof import active_links
 from graph.analysis.metrics import COMMUNITY_METRICS
 from graph.analysis.model import Analysis, Measured, plain, to_json
 from graph.analysis.rubric import Rubric, load_rubric
-from graph.analysis.run import latest_year, measure, nodes_in, score
+from graph.analysis.run import latest_year, measure, score
 from graph.analysis.scenario import Applied, Link, Scenario, ScenarioError, apply, table_key
 from graph.analysis.scope import COMMUNITY_KINDS, place_scopes
 from graph.network import Network
 from graph.tables import Tables
 
 L_TYPES = ("LEADS", "ESTABLISHED_IN", "SUBORDINATE_TO")
+OWN_TABLES = ("matters", "resources", "organizations")  # node rows a Measured holds
 CHANGE_COLUMNS = ["community_id", "name", "metric", "before", "after"]
 
 
@@ -85,6 +88,9 @@ class Baseline:
             raise ValueError(f"the measure given is of {self.measured.year}, not {self.year}")
         self.before = score(self.measured, self.rubric)
         self._index(network)
+        # evidence rows by community code: dropping a few communities' rows from millions
+        codes, ids = pd.factorize(self.measured.evidence["community_id"])
+        self._evidence_codes, self._evidence_ids = codes, pd.Index(ids)
 
     def _index(self, network: Network) -> None:
         """The ledger with plain-object ids, and where every place lies."""
@@ -100,13 +106,23 @@ class Baseline:
             )
             if isinstance(p, str)
         }
+        self.index = _Index.of(self.tables, self.tables["links"])
+        self._owned = self._owned_by_community()
+        self.ids = {t: set(self.tables[t]["id"]) for t in OWN_TABLES}
 
     # -- scenario --------------------------------------------------------------------------
     def suggestion_links(
         self, communities: tuple[str, ...], removed: tuple[str, ...] = ()
     ) -> list[Link]:
         """The suggested links of these communities: matter ← resource (FULFILLS) matches and
-        co-building partners (CO_BUILDS to the core, else to the community)."""
+        co-building partners: the unit CO_BUILDS with the core and the core LEADS it (with
+        no core, or the core removed, the unit co-builds with the community)."""
+        return [x for _rec, links in self.suggested(communities, removed) for x in links]
+
+    def suggested(
+        self, communities: tuple[str, ...], removed: tuple[str, ...] = ()
+    ) -> list[tuple[dict, list[Link]]]:
+        """Each suggestion row of these communities with the links it adds (one or two)."""
         known = set(self.before.communities["id"])
         unknown = [c for c in communities if c not in known]
         if unknown:
@@ -114,16 +130,15 @@ class Baseline:
                 [f"apply suggestions of {c}: no such community or village" for c in unknown]
             )
         s = self.before.suggestions
-        core = self.before.communities.set_index("id")["core"]
-        out: list[Link] = []
-        for rec in s[s["community_id"].isin(communities)].to_dict("records"):
-            if rec["kind"] == "resource":
-                out.append((rec["resource_id"], "FULFILLS", rec["matter_id"]))
-            else:
-                c = core.get(rec["community_id"])
-                gone = c is None or c is pd.NA or c in removed
-                target = rec["community_id"] if gone else c
-                out.append((rec["unit_id"], "CO_BUILDS", str(target)))
+        recs = s[s["community_id"].isin(communities)].to_dict("records")
+        out = [(rec, suggestion_pair(rec, removed)) for rec in recs]
+        leaders = {x[0] for _r, links in out for x in links if x[1] == "LEADS"}
+        if leaders:  # a core may already lead a unit that does not co-build: that link stays
+            links = self.tables["links"]
+            links = links[(links["type"] == "LEADS") & links["source_id"].isin(leaders)]
+            active = active_links(links, self.year)
+            have = set(zip(active["source_id"], active["type"], active["target_id"], strict=True))
+            out = [(rec, [x for x in links_ if x not in have]) for rec, links_ in out]
         return out
 
     def run(self, scenario: Scenario) -> WhatIf:
@@ -140,7 +155,7 @@ class Baseline:
         applied = apply(self.tables, full, self.year)
         touched = self.touched(applied)
         fresh = self.remeasure(applied, touched)
-        after = self.score(self.measured.update(fresh), fresh)
+        after = self.score(self.update(fresh), fresh)
         return WhatIf(
             scenario,
             self.before,
@@ -196,18 +211,15 @@ class Baseline:
         resources decide ``unmatched_needs``) and its provider's neighbours.
         """
         old, new = self.tables, applied.tables
-        ends = ["source_id", "type", "target_id"]
-        links = pd.concat(
-            [old["links"][ends], applied.added_links[ends].astype(object)], ignore_index=True
-        )
         gone = set(applied.removed.get("resources", []))
         made = {str(r.get("id")) for r in self.added_rows(applied, "resources")}
         start = set(applied.changed)
         for tables in (old, new):
             r = tables["resources"]
             start |= set(r.loc[r["id"].isin(gone | made), "provider_id"].astype(object))
-        near = start | _neighbours(old, links, start) | _neighbours(new, links, start)
-        near |= _ancestors_in_l(links, applied.changed)
+        extra = _Index.of(new, applied.added_links, self.added_ids(applied))
+        near = start | self.index.near(start, extra)
+        near |= self.index.walk(applied.changed, extra, up=True)
         out = self._scope(old, near) | self._scope(new, near)
         streets = set()
         for tables in (old, new):
@@ -222,31 +234,38 @@ class Baseline:
             out |= set(p.loc[hit, "id"].astype(object))
         return out
 
+    def added_ids(self, applied: Applied) -> set[str]:
+        return {str(r.get("id")) for r in applied.added_nodes}
+
     @staticmethod
     def added_rows(applied: Applied, table: str) -> list[dict]:
         return [r for r in applied.added_nodes if table_key(r.get("table")) == table]
 
     # -- measure the touched, score all --------------------------------------------------
     def sub_ledger(
-        self, tables: Tables, communities: set[str], seeds: set[str] = frozenset()
+        self,
+        tables: Tables,
+        communities: set[str],
+        seeds: set[str] = frozenset(),
+        applied: Applied | None = None,
     ) -> Tables:
         """The part of the ledger the metrics of ``communities`` read (a superset), and of
-        ``seeds`` (nodes whose own rows, e.g. a resource's spare capacity, are wanted)."""
+        ``seeds`` (nodes whose own rows, e.g. a resource's spare capacity, are wanted).
+
+        ``tables`` is the ledger indexed here, or ``applied``'s (the index's neighbours
+        and what ``applied`` adds are then a superset of its neighbours)."""
         places = tables["places"]
-        pid = places["id"].astype(object)
-        comm = pid.map(self.community_of)
-        fresh = ~pid.isin(self.community_of.index)
-        if fresh.any():
-            comm[fresh] = [self._community_of_new(tables, p) for p in pid[fresh]]
-        p0 = set(pid[comm.isin(communities)])
-        k0 = set(p0) | set(seeds)
+        own = self.owned(communities, applied)
+        p0 = own["places"]
+        k0 = set().union(*own.values()) | set(seeds)
         nodes = {t: tables[t] for t in ("organizations", "people", "matters", "resources")}
-        for df in nodes.values():
-            k0 |= set(df.loc[df["place_id"].isin(p0), "id"].astype(object))
         links = tables["links"]
-        k1 = k0 | _neighbours(tables, links, k0)
-        k2 = k1 | _neighbours(tables, links, k1)
-        k2 |= _descendants_in_l(links, k0)
+        extra = None
+        if applied is not None:
+            extra = _Index.of(tables, applied.added_links, self.added_ids(applied))
+        k1 = k0 | self.index.near(k0, extra)
+        k2 = k1 | self.index.near(k1, extra)
+        k2 |= self.index.walk(k0, extra, up=False)
         r = nodes["resources"]
         streets = {self.street_of.get(c) for c in communities} - {None}
         r_street = r["place_id"].astype(object).map(self.street_of)
@@ -319,15 +338,67 @@ class Baseline:
         a.suggestions = pd.concat([res, partners], ignore_index=True)
         return a
 
-    def owned(self, tables: Tables, communities: set[str]) -> dict[str, set[str]]:
-        """Ledger table → ids of the nodes in these communities (as ``community_nodes``)."""
-        places = tables["places"]
-        pid = places["id"].astype(object)
-        comm = pid.map(self.community_of)
-        fresh = ~pid.isin(self.community_of.index)
-        if fresh.any():
-            comm[fresh] = [self._community_of_new(tables, p) for p in pid[fresh]]
-        return nodes_in(tables, set(pid[comm.isin(communities)]))
+    def update(self, fresh: Measured) -> Measured:
+        """``self.measured.update(fresh)``; the evidence (millions of rows on a city) is
+        dropped by community code rather than by a set lookup per row."""
+        m = self.measured
+        empty = m.evidence.iloc[:0]
+        out = replace(m, evidence=empty).update(replace(fresh, evidence=empty))
+        hit = self._evidence_ids.get_indexer(list(fresh.own["places"]))
+        keep = ~np.isin(self._evidence_codes, hit[hit >= 0])
+        parts = [f for f in (m.evidence[keep], fresh.evidence) if len(f)] or [empty]
+        return replace(out, evidence=pd.concat(parts, ignore_index=True))
+
+    def _owned_by_community(self) -> dict[str, dict[str, set[str]]]:
+        """Community → ledger table → ids of its nodes (as ``nodes_in`` its places), once
+        per ledger: a scenario then looks its communities up instead of scanning tables."""
+        t = self.tables
+        where = {"places": t["places"]["id"].map(self.community_of)}
+        for table in ("matters", "organizations", "people"):
+            where[table] = t[table]["place_id"].map(self.community_of)
+        located = pd.concat(
+            [
+                pd.Series(where[x].to_numpy(), index=t[x]["id"].to_numpy())
+                for x in ("organizations", "people")
+            ]
+        )
+        r = t["resources"]
+        by_provider = r["provider_id"].map(located[~located.index.duplicated()])
+        where["resources"] = (
+            r["place_id"].map(self.community_of).where(r["place_id"].notna(), by_provider)
+        )
+        out: dict[str, dict[str, set[str]]] = {}
+        for table, comm in where.items():
+            for i, c in zip(t[table]["id"], comm, strict=True):
+                if isinstance(c, str):
+                    out.setdefault(c, {}).setdefault(table, set()).add(i)
+        return out
+
+    def owned(self, communities: set[str], applied: Applied | None = None) -> dict[str, set[str]]:
+        """Ledger table → ids of the nodes in these communities (as ``community_nodes``),
+        before the change and, with ``applied``, the nodes it adds there too."""
+        out: dict[str, set[str]] = {t: set() for t in ("places", *OWN_TABLES, "people")}
+        for c in communities:
+            for table, ids in self._owned.get(c, {}).items():
+                out[table] |= ids
+        added = self.added_ids(applied) if applied is not None else set()
+        if not added:
+            return out
+        new = applied.tables
+        p = new["places"]
+        for pid in p.loc[p["id"].isin(added), "id"].astype(object):
+            if self._community_of_new(new, pid) in communities:
+                out["places"].add(pid)
+        for table in ("matters", "organizations", "people"):
+            df = new[table][new[table]["id"].isin(added)]
+            out[table] |= set(df.loc[df["place_id"].isin(out["places"]), "id"].astype(object))
+        r = new["resources"][new["resources"]["id"].isin(added)]
+        providers = out["organizations"] | out["people"]
+        at = r["place_id"].isin(out["places"]) | (
+            r["place_id"].isna() & r["provider_id"].isin(providers)
+        )
+        out["resources"] |= set(r.loc[at, "id"].astype(object))
+        return out
 
     def remeasure(self, applied: Applied, touched: set[str]) -> Measured:
         """A partial measure of the touched communities and of every changed node's row.
@@ -336,16 +407,13 @@ class Baseline:
         node's rows go) and the changed matters, resources and organizations wherever
         they are (a street's resource given a new FULFILLS link has less spare).
         """
-        own = self.owned(self.tables, touched)
-        for t, ids in self.owned(applied.tables, touched).items():
-            own[t] |= ids
-        for t in ("matters", "resources", "organizations"):
-            for tables in (self.tables, applied.tables):
-                df = tables[t]
-                own[t] |= set(df.loc[df["id"].isin(applied.changed), "id"])
+        own = self.owned(touched, applied)
+        for t in OWN_TABLES:
+            made = {str(r.get("id")) for r in self.added_rows(applied, t)}
+            own[t] |= set(applied.changed) & (self.ids[t] | made)
             own[t] |= set(applied.removed.get(t, ()))
         seeds = set().union(*own.values())
-        sub = self.sub_ledger(applied.tables, touched, seeds)
+        sub = self.sub_ledger(applied.tables, touched, seeds, applied)
         return measure(Network(sub), self.year, self.rubric, own=own)
 
 
@@ -376,16 +444,14 @@ def _objects(df: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def _neighbours(tables: Tables, links: pd.DataFrame, ids: set[str]) -> set[str]:
-    """Nodes one step from ``ids``: by a link, or as a resource's provider or a matter's
-    handler (the column edges that are not about place)."""
-    src, tgt = links["source_id"], links["target_id"]
-    out = set(tgt[src.isin(ids)].astype(object)) | set(src[tgt.isin(ids)].astype(object))
-    for table, col in (("resources", "provider_id"), ("matters", "handler_id")):
-        df = tables[table]
-        out |= set(df.loc[df["id"].isin(ids), col].dropna().astype(object))
-        out |= set(df.loc[df[col].isin(ids), "id"].astype(object))
-    return out
+def suggestion_pair(rec: dict, removed: tuple[str, ...] = ()) -> list[Link]:
+    """The links one suggestion row adds (see ``graph.analysis.suggest``)."""
+    if rec["kind"] == "resource":
+        return [(str(rec["resource_id"]), "FULFILLS", str(rec["matter_id"]))]
+    unit, leader = str(rec["unit_id"]), plain(rec.get("leader_id"))
+    if leader is None or leader in removed:
+        return [(unit, "CO_BUILDS", str(rec["community_id"]))]
+    return [(unit, "CO_BUILDS", str(leader)), (str(leader), "LEADS", unit)]
 
 
 def _l_edges(links: pd.DataFrame) -> pd.DataFrame:
@@ -400,20 +466,61 @@ def _l_edges(links: pd.DataFrame) -> pd.DataFrame:
     )
 
 
-def _walk(edges: pd.DataFrame, start: set[str], a: str, b: str) -> set[str]:
-    seen, frontier = set(start), set(start)
-    while frontier:
-        frontier = set(edges.loc[edges[a].isin(frontier), b]) - seen
-        seen |= frontier
-    return seen - set(start)
+def _adjacency(pairs, both: bool) -> dict[str, set[str]]:
+    out: dict[str, set[str]] = {}
+    for a, b in pairs:
+        if isinstance(a, str) and isinstance(b, str):
+            out.setdefault(a, set()).add(b)
+            if both:
+                out.setdefault(b, set()).add(a)
+    return out
 
 
-def _descendants_in_l(links: pd.DataFrame, ids: set[str]) -> set[str]:
-    return _walk(_l_edges(links), ids, "src", "dst")
+@dataclass
+class _Index:
+    """Who is next to whom, built once per ledger so a scenario looks nodes up instead of
+    scanning every link: ``near`` by a link, or as a resource's provider or a matter's
+    handler (the column edges that are not about place); ``down``/``up`` along L."""
 
+    near_: dict[str, set[str]]
+    down: dict[str, set[str]]
+    up: dict[str, set[str]]
 
-def _ancestors_in_l(links: pd.DataFrame, ids: set[str]) -> set[str]:
-    return _walk(_l_edges(links), ids, "dst", "src")
+    @classmethod
+    def of(cls, tables: Tables, links: pd.DataFrame, rows: set[str] | None = None) -> _Index:
+        """The index of ``links`` and of the column edges of ``tables`` (of the rows with
+        ids in ``rows`` only, when given: the nodes a scenario adds)."""
+        pairs = list(
+            zip(links["source_id"].astype(object), links["target_id"].astype(object), strict=True)
+        )
+        for table, col in (("resources", "provider_id"), ("matters", "handler_id")):
+            df = tables[table]
+            if rows is not None:
+                df = df[df["id"].isin(rows)]
+            pairs += zip(df["id"].astype(object), df[col].astype(object), strict=True)
+        lk = _l_edges(links)
+        return cls(
+            _adjacency(pairs, both=True),
+            _adjacency(zip(lk["src"], lk["dst"], strict=True), both=False),
+            _adjacency(zip(lk["dst"], lk["src"], strict=True), both=False),
+        )
+
+    def near(self, ids: set[str], extra: _Index | None = None) -> set[str]:
+        """Nodes one step from ``ids`` here or in ``extra``."""
+        out: set[str] = set()
+        for index in (self, extra) if extra else (self,):
+            for i in ids:
+                out |= index.near_.get(i, set())
+        return out
+
+    def walk(self, start: set[str], extra: _Index | None = None, *, up: bool) -> set[str]:
+        """Everything below (or, ``up``, above) ``start`` in L, here or in ``extra``."""
+        maps = [x.up if up else x.down for x in ((self, extra) if extra else (self,))]
+        seen, frontier = set(start), set(start)
+        while frontier:
+            frontier = {y for x in frontier for m in maps for y in m.get(x, ())} - seen
+            seen |= frontier
+        return seen - set(start)
 
 
 def _same(a: object, b: object) -> bool:
@@ -435,13 +542,21 @@ def diff(
     """
     metrics = [m for m in (*COMMUNITY_METRICS, "stars") if m in before.columns]
     scored = [m for m in metrics if m not in measured]
-    b = {r["id"]: r for r in before.to_dict("records")}
-    a = {r["id"]: r for r in after.to_dict("records")}
+    both = set(before["id"]) & set(after["id"])
+    full = (set(before["id"]) | set(after["id"])) - both
+    full |= both if touched is None else both & set(touched)
+
+    def records(df: pd.DataFrame, ids: set, cols: list[str]) -> dict[str, dict]:
+        """Rows by id, only the columns compared (a whole row per community is slow)."""
+        rows = df[df["id"].isin(ids)][["id", "name", *cols]]
+        return {r["id"]: r for r in rows.to_dict("records")}
+
+    b = records(before, full, metrics) | records(before, both - full, scored)
+    a = records(after, full, metrics) | records(after, both - full, scored)
     recs = []
     for cid in sorted(b.keys() | a.keys()):
         x, y = b.get(cid, {}), a.get(cid, {})
-        names = metrics if touched is None or cid in touched or not x or not y else scored
-        for m in names:
+        for m in metrics if cid in full else scored:
             if not _same(x.get(m), y.get(m)):
                 name = (y or x)["name"]
                 recs.append(

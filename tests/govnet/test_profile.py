@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -65,6 +66,27 @@ def test_profile_data(base, profile_c1) -> None:
     for m, (today, projected) in p.projected.items():
         assert plain(projected) == plain(after.at["C1", m])
         assert plain(today) == plain(before.at["C1", m])
+
+
+CJK = re.compile(r"[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]")
+
+
+def test_suggestion_sentences_follow_the_language(base, profile_c1) -> None:
+    """English sentences have no Chinese outside the ledger's own names (in “…”); a partner
+    unit is two links, co-building with the core and led by it, and the sentence says so."""
+    en = build_profile(base, "C1", with_key_actors=False, lang="en")
+    zh = profile_c1.suggestions
+    assert [s["links"] for s in en.suggestions] == [s["links"] for s in zh]
+    assert {s["kind"] for s in en.suggestions} == {"resource", "co_building"}
+    for s in en.suggestions:
+        assert not CJK.search(re.sub(r"“[^”]*”", "", s["text"])), s["text"]
+    for s in zh:
+        assert CJK.search(re.sub(r"「[^」]*」", "", s["text"])), s["text"]
+    (partner,) = [s for s in en.suggestions if s["kind"] == "co_building"]
+    assert partner["links"] == [("U6", "CO_BUILDS", "O_C1"), ("O_C1", "LEADS", "U6")]
+    assert "“一社区党委”" in partner["text"] and "led by" in partner["text"]
+    (partner,) = [s for s in zh if s["kind"] == "co_building"]
+    assert "「一社区党委」牵头" in partner["text"]
 
 
 def _render(pdf: Path, tmp: Path) -> list[Path]:
