@@ -31,6 +31,7 @@ DETAIL_ZH = {
     "unit_id": "共建单位编号",
     "domain": "领域",
     "partners": "已共建社区数",
+    "leader_id": "牵头党组织编号",
 }
 SUGGESTION_KIND_ZH = {"resource": "需求对接资源", "co_building": "推荐共建单位"}
 
