@@ -82,7 +82,7 @@ def load(
         typer.Option(
             "--bulk/--no-bulk",
             help="批量 FalkorDB bulk insert for a new graph or --replace "
-            "(default: when possible); --no-bulk: resumable UNWIND batches",
+            "(default: when possible); --no-bulk: resumable batched statements",
         ),
     ] = None,
 ) -> None:

@@ -168,12 +168,9 @@ def _problem(v: Any) -> str | None:
 
 
 def _keys(rows: list[dict], first: str, skip: str) -> list[str]:
-    """Property names of a group in first-seen order (``first`` always, ``skip`` never)."""
-    seen = dict.fromkeys([first])
-    for attrs in rows:
-        seen.update(dict.fromkeys(attrs))
-    seen.pop(skip, None)
-    return list(seen)
+    """Property names of a group, sorted (``first`` leading, ``skip`` left out)."""
+    names = set().union(*rows) - {first, skip}
+    return [first, *sorted(names)]
 
 
 def node_groups(g: nx.MultiDiGraph) -> tuple[list[Group], dict[str, int]]:

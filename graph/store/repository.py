@@ -7,6 +7,11 @@ ledger twice changes nothing. Into an empty graph the same batches use CREATE (f
 Labels and relationship types cannot be Cypher parameters: only names checked against
 ``graph.schema`` are ever put into query text; every value is a parameter.
 
+A first load into a new graph, and a ``replace``, go through the database's bulk insert
+when it has one (FalkorDB ``GRAPH.BULK``, ``falkor_bulk``): the same nodes, labels,
+properties and relationships, several times faster, built aside and moved in whole. The
+UNWIND path stays for loads into an existing graph (incremental, resumable).
+
 A load makes the graph equal to the ledger: before the batches, a sync pass deletes nodes
 and relationships the ledger no longer has and swaps kind labels that changed. It commits
 batch by batch, so readers may see it half done; ``replace=True`` builds the new graph
