@@ -41,6 +41,7 @@ from graph import config
 from graph.network import Network, second_label
 from graph.schema import (
     IMPLICIT_EDGES,
+    IMPLICIT_TYPES,
     KIND_LABELS,
     LABEL_TABLE,
     LABELS,
@@ -319,11 +320,12 @@ def stored_edges_query(type_: str) -> str:
 
 def read_queries() -> list[tuple[str, list[str]]]:
     """The whole-table reads of ``read()``, with their column types: one per label (schema
-    order, as ``_read_once`` consumes them), then two for every relationship — the
-    implicit ones (their key is their type) and the links (a key and properties).
+    order, as ``_read_once`` consumes them), then one for every relationship.
 
-    Relationships are read with one traversal per group rather than one per type: a
-    typed pattern with unlabelled ends scans every node, so ten types cost ten scans.
+    One untyped traversal reads them all: a typed pattern with unlabelled ends scans every
+    node, so one query per type cost a scan per type, and a ``[r:A|B|…]`` alternation
+    costs more than both (measured: 2.2 s and 2.3 s of server CPU against 0.8 s on the
+    district). Rows of a type govnet does not know are dropped by ``_read_once``.
     """
     nodes = [
         (
@@ -332,18 +334,13 @@ def read_queries() -> list[tuple[str, list[str]]]:
         )
         for label, props in ((label, node_properties(label)) for label in LABELS)
     ]
-    implicit = "|".join(_rel_type(t) for t in REL_TYPES if t not in LINK_TYPES)
-    links = "|".join(_rel_type(t) for t in LINK_TYPES)
     props = edge_properties(next(iter(LINK_TYPES)))
-    edges = [
-        (f"MATCH (a)-[r:{implicit}]->(b) RETURN a.id, b.id, type(r)", ["str", "str", "str"]),
-        (
-            f"MATCH (a)-[r:{links}]->(b) RETURN a.id, b.id, type(r), r.key"
-            + "".join(f", r.{name}" for name, _ in props),
-            ["str", "str", "str", "str", *(t for _, t in props)],
-        ),
-    ]
-    return nodes + edges
+    edges = (
+        "MATCH (a)-[r]->(b) RETURN a.id, b.id, type(r), r.key"
+        + "".join(f", r.{name}" for name, _ in props),
+        ["str", "str", "str", "str", *(t for _, t in props)],
+    )
+    return [*nodes, edges]
 
 
 @dataclass(frozen=True)
@@ -540,12 +537,21 @@ class GraphStore:
                         for row in next(results)
                     ),
                 )
-            _add_edges(g, ((s, t, type_, {"type": type_}) for s, t, type_ in next(results)))
+            rows = next(results)
+            _add_edges(
+                g,
+                (
+                    (row[0], row[1], row[2], {"type": row[2]})
+                    for row in rows
+                    if row[2] in IMPLICIT_TYPES
+                ),
+            )
             _add_edges(
                 g,
                 (
                     (row[0], row[1], row[3], {"type": row[2]} | _present(link_props, row[4:]))
-                    for row in next(results)
+                    for row in rows
+                    if row[2] in LINK_TYPES
                 ),
             )
         nx._clear_cache(g)
