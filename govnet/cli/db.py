@@ -78,6 +78,14 @@ def load(
     replace: Annotated[
         bool, typer.Option("--replace", help="替换 build a new graph, swap it in once complete")
     ] = False,
+    bulk: Annotated[
+        bool | None,
+        typer.Option(
+            "--bulk/--no-bulk",
+            help="批量 FalkorDB bulk insert for a new graph or --replace "
+            "(default: when possible); --no-bulk: resumable batched statements",
+        ),
+    ] = None,
 ) -> None:
     """载入 Validate a ledger and load it into the graph database (idempotent)."""
     from graph.store import open_store
@@ -86,7 +94,7 @@ def load(
         raise fail(f"no such ledger: {ledger}")
     network = _read_ledger(ledger)
     with store_errors(), open_store(db, graph) as store:
-        summary = store.write(network, replace=replace, progress=True)
+        summary = store.write(network, replace=replace, progress=True, bulk=bulk)
         where = store.cfg.safe_uri
     if summary.resumed:
         out.print("完成了上次中断的载入 completed an interrupted load")

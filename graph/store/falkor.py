@@ -11,9 +11,10 @@ either on the old graph or on the complete new one.
 from __future__ import annotations
 
 import contextlib
+import time
 import uuid
 from collections.abc import Iterator, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import redis
 from falkordb import Edge, FalkorDB, Node, Path
@@ -22,6 +23,9 @@ from graph import config
 from graph.store.backend import OnBatch, Rows, Statement, rows_count
 from graph.store.config import DbConfig
 from graph.store.errors import ReadOnlyError, StoreError
+
+if TYPE_CHECKING:
+    from graph.store.falkor_bulk import Request
 
 STAGING_SUFFIX = "__staging"
 LEASE_PREFIX = "govnet-load-"
@@ -207,6 +211,86 @@ class FalkorBackend:
             raise _error(exc, self.cfg) from None
         finally:
             self._drop_quietly(target)
+
+    def bulk_load(
+        self,
+        labels: Sequence[str],
+        requests: Sequence[Request],
+        after: Sequence[Statement],
+        *,
+        replace: bool,
+        on_batch: OnBatch | None,
+    ) -> None:
+        """Build the graph with ``GRAPH.BULK`` in a staging graph of its own, run ``after``
+        (the load marker), index it, then move it under the graph's name.
+
+        ``GRAPH.BULK`` only ever creates a graph, and a half-built one must never be what
+        readers find, so it is staged as ``--replace`` stages: a failure or a kill leaves at
+        most an orphan staging graph (dropped here, or by the next load). Without
+        ``replace`` the move is ``RENAMENX``: a graph created meanwhile under the name is
+        never overwritten.
+        """
+        token = uuid.uuid4().hex[:12]
+        staging = f"{self.graph_name}{STAGING_SUFFIX}_{token}"
+        run = self.db.connection.execute_command
+        try:
+            with self._lease(token):
+                self._drop_orphans()
+                for i, request in enumerate(requests):
+                    run("GRAPH.BULK", staging, *request.args(begin=i == 0))
+                    if on_batch:
+                        on_batch(request.nodes + request.edges)
+                self._check_counts(
+                    staging, sum(r.nodes for r in requests), sum(r.edges for r in requests)
+                )
+                self._run_all(staging, after, on_batch)
+                self._ensure_indexes(staging, labels)
+                self._await_constraints(staging)
+                if replace:
+                    self.db.connection.rename(staging, self.graph_name)
+                elif not self.db.connection.renamenx(staging, self.graph_name):
+                    raise StoreError(
+                        f"graph {self.graph_name!r} was created by someone else during this "
+                        "load; nothing was changed (load again to merge into it)"
+                    )
+        except redis.RedisError as exc:
+            raise _error(exc, self.cfg) from None
+        finally:
+            self._drop_quietly(staging)
+
+    def _await_constraints(self, graph_name: str) -> None:
+        """Unique constraints on a filled graph are built in the background: wait until
+        they hold, so the graph moved under the name is what the UNWIND path makes."""
+        deadline = time.monotonic() + socket_timeout()
+        run = self.db.connection.execute_command
+        while True:
+            _header, rows, *_ = run(
+                "GRAPH.RO_QUERY", graph_name, "CALL db.constraints() YIELD label, status"
+            )
+            pending = [label for label, status in rows if status != "OPERATIONAL"]
+            failed = [label for label, status in rows if status == "FAILED"]
+            if failed:
+                raise StoreError(f"unique id constraint failed for {failed}; nothing was changed")
+            if not pending:
+                return
+            if time.monotonic() > deadline:
+                raise StoreError(f"unique id constraints still building for {pending}")
+            time.sleep(0.05)
+
+    def _check_counts(self, graph_name: str, nodes: int, edges: int) -> None:
+        """The bulk reply only echoes the counts it was sent: count what was stored."""
+        if not nodes and not edges:
+            return
+        run = self.db.connection.execute_command
+        found = []
+        for cypher in ("MATCH (n) RETURN count(n)", "MATCH ()-[r]->() RETURN count(r)"):
+            _header, rows, *_ = run("GRAPH.RO_QUERY", graph_name, cypher)
+            found.append(int(rows[0][0]))
+        if found != [nodes, edges]:
+            raise StoreError(
+                f"bulk load stored {found[0]} nodes and {found[1]} relationships, "
+                f"expected {nodes} and {edges}; nothing was changed"
+            )
 
     @contextlib.contextmanager
     def _lease(self, token: str) -> Iterator[None]:

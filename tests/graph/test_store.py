@@ -172,7 +172,7 @@ def test_interrupted_load_is_refused_then_completed_by_a_rerun(graph_store: Grap
             raise Interrupt
 
     with pytest.raises(Interrupt):
-        graph_store.write(net, on_batch=crash_after_four)
+        graph_store.write(net, on_batch=crash_after_four, bulk=False)
     assert graph_store.status()["complete"] is False
     partial = counts(graph_store)[0]
     assert 0 < partial < net.graph.number_of_nodes()

@@ -60,6 +60,28 @@ def test_load_then_export_gives_the_same_ledger(db: dict, tmp_path: Path) -> Non
         assert read_ledger(out).equals(original)
 
 
+def test_load_bulk_and_no_bulk(db: dict) -> None:
+    """``--no-bulk`` loads a new graph with UNWIND batches; ``--bulk`` refuses a graph that
+    exists (one line, exit 1, nothing changed) and replaces it with ``--replace``."""
+    original = read_ledger(SMALL)
+    result = runner.invoke(app, ["load", str(SMALL), *args(db), "--no-bulk"])
+    assert result.exit_code == 0, result.output
+    with open_store(**db) as store:
+        assert store.read().equals(original)
+        before = store.status()["load_id"]
+    result = runner.invoke(app, ["load", str(SMALL), *args(db), "--bulk"])
+    assert result.exit_code == 1
+    assert "a bulk load builds a new graph" in result.output
+    with open_store(**db) as store:
+        assert store.status()["load_id"] == before
+    result = runner.invoke(app, ["load", str(SMALL), *args(db), "--bulk", "--replace"])
+    assert result.exit_code == 0, result.output
+    assert "(replaced)" in result.output
+    with open_store(**db) as store:
+        assert store.read().equals(original)
+        assert store.status()["load_id"] != before
+
+
 def test_an_invalid_ledger_writes_nothing(db: dict, tmp_path: Path) -> None:
     bad = tmp_path / "bad"
     shutil.copytree(SMALL, bad)
