@@ -34,7 +34,7 @@ import networkx as nx
 
 from graph.network import second_label
 from graph.store.errors import StoreError
-from graph.store.repository import _labels_pattern, _rel_type
+from graph.store.names import labels_pattern, safe_type
 
 _NULL = b"\x00"
 _TRUE = b"\x01\x01"
@@ -181,7 +181,7 @@ def node_groups(g: nx.MultiDiGraph) -> tuple[list[Group], dict[str, int]]:
         members[(attrs["label"], attrs["kind"])].append((nid, attrs))
     by_labels: dict[str, list[tuple[str, dict]]] = defaultdict(list)
     for (label, kind), rows in members.items():
-        by_labels[_labels_pattern(label, second_label(label, kind))].extend(rows)
+        by_labels[labels_pattern(label, second_label(label, kind))].extend(rows)
     groups, number = [], {}
     for labels, rows in sorted(by_labels.items()):
         ids = [nid for nid, _ in rows]
@@ -208,7 +208,7 @@ def edge_groups(g: nx.MultiDiGraph, number: dict[str, int]) -> list[Group]:
         keys = _keys(attrs, "key", "type")
         columns = {k: [a.get(k) for a in attrs] for k in keys if k != "key"}
         columns["key"] = [e[2] for e in edges]
-        props = _rows(keys, columns, lambda i, e=edges: f"{e[i][0]}->{e[i][1]}", _rel_type(type_))
+        props = _rows(keys, columns, lambda i, e=edges: f"{e[i][0]}->{e[i][1]}", safe_type(type_))
         rows = [_ENDS(number[e[0]], number[e[1]]) + p for e, p in zip(edges, props, strict=True)]
         groups.append(Group(header(type_, keys), rows))
     return groups

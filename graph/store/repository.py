@@ -42,20 +42,16 @@ from graph.network import Network, second_label
 from graph.schema import (
     IMPLICIT_EDGES,
     IMPLICIT_TYPES,
-    KIND_LABELS,
     LABEL_TABLE,
     LABELS,
     LINK_TYPES,
-    ORG_KINDS,
-    PLACE_KINDS,
     REL_TYPES,
-    RESOURCE_KINDS,
     TABLES,
-    pascal,
 )
 from graph.store.backend import META_ID, META_LABEL, Backend, OnBatch, Statement, rows_count
 from graph.store.config import DbConfig, resolve
 from graph.store.errors import IncompleteLoadError, StoreError
+from graph.store.names import KIND_NAMES, labels_pattern, safe_kind, safe_label, safe_type
 from graph.store.readonly import check_read_only
 
 READ_ATTEMPTS = 5
@@ -64,31 +60,6 @@ NODE_BATCH = 5000
 EDGE_BATCH = 5000
 BULK_BYTES = 16_000_000  # per GRAPH.BULK request: far below Redis' 512 MB argument limit
 BULK_ENTITIES = 200_000
-
-# Kind labels that may be put into query text: every place, organization and resource kind
-# (schema.KIND_LABELS has the first two; resources carry a kind label too).
-KIND_NAMES: frozenset[str] = frozenset(KIND_LABELS) | {
-    pascal(k) for k in (*PLACE_KINDS, *ORG_KINDS, *RESOURCE_KINDS)
-}
-
-
-def _label(name: str) -> str:
-    """A main label, checked against the schema before it goes into query text."""
-    if name not in LABELS:
-        raise StoreError(f"not a govnet label: {name!r}")
-    return name
-
-
-def _kind_label(name: str) -> str:
-    if name not in KIND_NAMES:
-        raise StoreError(f"not a govnet kind label: {name!r}")
-    return name
-
-
-def _rel_type(name: str) -> str:
-    if name not in REL_TYPES:
-        raise StoreError(f"not a govnet relationship type: {name!r}")
-    return name
 
 
 @contextlib.contextmanager
@@ -109,11 +80,6 @@ def _batches(rows: list[dict], size: int) -> Iterator[list[dict]]:
         yield rows[i : i + size]
 
 
-def _labels_pattern(label: str, kind_label: str | None) -> str:
-    """``Place:Community``: both checked against the schema before they enter query text."""
-    return _label(label) + (f":{_kind_label(kind_label)}" if kind_label else "")
-
-
 def node_statements(
     g: nx.MultiDiGraph, batch: int = NODE_BATCH, fresh: bool = False
 ) -> list[Statement]:
@@ -132,9 +98,9 @@ def node_statements(
     out: list[Statement] = []
     for (label, kind_label), rows in sorted(groups.items(), key=lambda kv: str(kv[0])):
         text = (
-            f"UNWIND $rows AS row CREATE (n:{_labels_pattern(label, kind_label)}) SET n = row.props"
+            f"UNWIND $rows AS row CREATE (n:{labels_pattern(label, kind_label)}) SET n = row.props"
             if fresh
-            else f"UNWIND $rows AS row MERGE (n:{_labels_pattern(label, kind_label)} "
+            else f"UNWIND $rows AS row MERGE (n:{labels_pattern(label, kind_label)} "
             "{id: row.id}) SET n = row.props"
         )
         out.extend((text, {"rows": chunk}) for chunk in _batches(rows, batch))
@@ -173,19 +139,19 @@ def sync_statements(
     out: list[Statement] = []
     for (type_, a, b), rows in sorted(stale.items()):
         text = (
-            f"UNWIND $rows AS row MATCH (a:{_label(a)} {{id: row.s}})"
-            f"-[r:{_rel_type(type_)} {{key: row.k}}]->(b:{_label(b)} {{id: row.t}}) DELETE r"
+            f"UNWIND $rows AS row MATCH (a:{safe_label(a)} {{id: row.s}})"
+            f"-[r:{safe_type(type_)} {{key: row.k}}]->(b:{safe_label(b)} {{id: row.t}}) DELETE r"
         )
         out.extend((text, {"rows": chunk}) for chunk in _batches(rows, batch))
     for label, ids in sorted(gone.items()):
-        text = f"UNWIND $rows AS id MATCH (n:{_label(label)} {{id: id}}) DETACH DELETE n"
+        text = f"UNWIND $rows AS id MATCH (n:{safe_label(label)} {{id: id}}) DETACH DELETE n"
         out.extend((text, {"rows": chunk}) for chunk in _batches(ids, batch))
     for (label, old, new), ids in sorted(relabel.items()):
-        text = f"UNWIND $rows AS id MATCH (n:{_label(label)} {{id: id}})"
+        text = f"UNWIND $rows AS id MATCH (n:{safe_label(label)} {{id: id}})"
         if old:
-            text += f" REMOVE n:{_kind_label(old)}"
+            text += f" REMOVE n:{safe_kind(old)}"
         if new:
-            text += f" SET n:{_kind_label(new)}"
+            text += f" SET n:{safe_kind(new)}"
         out.extend((text, {"rows": chunk}) for chunk in _batches(ids, batch))
     return out
 
@@ -207,12 +173,12 @@ def edge_statements(
     out: list[Statement] = []
     for (type_, a, b), rows in sorted(groups.items()):
         text = (
-            f"UNWIND $rows AS row MATCH (a:{_label(a)} {{id: row.s}}) "
-            f"MATCH (b:{_label(b)} {{id: row.t}}) "
+            f"UNWIND $rows AS row MATCH (a:{safe_label(a)} {{id: row.s}}) "
+            f"MATCH (b:{safe_label(b)} {{id: row.t}}) "
             + (
-                f"CREATE (a)-[r:{_rel_type(type_)}]->(b) SET r = row.props"
+                f"CREATE (a)-[r:{safe_type(type_)}]->(b) SET r = row.props"
                 if fresh
-                else f"MERGE (a)-[r:{_rel_type(type_)} {{key: row.props.key}}]->(b) "
+                else f"MERGE (a)-[r:{safe_type(type_)} {{key: row.props.key}}]->(b) "
                 "SET r = row.props"
             )
         )
@@ -310,12 +276,12 @@ def marker_statements(g: nx.MultiDiGraph) -> tuple[Statement, Statement]:
 
 def stored_nodes_query(label: str) -> str:
     """Ids and kinds of the stored nodes of one label (what a load syncs against)."""
-    return f"MATCH (n:{_label(label)}) RETURN n.id, n.kind"
+    return f"MATCH (n:{safe_label(label)}) RETURN n.id, n.kind"
 
 
 def stored_edges_query(type_: str) -> str:
     """Ends and keys of the stored relationships of one type."""
-    return f"MATCH (a)-[r:{_rel_type(type_)}]->(b) RETURN a.id, b.id, r.key"
+    return f"MATCH (a)-[r:{safe_type(type_)}]->(b) RETURN a.id, b.id, r.key"
 
 
 def read_queries() -> list[tuple[str, list[str]]]:
@@ -329,7 +295,8 @@ def read_queries() -> list[tuple[str, list[str]]]:
     """
     nodes = [
         (
-            f"MATCH (n:{_label(label)}) RETURN n.id" + "".join(f", n.{name}" for name, _ in props),
+            f"MATCH (n:{safe_label(label)}) RETURN n.id"
+            + "".join(f", n.{name}" for name, _ in props),
             ["str", *(t for _, t in props)],
         )
         for label, props in ((label, node_properties(label)) for label in LABELS)

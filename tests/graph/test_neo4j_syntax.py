@@ -31,7 +31,7 @@ import pytest
 from graph.schema import CORE_KINDS, LABELS, PARTY_ORG_KINDS, REL_TYPES, TABLES
 from graph.store import neo4j_backend, repository
 from graph.store.backend import GOVNET_LABELS, META_LABEL
-from graph.store.repository import KIND_NAMES
+from graph.store.names import KIND_NAMES
 from graph.store.templates import TEMPLATES
 from tests.conftest import ROOT
 
