@@ -249,6 +249,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "col_unit": ("共建单位", "Unit"),
     "col_cost": ("成本", "Cost"),
     "col_partners": ("已结对社区数", "Partners"),
+    "col_leader": ("牵头党组织", "Led by"),
     "col_kind": ("建议类型", "Suggestion"),
     "sugg_resource": ("资源对接需求", "resource → need"),
     "sugg_co_building": ("共建结对", "co-building partner"),

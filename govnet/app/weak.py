@@ -60,6 +60,7 @@ def suggestion_table(a, names: dict[str, str]) -> pd.DataFrame:
             t("col_need"): s["matter_id"].map(names),
             t("col_resource"): s["resource_id"].map(names),
             t("col_unit"): s["unit_id"].map(names),
+            t("col_leader"): s["leader_id"].map(names),
             t("col_domain"): s["domain"].map(
                 lambda d: enum_label(d, enum="domain") if isinstance(d, str) else ""
             ),
@@ -67,7 +68,14 @@ def suggestion_table(a, names: dict[str, str]) -> pd.DataFrame:
             t("col_partners"): s["partners"],
         }
     )
-    text = [t("community"), t("col_need"), t("col_resource"), t("col_unit"), t("col_domain")]
+    text = [
+        t("community"),
+        t("col_need"),
+        t("col_resource"),
+        t("col_unit"),
+        t("col_leader"),
+        t("col_domain"),
+    ]
     table[text] = table[text].fillna("")  # blank, not "None", where a name does not apply
     table[t("col_cost")] = pd.to_numeric(table[t("col_cost")], errors="coerce").astype("Int64")
     table[t("col_partners")] = pd.to_numeric(table[t("col_partners")], errors="coerce").astype(

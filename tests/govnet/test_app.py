@@ -284,6 +284,23 @@ def test_weak_links_workbook_has_its_three_sheets(small_net: Network) -> None:
     assert any("M2" in row for row in unmatched)  # 漏水, open and with no resource for repair
 
 
+def test_partner_suggestions_name_the_core_that_leads_them() -> None:
+    from govnet.app.weak import suggestion_table
+    from graph.analysis import analyze
+    from loaders.ledger import read_ledger
+
+    a = analyze(read_ledger(ROOT / "tests" / "fixtures" / "small"), year=2024)
+    names = {"C1": "幸福社区", "V1": "李庄村", "O_C1": "幸福党委"}
+    table = suggestion_table(a, names)
+    zh = {key: pair[0] for key, pair in LABELS.items()}
+    partners = table[table[zh["col_kind"]] == zh["sugg_co_building"]]
+    # the community's core leads the partner it is offered; a village without a core, none
+    assert dict(zip(partners[zh["community"]], partners[zh["col_leader"]], strict=True)) == {
+        "幸福社区": "幸福党委",
+        "李庄村": "",
+    }
+
+
 def test_report_download_is_the_analysis_workbook(small_net: Network) -> None:
     import openpyxl
 
