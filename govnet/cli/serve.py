@@ -1,10 +1,17 @@
-"""govnet app: start the Streamlit app (the demo district, or the ledger given)."""
+"""govnet app: start the Streamlit app (the demo district, or the ledger given).
+
+While the server starts, this process (which has the analysis code imported already) puts
+the first page's data on disk (``govnet.app.disk.warm``): on a first start the two
+processes share the work on two cores; on a restart it finds everything there at once.
+"""
 
 from __future__ import annotations
 
+import logging
 import os
 import subprocess
 import sys
+import threading
 from pathlib import Path
 from typing import Annotated
 
@@ -51,4 +58,19 @@ def serve(
     script = Path(__file__).resolve().parent.parent / "app" / "main.py"
     cmd = [sys.executable, "-m", "streamlit", "run", str(script), f"--server.port={port}"]
     cmd += [f"--{key}={value}" for key, value in SERVER_FLAGS.items()]
-    raise typer.Exit(subprocess.call(cmd, env=env))
+    server = subprocess.Popen(cmd, env=env)
+    threading.Thread(target=_warm, args=(ledger,), name="govnet-warm", daemon=True).start()
+    try:
+        raise typer.Exit(server.wait())
+    except KeyboardInterrupt:  # Ctrl-C reached the server too: let it shut down cleanly
+        raise typer.Exit(server.wait()) from None
+
+
+def _warm(ledger: Path | None) -> None:
+    """The first page's data on disk; a failure is the server's to show, not ours."""
+    from govnet.app.disk import warm
+
+    try:
+        warm(ledger)
+    except Exception:
+        logging.getLogger("govnet.app").debug("warming the cache failed", exc_info=True)
