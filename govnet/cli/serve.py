@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import os
+import signal
 import subprocess
 import sys
 import threading
@@ -56,9 +57,12 @@ def serve(
             raise typer.Exit(1)
         env[LEDGER_ENV] = str(ledger.resolve())
     script = Path(__file__).resolve().parent.parent / "app" / "main.py"
-    cmd = [sys.executable, "-m", "streamlit", "run", str(script), f"--server.port={port}"]
+    # Streamlit's own command line, importing the first page's modules while it starts.
+    cmd = [sys.executable, "-m", "govnet.app.launch", "run", str(script), f"--server.port={port}"]
     cmd += [f"--{key}={value}" for key, value in SERVER_FLAGS.items()]
     server = subprocess.Popen(cmd, env=env)
+    # Stopped (by a service manager, say): stop the server too rather than orphan it.
+    signal.signal(signal.SIGTERM, lambda *_: server.terminate())
     threading.Thread(target=_warm, args=(ledger,), name="govnet-warm", daemon=True).start()
     try:
         raise typer.Exit(server.wait())
