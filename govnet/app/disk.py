@@ -1,10 +1,12 @@
 """What the app keeps on disk between starts: the demo, a ledger read once, their analyses.
 
-Free of Streamlit, so ``govnet app`` can fill the same entries in its own process while the
-server starts (``warm``): the two processes share the work through the lock files of
-``graph.analysis.persist`` instead of doing it twice. Keys depend on content only: the
-demo's on the release, the code and the pseudonym key (hashed); a ledger's on its files'
-bytes (hashed, not parsed), so a restart reads no ledger when its analyses are on disk.
+Free of Streamlit, so a second process can fill the same entries while the server starts
+(``python -m govnet.app.disk``, run by ``govnet.app.launch``): the two processes share the
+work through the lock files of ``graph.analysis.persist`` instead of doing it twice.
+
+Keys depend on content only: the demo's on the release, the code and the pseudonym key
+(hashed); a ledger's on its files' bytes (hashed, not parsed), so a restart reads no ledger
+when its analyses are on disk.
 """
 
 from __future__ import annotations
@@ -91,3 +93,9 @@ def warm(ledger: str | Path | None = None) -> None:
         network = ledger_network(ledger, content)
     for year in network.years[-2:]:
         analysis(content, network, year)
+
+
+if __name__ == "__main__":  # the source the app shows first: GOVNET_LEDGER, else the demo
+    from graph import config
+
+    warm(config.get("ledger") or None)

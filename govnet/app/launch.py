@@ -1,5 +1,9 @@
-"""``python -m govnet.app.launch run main.py ...``: Streamlit's own command line, plus the app's
-modules imported in the background while the server starts.
+"""``python -m govnet.app.launch run main.py ...``: Streamlit's own command line, plus what the
+first page needs made ready while the server starts.
+
+The first page's data is put on disk by a second process (``python -m govnet.app.disk``):
+on a first start it analyzes the year before while the server, once a browser asks,
+analyzes the latest, each on its own core; on a restart it finds everything there.
 
 Streamlit runs the app's script only when a browser connects, so a plain ``streamlit run``
 sits idle while the browser fetches the page and its scripts, and then spends seconds
@@ -12,6 +16,8 @@ from __future__ import annotations
 
 import importlib
 import logging
+import subprocess
+import sys
 import threading
 
 # The app frame, the first page, and what reading its analyses from disk needs.
@@ -35,6 +41,8 @@ def _preimport() -> None:
 def main() -> None:
     from streamlit.web import cli
 
+    warm = [sys.executable, "-m", "govnet.app.disk"]  # errors are the server's to show
+    subprocess.Popen(warm, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     threading.Thread(target=_preimport, name="govnet-preimport", daemon=True).start()
     cli.main(prog_name="streamlit")
 

@@ -1,18 +1,11 @@
-"""govnet app: start the Streamlit app (the demo district, or the ledger given).
-
-While the server starts, this process (which has the analysis code imported already) puts
-the first page's data on disk (``govnet.app.disk.warm``): on a first start the two
-processes share the work on two cores; on a restart it finds everything there at once.
-"""
+"""govnet app: start the Streamlit app (the demo district, or the ledger given)."""
 
 from __future__ import annotations
 
-import logging
 import os
 import signal
 import subprocess
 import sys
-import threading
 from pathlib import Path
 from typing import Annotated
 
@@ -57,24 +50,14 @@ def serve(
             raise typer.Exit(1)
         env[LEDGER_ENV] = str(ledger.resolve())
     script = Path(__file__).resolve().parent.parent / "app" / "main.py"
-    # Streamlit's own command line, importing the first page's modules while it starts.
+    # Streamlit's command line, which also warms the cache in a second process while the
+    # server starts (govnet/app/launch.py).
     cmd = [sys.executable, "-m", "govnet.app.launch", "run", str(script), f"--server.port={port}"]
     cmd += [f"--{key}={value}" for key, value in SERVER_FLAGS.items()]
     server = subprocess.Popen(cmd, env=env)
     # Stopped (by a service manager, say): stop the server too rather than orphan it.
     signal.signal(signal.SIGTERM, lambda *_: server.terminate())
-    threading.Thread(target=_warm, args=(ledger,), name="govnet-warm", daemon=True).start()
     try:
         raise typer.Exit(server.wait())
     except KeyboardInterrupt:  # Ctrl-C reached the server too: let it shut down cleanly
         raise typer.Exit(server.wait()) from None
-
-
-def _warm(ledger: Path | None) -> None:
-    """The first page's data on disk; a failure is the server's to show, not ours."""
-    from govnet.app.disk import warm
-
-    try:
-        warm(ledger)
-    except Exception:
-        logging.getLogger("govnet.app").debug("warming the cache failed", exc_info=True)
