@@ -100,8 +100,8 @@ def _data_source() -> Context | None:
         return _db_source()
     with st.spinner(t("loading")):
         if path is not None:  # govnet app --ledger PATH
-            mtime = path.stat().st_mtime
-            return Context("demo", f"ledger:{path}:{mtime}", source.ledger(str(path), mtime), None)
+            key = source.ledger_key(str(path), source.ledger_stamp(path))
+            return Context("demo", f"ledger:{key}", source.ledger(str(path), key), None)
         network = source.demo()
     return Context("demo", f"demo:{source.DEMO_SCALE}:{source.DEMO_SEED}", network, None)
 

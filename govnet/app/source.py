@@ -14,6 +14,7 @@ import json
 import logging
 import tempfile
 import threading
+import time
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,6 +24,7 @@ from urllib.parse import urlsplit
 import pandas as pd
 import streamlit as st
 
+from govnet.app import disk
 from graph import config
 from graph.network import Network
 from graph.schema import PERSONAL_COLUMNS
@@ -30,7 +32,7 @@ from graph.schema import PERSONAL_COLUMNS
 MAX_UPLOAD_MB = 50
 MAX_UPLOAD_BYTES = MAX_UPLOAD_MB * 1024 * 1024
 UPLOAD_SUFFIXES = (".xlsx", ".zip")
-DEMO_SCALE, DEMO_SEED = "district", 7
+DEMO_SCALE, DEMO_SEED = disk.DEMO_SCALE, disk.DEMO_SEED
 # How often each cached computation really ran in this server process (shared caches mean
 # once per key however many analysts look; tests/govnet/test_load.py checks it).
 COMPUTED: Counter[tuple] = Counter()
@@ -130,27 +132,13 @@ def cached_upload(name: str, digest: str, _data: bytes, lang: str) -> UploadResu
 @st.cache_resource(show_spinner=False)
 def demo_key() -> str:
     """What the demo's content depends on: release, code, pseudonym key (hashed only)."""
-    import loaders
-    from govnet import __version__
-    from graph.analysis.persist import code_digest, key_of
-    from loaders.pseudonymize import load_key
-
-    secret = hashlib.sha256(b"govnet-demo-cache:" + load_key()).hexdigest()
-    code = code_digest(Path(loaders.__file__).parent), code_digest()
-    return key_of("demo", DEMO_SCALE, DEMO_SEED, __version__, code, secret)
+    return disk.demo_key()
 
 
 @st.cache_resource(show_spinner=False)
 def demo() -> Network:
     """The demo district: generated once, then kept on disk for later starts."""
-    from graph.analysis.persist import persisted
-
-    def generate() -> Network:
-        from loaders.demo import demo_network  # the generator only when not on disk
-
-        return demo_network(DEMO_SCALE, seed=DEMO_SEED)
-
-    return persisted("demo", demo_key(), generate)[0]
+    return disk.demo_network()
 
 
 def ledger_path() -> Path | None:
@@ -159,12 +147,23 @@ def ledger_path() -> Path | None:
     return Path(path) if path else None
 
 
-@st.cache_resource(show_spinner=False)
-def ledger(path: str, mtime: float) -> Network:
-    """The ledger given on the command line, read once per file version."""
-    from loaders.ledger import read_ledger
+def ledger_stamp(path: Path) -> tuple:
+    """Names, sizes and modification times of the ledger's files: cheap on every run, and
+    it changes whenever a file is written, even in place inside a folder."""
+    files = [path] if path.is_file() else sorted(p for p in path.rglob("*") if p.is_file())
+    return tuple((str(f), f.stat().st_size, f.stat().st_mtime_ns) for f in files)
 
-    return read_ledger(path)
+
+@st.cache_resource(show_spinner=False, max_entries=8)
+def ledger_key(path: str, stamp: tuple) -> str:
+    """The ledger's content key (its bytes hashed) once per version of its files."""
+    return disk.ledger_key(path)
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def ledger(path: str, key: str) -> Network:
+    """The ledger given on the command line, read once per content (then from disk)."""
+    return disk.ledger_network(path, key)
 
 
 def uri_has_credentials(uri: str) -> bool:
@@ -238,23 +237,23 @@ def check_rubric_text(text: str, name: str = "rubric.toml") -> str | None:
 @st.cache_resource(show_spinner=False, max_entries=8)
 def content(fingerprint: str, _network: Network) -> str:
     """The ledger's content fingerprint (what analyses on disk are keyed by), once a source;
-    the demo's is its key on disk, which fixes its content."""
+    the demo's and a ledger file's are their keys on disk, which fix their content."""
     from graph.analysis.persist import fingerprint as of
 
-    return demo_key() if fingerprint.startswith("demo:") else of(_network)
+    if fingerprint.startswith("demo:"):
+        return demo_key()
+    if fingerprint.startswith("ledger:"):
+        return fingerprint.removeprefix("ledger:")
+    return of(_network)
 
 
 @st.cache_resource(show_spinner=False, max_entries=32)
 def analysis(fingerprint: str, year: int | None, rubric_text: str | None, _network: Network):
     """The analysis of one source, year and rubric, computed once and shared; kept on disk
     (``graph.analysis.persist``) so a restarted server shows it at once."""
-    from govnet import __version__
-    from graph.analysis.persist import persisted_analysis
-
     COMPUTED[("analysis", fingerprint, year)] += 1
     rubric = rubric_from_text(rubric_text)
-    ledger = content(fingerprint, _network)
-    return persisted_analysis(_network, year, rubric, __version__, ledger=ledger)[0]
+    return disk.analysis(content(fingerprint, _network), _network, year, rubric)
 
 
 def report_bytes(a) -> bytes:
@@ -267,6 +266,12 @@ def report_bytes(a) -> bytes:
         return path.read_bytes()
 
 
+# Seconds the background build waits: it holds the interpreter's lock for seconds, and
+# while the browser is still loading the overview (script chunks, Plotly) it halves the
+# speed at which this server answers it.
+WARM_AFTER = 3.0
+
+
 @st.cache_resource(show_spinner=False, max_entries=8)
 def warm(fingerprint: str, _network: Network) -> threading.Thread:
     """Build the graph and the network page's index in the background, once per source,
@@ -275,6 +280,7 @@ def warm(fingerprint: str, _network: Network) -> threading.Thread:
     def build() -> None:
         from govnet.app.netview import index
 
+        time.sleep(WARM_AFTER)  # the browser is still fetching the page's scripts from us
         try:
             index(_network)
         except Exception:  # the network page will build (and report) it itself

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -49,6 +50,14 @@ def serve(
             raise typer.Exit(1)
         env[LEDGER_ENV] = str(ledger.resolve())
     script = Path(__file__).resolve().parent.parent / "app" / "main.py"
-    cmd = [sys.executable, "-m", "streamlit", "run", str(script), f"--server.port={port}"]
+    # Streamlit's command line, which also warms the cache in a second process while the
+    # server starts (govnet/app/launch.py).
+    cmd = [sys.executable, "-m", "govnet.app.launch", "run", str(script), f"--server.port={port}"]
     cmd += [f"--{key}={value}" for key, value in SERVER_FLAGS.items()]
-    raise typer.Exit(subprocess.call(cmd, env=env))
+    server = subprocess.Popen(cmd, env=env)
+    # Stopped (by a service manager, say): stop the server too rather than orphan it.
+    signal.signal(signal.SIGTERM, lambda *_: server.terminate())
+    try:
+        raise typer.Exit(server.wait())
+    except KeyboardInterrupt:  # Ctrl-C reached the server too: let it shut down cleanly
+        raise typer.Exit(server.wait()) from None

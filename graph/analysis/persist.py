@@ -5,11 +5,14 @@ every table), the year, the rubric in force, the caller's version (``govnet.__ve
 and a digest of this package's own source, so a changed ledger, rubric, release or
 analysis code is a miss, never a stale hit. Entries are pickles under
 ``graph.config.cache_dir()`` (setting ``cache_dir``), written atomically; the directory is
-the user's own, and a file that cannot be read is recomputed and replaced.
+the user's own, and a file that cannot be read is recomputed and replaced. Processes that
+want the same missing entry compute it once: the first holds a lock file while it computes,
+the others wait and then read (``govnet app`` warms the cache beside the starting server).
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import pickle
@@ -51,6 +54,20 @@ def code_digest(root: Path = PACKAGE) -> str:
     return h.hexdigest()
 
 
+def files_digest(path: Path) -> str:
+    """SHA-256 of a ledger's bytes: a file, or every file under a folder with its relative
+    name. A fingerprint that reads the files without parsing them, so a restart knows its
+    analyses on disk are fresh before reading the ledger."""
+    path = Path(path)
+    h = hashlib.sha256()
+    files = [path] if path.is_file() else sorted(p for p in path.rglob("*") if p.is_file())
+    for file in files:
+        h.update(str(file.relative_to(path) if file != path else file.name).encode() + b"\0")
+        with file.open("rb") as f:
+            h.update(hashlib.file_digest(f, "sha256").digest())
+    return h.hexdigest()
+
+
 def key_of(*parts: object) -> str:
     """One file name for a key of reprs (strings, ints, None, rubric models)."""
     return hashlib.sha256(repr(parts).encode()).hexdigest()
@@ -62,24 +79,57 @@ def persisted(
     """``compute()``'s result kept as ``directory/kind/key.pickle``; (value, was it a hit)."""
     folder = (directory or config.cache_dir()) / kind
     path = folder / f"{key}.pickle"
+    found, value = _read(path)
+    if found:
+        return value, True
+    folder.mkdir(parents=True, exist_ok=True)
+    with _locked(folder / f".{key}.lock"):
+        found, value = _read(path)  # computed by another process while this one waited
+        if found:
+            return value, True
+        value = compute()
+        _write(path, value)
+    return value, False
+
+
+def _read(path: Path) -> tuple[bool, object]:
     try:
         with path.open("rb") as f:
-            return pickle.load(f), True
+            return True, pickle.load(f)
     except FileNotFoundError:
         pass
     except Exception:  # truncated or from an incompatible library version: recompute
         path.unlink(missing_ok=True)
-    value = compute()
-    folder.mkdir(parents=True, exist_ok=True)
+    return False, None
+
+
+@contextlib.contextmanager
+def _locked(lock: Path):
+    """An exclusive lock on ``lock`` between processes (none where fcntl is missing)."""
+    try:
+        import fcntl
+    except ImportError:  # Windows: two processes may both compute; the writes stay atomic
+        yield
+        return
+    with lock.open("a") as f:
+        fcntl.flock(f, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(f, fcntl.LOCK_UN)
+
+
+def _write(path: Path, value: object) -> None:
+    """Atomically: readers see the old file or the whole new one."""
+    folder, key = path.parent, path.stem
     fd, tmp = tempfile.mkstemp(prefix=f".{key}.", dir=folder)
     try:
         with os.fdopen(fd, "wb") as f:
             pickle.dump(value, f, protocol=5)
-        os.replace(tmp, path)  # readers see the old file or the whole new one
+        os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
-    return value, False
 
 
 def persisted_analysis(

@@ -1,0 +1,101 @@
+"""What the app keeps on disk between starts: the demo, a ledger read once, their analyses.
+
+Free of Streamlit, so a second process can fill the same entries while the server starts
+(``python -m govnet.app.disk``, run by ``govnet.app.launch``): the two processes share the
+work through the lock files of ``graph.analysis.persist`` instead of doing it twice.
+
+Keys depend on content only: the demo's on the release, the code and the pseudonym key
+(hashed); a ledger's on its files' bytes (hashed, not parsed), so a restart reads no ledger
+when its analyses are on disk.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from pathlib import Path
+
+from graph.network import Network
+
+DEMO_SCALE, DEMO_SEED = "district", 7
+log = logging.getLogger("govnet.app")
+
+
+def _release() -> tuple:
+    """The release, the loaders' and graph's code, and the pseudonym key (hashed only):
+    what a network read from the same bytes depends on."""
+    import loaders
+    from govnet import __version__
+    from graph.analysis.persist import code_digest
+    from loaders.pseudonymize import load_key
+
+    secret = hashlib.sha256(b"govnet-demo-cache:" + load_key()).hexdigest()
+    return __version__, code_digest(Path(loaders.__file__).parent), code_digest(), secret
+
+
+def demo_key() -> str:
+    """The demo's content key: same release, code and pseudonym key, same demo."""
+    from graph.analysis.persist import key_of
+
+    version, code_loaders, code_graph, secret = _release()
+    code = code_loaders, code_graph  # the tuple the key always had: entries stay valid
+    return key_of("demo", DEMO_SCALE, DEMO_SEED, version, code, secret)
+
+
+def ledger_key(path: str | Path) -> str:
+    """A ledger's content key: its files' bytes (hashed, not parsed) and the release."""
+    from graph.analysis.persist import files_digest, key_of
+
+    return key_of("ledger", files_digest(Path(path)), *_release())
+
+
+def demo_network() -> Network:
+    """The demo district: generated once, then read from disk."""
+    from graph.analysis.persist import persisted
+
+    def generate() -> Network:
+        from loaders.demo import demo_network  # the generator only when not on disk
+
+        return demo_network(DEMO_SCALE, seed=DEMO_SEED)
+
+    return persisted("demo", demo_key(), generate)[0]
+
+
+def ledger_network(path: str | Path, key: str) -> Network:
+    """The ledger at ``path`` (content ``key``): read and validated once, then from disk."""
+    from graph.analysis.persist import persisted
+
+    def read() -> Network:
+        from loaders.ledger import read_ledger
+
+        return read_ledger(path)
+
+    return persisted("ledger", key, read)[0]
+
+
+def analysis(content: str, network: Network, year: int | None, rubric=None):
+    """``analyze(network, year, rubric)`` of the source with content key ``content``, from
+    disk when it was analyzed before (``rubric`` None: the shipped one)."""
+    from govnet import __version__
+    from graph.analysis.persist import persisted_analysis
+
+    return persisted_analysis(network, year, rubric, __version__, ledger=content)[0]
+
+
+def warm(ledger: str | Path | None = None) -> None:
+    """Put on disk what the overview shows first: the source, then its latest two years'
+    analyses, the earlier one first — the server, once started, asks for the latest first,
+    so on two cores the two are computed at once, each by one process."""
+    if ledger is None:
+        content, network = demo_key(), demo_network()
+    else:
+        content = ledger_key(ledger)
+        network = ledger_network(ledger, content)
+    for year in network.years[-2:]:
+        analysis(content, network, year)
+
+
+if __name__ == "__main__":  # the source the app shows first: GOVNET_LEDGER, else the demo
+    from graph import config
+
+    warm(config.get("ledger") or None)

@@ -1,0 +1,90 @@
+"""Start-up of the app on a ledger (``govnet app --ledger``): a restart shows the overview from
+disk without reading the ledger or analyzing it; what ``govnet app`` warms beside the server
+is what the server then reads; an edited ledger file is read and analyzed again."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import streamlit as st
+
+import graph.analysis.run
+import loaders.ledger
+from tests.apptest import app, problems
+from tests.conftest import ROOT
+
+SMALL = ROOT / "tests" / "fixtures" / "small"
+
+
+@pytest.fixture
+def ledger(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    """A copy of the small ledger opened by the app, with an empty cache folder."""
+    path = tmp_path / "ledger"
+    shutil.copytree(SMALL, path)
+    monkeypatch.setenv("GOVNET_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setenv("GOVNET_LEDGER", str(path))
+    st.cache_resource.clear()  # a new server process: nothing in memory
+    yield path
+    st.cache_resource.clear()
+
+
+@pytest.fixture
+def calls(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Every ledger read and analysis from now on, by name (the real ones still run)."""
+    seen: list[str] = []
+    for module, name in ((loaders.ledger, "read_ledger"), (graph.analysis.run, "analyze")):
+        real = getattr(module, name)
+
+        def spy(*args, _real=real, _name=name, **kwargs):
+            seen.append(_name)
+            return _real(*args, **kwargs)
+
+        monkeypatch.setattr(module, name, spy)
+    return seen
+
+
+def _shown(at) -> list[str]:
+    return [at.header[0].value, *(f"{m.label}={m.value}" for m in at.metric)]
+
+
+def test_a_restart_reads_no_ledger_and_analyzes_nothing(ledger: Path, calls: list[str]) -> None:
+    first = app("en")
+    assert not problems(first)
+    assert calls == ["read_ledger", "analyze", "analyze"]  # the latest year and the one before
+    st.cache_resource.clear()  # the restart
+    calls.clear()
+    again = app("en")
+    assert not problems(again)
+    assert calls == []
+    assert _shown(again) == _shown(first)
+
+
+def test_what_govnet_app_warms_is_what_the_server_reads(ledger: Path, calls: list[str]) -> None:
+    # the process govnet.app.launch starts beside the server, as it starts it
+    subprocess.run([sys.executable, "-m", "govnet.app.disk"], cwd=ROOT, check=True)
+    cache = Path(os.environ["GOVNET_CACHE_DIR"])
+    assert len(list((cache / "ledger").glob("*.pickle"))) == 1
+    assert len(list((cache / "analysis").glob("*.pickle"))) == 2  # the latest two years
+    at = app("en")
+    assert not problems(at)
+    assert calls == []
+    assert "2024" in at.header[0].value
+
+
+def test_an_edited_ledger_file_is_read_and_analyzed_again(ledger: Path, calls: list[str]) -> None:
+    at = app("en")
+    before = calls.count("analyze")
+    # In place, inside the folder (the folder's own modification time does not change).
+    places = ledger / "places.csv"
+    places.write_text(places.read_text(encoding="utf-8").replace("东街道", "北街道"), "utf-8")
+    calls.clear()
+    at.run()  # the same server, a new run: the edit is seen without a restart
+    assert not problems(at)
+    assert calls == ["read_ledger", "analyze", "analyze"]
+    assert before == 2
+    assert "北街道" in at.dataframe[0].value.to_string()
