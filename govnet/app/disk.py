@@ -44,9 +44,10 @@ def demo_key() -> str:
 
 def ledger_key(path: str | Path) -> str:
     """A ledger's content key: its files' bytes (hashed, not parsed) and the release."""
-    from graph.analysis.persist import files_digest, key_of
+    from graph.analysis.persist import key_of
+    from loaders.ledger import ledger_fingerprint
 
-    return key_of("ledger", files_digest(Path(path)), *_release())
+    return key_of("ledger", ledger_fingerprint(path), *_release())
 
 
 def demo_network() -> Network:

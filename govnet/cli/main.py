@@ -6,17 +6,21 @@ optional dependency (the app, db or scale extra) into one line naming the extra.
 
 import sys
 
-# The command modules register their commands on ``app`` when imported.
-from govnet.cli import (
-    analyze,  # noqa: F401
-    db,  # noqa: F401
-    export_graph,  # noqa: F401
-    ledger,  # noqa: F401
-    profile,  # noqa: F401
-    scale,  # noqa: F401
-    serve,  # noqa: F401
-    whatif,  # noqa: F401
-)
+# ``govnet app`` only starts a server process: the other commands' imports (pandas and the
+# engine, about a CPU second) would delay every app start, so they are skipped for it.
+if sys.argv[1:2] == ["app"]:
+    from govnet.cli import serve  # noqa: F401
+else:  # The command modules register their commands on ``app`` when imported.
+    from govnet.cli import (
+        analyze,  # noqa: F401
+        db,  # noqa: F401
+        export_graph,  # noqa: F401
+        ledger,  # noqa: F401
+        profile,  # noqa: F401
+        scale,  # noqa: F401
+        serve,  # noqa: F401
+        whatif,  # noqa: F401
+    )
 from govnet.cli.cli import app
 from graph.extras import missing
 

@@ -54,20 +54,6 @@ def code_digest(root: Path = PACKAGE) -> str:
     return h.hexdigest()
 
 
-def files_digest(path: Path) -> str:
-    """SHA-256 of a ledger's bytes: a file, or every file under a folder with its relative
-    name. A fingerprint that reads the files without parsing them, so a restart knows its
-    analyses on disk are fresh before reading the ledger."""
-    path = Path(path)
-    h = hashlib.sha256()
-    files = [path] if path.is_file() else sorted(p for p in path.rglob("*") if p.is_file())
-    for file in files:
-        h.update(str(file.relative_to(path) if file != path else file.name).encode() + b"\0")
-        with file.open("rb") as f:
-            h.update(hashlib.file_digest(f, "sha256").digest())
-    return h.hexdigest()
-
-
 def key_of(*parts: object) -> str:
     """One file name for a key of reprs (strings, ints, None, rubric models)."""
     return hashlib.sha256(repr(parts).encode()).hexdigest()

@@ -27,3 +27,18 @@ def test_cli_imports_no_app_dask_or_database_client() -> None:
 
 def test_the_facade_loads_its_api_on_first_use() -> None:
     assert _imported_after("import govnet as gn\nassert callable(gn.analyze)") == []
+
+
+def test_govnet_app_starts_its_server_without_the_engine() -> None:
+    """``govnet app`` only launches Streamlit: pandas and NetworkX load in the server, not in
+    the launcher, and the launcher still knows its options."""
+    code = (
+        "import sys\nsys.argv = ['govnet', 'app', '--help']\n"
+        "import govnet.cli.main\n"
+        "print(sorted({'pandas', 'networkx'} & set(sys.modules)))\n"
+        "govnet.cli.main.main()"
+    )
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.splitlines()[0] == "[]"
+    assert "--ledger" in out.stdout

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import dataclasses
-import shutil
 import time
 from concurrent.futures import ThreadPoolExecutor
 
@@ -12,7 +11,7 @@ import pytest
 
 from graph import config
 from graph.analysis import analyze
-from graph.analysis.persist import files_digest, fingerprint, persisted, persisted_analysis
+from graph.analysis.persist import fingerprint, persisted, persisted_analysis
 from graph.analysis.rubric import RUBRIC_DIR, load_rubric
 from graph.network import Network
 from loaders.ledger import read_ledger
@@ -86,20 +85,6 @@ def test_cache_dir_setting(monkeypatch, tmp_path) -> None:
     assert config.cache_dir() == tmp_path / "xdg" / "govnet"
     monkeypatch.setenv("GOVNET_CACHE_DIR", str(tmp_path / "mine"))
     assert config.cache_dir() == tmp_path / "mine"
-
-
-def test_files_digest_reads_bytes_and_names(tmp_path) -> None:
-    ledger = tmp_path / "csv"
-    shutil.copytree(SMALL, ledger)
-    before = files_digest(ledger)
-    assert files_digest(ledger) == before
-    places = ledger / "places.csv"
-    places.write_text(places.read_text(encoding="utf-8").replace("一社区", "壹社区"), "utf-8")
-    edited = files_digest(ledger)
-    assert edited != before
-    places.rename(ledger / "places2.csv")  # the same bytes under another name
-    assert files_digest(ledger) not in (before, edited)
-    assert files_digest(ledger / "links.csv") != files_digest(SMALL / "places.csv")
 
 
 def test_two_callers_compute_a_missing_entry_once(tmp_path) -> None:
