@@ -28,3 +28,10 @@ app = _Typer(
     no_args_is_help=True,
     add_completion=False,
 )
+
+
+@app.callback()
+def _commands() -> None:
+    # A callback keeps ``govnet COMMAND`` a group even when one command module is loaded
+    # (``govnet app`` loads only its own): Typer would run a lone command without its name.
+    pass

@@ -31,7 +31,7 @@ def test_the_facade_loads_its_api_on_first_use() -> None:
 
 def test_govnet_app_starts_its_server_without_the_engine() -> None:
     """``govnet app`` only launches Streamlit: pandas and NetworkX load in the server, not in
-    the launcher, and the launcher still knows its options."""
+    the launcher, which is still the ``app`` subcommand with its options."""
     code = (
         "import sys\nsys.argv = ['govnet', 'app', '--help']\n"
         "import govnet.cli.main\n"
@@ -41,4 +41,4 @@ def test_govnet_app_starts_its_server_without_the_engine() -> None:
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True)
     assert out.returncode == 0, out.stderr
     assert out.stdout.splitlines()[0] == "[]"
-    assert "--ledger" in out.stdout
+    assert "govnet app [OPTIONS]" in out.stdout and "--ledger" in out.stdout  # a subcommand
