@@ -143,9 +143,11 @@ def main() -> None:
             argv = ["generate", ledger, scale, "0", "0", "0"]
             prep = measure(argv, a.timeout)["seconds"]
 
-            def step(mode: str, ledger: str = ledger, ds: str = ds) -> dict:
+            def step(mode: str, ledger: str = ledger, ds: str = ds, scale: str = scale) -> dict:
                 argv = [mode, ledger, ds, str(a.year), str(a.workers), str(a.batch)]
-                return measure(argv, a.baseline_timeout if mode == "baseline" else a.timeout)
+                done = measure(argv, a.baseline_timeout if mode == "baseline" else a.timeout)
+                print(scale, mode, json.dumps(done), file=sys.stderr, flush=True)  # long runs
+                return done
 
             row = {"scale": scale, "generate_s": prep, "convert": step("convert")}
             row["partitioned"] = step("partitioned")
