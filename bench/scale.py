@@ -7,9 +7,12 @@ Per scale: generate the demo and write it as CSV, ``govnet convert`` it (read_le
 Parquet), then analyze one year street by street (``analyze_dataset``). Every step runs
 in a child process; its peak memory is the largest resident set of the child and its
 workers summed (psutil, sampled every 0.1 s), its time is measured inside the child
-(imports excluded). Beside it, in the same run: the whole-ledger ``analyze`` (the
-engine's own community partitions in a process pool) and the naive whole-graph NetworkX
-baseline (``analyze(..., baseline=True)``) on the scales it can finish. The growth
+(imports excluded). Its CPU seconds (user + system of the process tree, imports included)
+are printed too, with the load average seen: on a busy shared machine wall time stretches
+but CPU time barely does, so a slow run under load can be told from a slow program.
+Beside it, in the same run: the whole-ledger ``analyze`` (the engine's own community
+partitions in a process pool) and the naive whole-graph NetworkX baseline
+(``analyze(..., baseline=True)``) on the scales it can finish. The growth
 exponent between two scales is log(t2/t1) / log(n2/n1), n = communities.
 """
 
@@ -83,7 +86,8 @@ def measure(args: list[str], timeout: float) -> dict:
     """Run a child step; its JSON plus the peak summed RSS of its process tree (GB)."""
     cmd = [sys.executable, __file__, "--child", *args]
     proc = psutil.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT)
-    peak, start = 0, time.perf_counter()
+    peak, start, load = 0, time.perf_counter(), psutil.getloadavg()[0]
+    cpu: dict[int, float] = {}  # pid → latest user+system seconds seen
     while proc.poll() is None:
         if time.perf_counter() - start > timeout:
             for p in proc.children(recursive=True) + [proc]:
@@ -91,17 +95,22 @@ def measure(args: list[str], timeout: float) -> dict:
             proc.wait()
             return {"timeout": timeout}
         rss = 0
-        try:
-            for p in [proc, *proc.children(recursive=True)]:
-                rss += p.memory_info().rss
-        except psutil.Error:
-            pass
+        for p in [proc, *proc.children(recursive=True)]:
+            try:
+                with p.oneshot():
+                    rss += p.memory_info().rss
+                    t = p.cpu_times()
+                    cpu[p.pid] = t.user + t.system
+            except psutil.Error:
+                pass
         peak = max(peak, rss)
         time.sleep(0.1)
     stdout, stderr = proc.communicate()
     if proc.returncode:
         raise RuntimeError(f"{args[0]} failed:\n{stderr[-3000:]}")
-    return {**json.loads(stdout.strip().splitlines()[-1]), "peak_gb": peak / 1e9}
+    out = json.loads(stdout.strip().splitlines()[-1])
+    load = max(load, psutil.getloadavg()[0])
+    return {**out, "peak_gb": peak / 1e9, "cpu_s": sum(cpu.values()), "load": load}
 
 
 def exponent(t1: float, t2: float, n1: int, n2: int) -> float:
@@ -134,9 +143,11 @@ def main() -> None:
             argv = ["generate", ledger, scale, "0", "0", "0"]
             prep = measure(argv, a.timeout)["seconds"]
 
-            def step(mode: str, ledger: str = ledger, ds: str = ds) -> dict:
+            def step(mode: str, ledger: str = ledger, ds: str = ds, scale: str = scale) -> dict:
                 argv = [mode, ledger, ds, str(a.year), str(a.workers), str(a.batch)]
-                return measure(argv, a.baseline_timeout if mode == "baseline" else a.timeout)
+                done = measure(argv, a.baseline_timeout if mode == "baseline" else a.timeout)
+                print(scale, mode, json.dumps(done), file=sys.stderr, flush=True)  # long runs
+                return done
 
             row = {"scale": scale, "generate_s": prep, "convert": step("convert")}
             row["partitioned"] = step("partitioned")
@@ -208,6 +219,11 @@ def report(rows: list[dict]) -> None:
                 f"{'':9s} dask LocalCluster({2}): {d['seconds']:.1f} s, "
                 f"{d['peak_gb']:.2f} GB, same JSON as local: {d['same_json']}"
             )
+    for r in rows:
+        steps = [k for k in ("convert", "partitioned", "whole", "dask", "baseline") if k in r]
+        cpu = ", ".join(f"{k} {r[k]['cpu_s']:.0f}" for k in steps if "cpu_s" in r[k])
+        load = max(r[k].get("load", 0) for k in steps)
+        print(f"{r['scale']} CPU seconds (process tree): {cpu}; load average up to {load:.1f}")
     for r in rows:
         _targets(r)
     for r1, r2 in zip(rows, rows[1:], strict=False):

@@ -28,10 +28,10 @@ from functools import lru_cache
 from pathlib import Path
 from urllib.parse import unquote
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.dataset as ds
-import pyarrow.parquet as pq
 
 from graph.network import Network
 from graph.schema import NODE_TABLES, TABLES
@@ -62,7 +62,6 @@ class Part:
     streets: list[str | None]
     tables: Tables
     own: dict[str, set[str]]  # node table → ids of own rows
-    rows: dict[str, pd.Series]  # node table → id → ledger row position (own and halo)
 
 
 def node_streets(tables: Tables) -> pd.Series:
@@ -322,13 +321,16 @@ def read_manifest(root: str | Path) -> dict:
     return json.loads(path.read_text("utf-8"))
 
 
-def _read_dir(folder: Path | None, table: str) -> pd.DataFrame:
-    if folder is None:
-        return pd.DataFrame()
-    t = pq.read_table(folder)
-    return t.drop_columns([c for c in t.column_names if c == STREET]).to_pandas(
-        types_mapper=_PANDAS_TYPES.get
-    )
+def _read_files(folders: list[Path]) -> pa.Table | None:
+    """The Parquet files of some partition directories as one Arrow table (None if none).
+
+    One read per table for a whole group of streets: reading a hundred small directories
+    one by one cost more than the analysis of their rows.
+    """
+    files = [str(f) for d in folders for f in sorted(d.glob("*.parquet"))]
+    if not files:
+        return None
+    return ds.dataset(files, format="parquet").to_table()
 
 
 def read_streets(root: str | Path, streets: list[str | None]) -> Part:
@@ -337,22 +339,21 @@ def read_streets(root: str | Path, streets: list[str | None]) -> Part:
     stamp = (root / MANIFEST).stat().st_mtime_ns
     tables: Tables = {}
     own: dict[str, set[str]] = {}
-    rows: dict[str, pd.Series] = {}
     for name in TABLES:
-        mine = [_read_dir(_dirs(root / name, stamp).get(s), name) for s in streets]
-        extra = [_read_dir(_dirs(root / HALO / name, stamp).get(s), name) for s in streets]
-        parts = [f for f in mine + extra if len(f.columns)]
-        both = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
+        mine = _read_files([d for s in streets if (d := _dirs(root / name, stamp).get(s))])
+        extra = _read_files([d for s in streets if (d := _dirs(root / HALO / name, stamp).get(s))])
         if name in NODE_TABLES:
-            own[name] = {i for f in mine if len(f) for i in f["id"].astype(object)}
-            rows[name] = pd.Series([], dtype="int64")
-        if len(both):
-            both = both.drop_duplicates(ROW).sort_values(ROW, kind="stable")
-            if name in NODE_TABLES:
-                rows[name] = pd.Series(both[ROW].to_numpy(), index=both["id"].astype(object))
-            both = both.drop(columns=[ROW])
-        tables[name] = coerce(name, both)
-    return Part(list(streets), tables, own, rows)
+            own[name] = set(mine.column("id").to_pylist()) if mine is not None else set()
+        both = [t for t in (mine, extra) if t is not None]
+        if not both:
+            tables[name] = coerce(name, pd.DataFrame())
+            continue
+        t = pa.concat_tables(both, promote_options="default")
+        # a halo row may be another street's own row too: keep one, in ledger order
+        _, first = np.unique(t.column(ROW).to_numpy(), return_index=True)
+        t = t.take(first).drop_columns([ROW])
+        tables[name] = coerce(name, t.to_pandas(types_mapper=_PANDAS_TYPES.get))
+    return Part(list(streets), tables, own)
 
 
 @dataclass(frozen=True)

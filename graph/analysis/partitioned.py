@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import multiprocessing as mp
 import os
+import threading
 from collections.abc import Callable, Collection, Iterator, Mapping
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from contextlib import contextmanager
@@ -152,8 +153,12 @@ def run_local(
         for part in parts:
             keep(task(part))
         return out
-    # At most 2×workers groups in flight, so finished results never pile up unread.
-    with ProcessPoolExecutor(workers, mp_context=mp.get_context("forkserver")) as pool:
+    # Forked workers start with govnet already imported (a fresh interpreter spends about
+    # 1.5 CPU s importing it); a threaded host (e.g. the Streamlit app, a progress bar)
+    # must not fork its locks. At most 2×workers groups in flight, so finished results
+    # never pile up unread.
+    method = "fork" if threading.active_count() == 1 else "forkserver"
+    with ProcessPoolExecutor(workers, mp_context=mp.get_context(method)) as pool:
         running: set = set()
         for part in parts:
             running.add(pool.submit(task, part))
