@@ -87,7 +87,7 @@ def _cpu(pids: list[int]) -> float:
 def shown(browser, cmd: list[str], env: dict, ready: Ready, spy: Path | None = None):
     """Seconds from launching ``cmd`` (a server on env PORT) to ``ready`` in Chromium, and the
     CPU seconds of the server's process tree by then (py-spy's own left out)."""
-    port = int(env["GOVNET_BENCH_PORT"])
+    port = int(env["BENCH_PORT"])
     if spy is not None:
         exe = Path(sys.executable).with_name("py-spy")
         cmd = [str(exe), "record", "-s", "-r", "100", "-f", "raw", "-o", str(spy), "--", *cmd]
@@ -138,7 +138,7 @@ def _stop(proc: subprocess.Popen, spied: bool) -> None:
 
 
 def _env(cache: Path) -> dict:
-    env = {**os.environ, "GOVNET_CACHE_DIR": str(cache), "GOVNET_BENCH_PORT": str(_port())}
+    env = {**os.environ, "GOVNET_CACHE_DIR": str(cache), "BENCH_PORT": str(_port())}
     env.setdefault("GOVNET_PSEUDONYM_KEY", "govnet-bench-key")
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
     return env
@@ -146,7 +146,7 @@ def _env(cache: Path) -> dict:
 
 def govnet(env: dict, *args: str) -> list[str]:
     """``govnet app`` as a user types it (the console script is this module's entry)."""
-    port = ["--port", env["GOVNET_BENCH_PORT"]]
+    port = ["--port", env["BENCH_PORT"]]
     return [sys.executable, "-m", "govnet.cli.main", "app", *args, *port]
 
 
@@ -182,7 +182,7 @@ def main() -> None:
         (tmp / "hello.py").write_text(HELLO)
         env = _env(tmp / "hello-cache")
         cmd = [sys.executable, "-m", "streamlit", "run", str(tmp / "hello.py")]
-        cmd += ["--server.port", env["GOVNET_BENCH_PORT"], "--server.headless", "true"]
+        cmd += ["--server.port", env["BENCH_PORT"], "--server.headless", "true"]
         cmd += ["--browser.gatherUsageStats", "false"]
         rows.append(
             ("baseline: Streamlit hello world shown", shown(browser, cmd, env, HELLO_READY), "")
