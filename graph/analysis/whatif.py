@@ -109,6 +109,14 @@ class Baseline:
         self.index = _Index.of(self.tables, self.tables["links"])
         self._owned = self._owned_by_community()
         self.ids = {t: set(self.tables[t]["id"]) for t in OWN_TABLES}
+        self._community: dict[str, str] = self.community_of.dropna().to_dict()
+        # node id → the places of its rows (ids are unique per table, not across tables)
+        self._place_of: dict[str, set[str]] = {}
+        for table in ("organizations", "people", "matters", "resources"):
+            df = self.tables[table]
+            df = df[df["place_id"].notna()]
+            for i, p in zip(df["id"], df["place_id"].astype(object), strict=True):
+                self._place_of.setdefault(i, set()).add(p)
 
     # -- scenario --------------------------------------------------------------------------
     def suggestion_links(
@@ -174,17 +182,21 @@ class Baseline:
         )
 
     # -- which communities a change can reach ---------------------------------------------
-    def _scope(self, tables: Tables, ids: set[str]) -> set[str]:
-        """Communities the given nodes are in (places by their PART_OF chain)."""
-        out = {self.community_of.get(i) for i in ids}
-        for table in ("organizations", "people", "matters", "resources"):
-            df = tables[table]
-            places = df.loc[df["id"].isin(ids), "place_id"].dropna().astype(object)
-            out |= {self.community_of.get(p) for p in places}
-        places = tables["places"]
-        new = places[places["id"].isin(ids) & ~places["id"].isin(self.community_of.index)]
-        for pid in new["id"].astype(object):
-            out.add(self._community_of_new(tables, pid))
+    def _scope(self, applied: Applied, ids: set[str]) -> set[str]:
+        """Communities the given nodes are in, before or after ``applied`` (places by their
+        PART_OF chain): looked up in the ledger's node places, plus the nodes it adds."""
+        where = self._community
+        out = {where.get(i) for i in ids}
+        for i in ids & self._place_of.keys():
+            out |= {where.get(p) for p in self._place_of[i]}
+        for r in applied.added_nodes:
+            i, table = str(r.get("id")), table_key(r.get("table"))
+            if i not in ids:
+                continue
+            if table == "places":
+                out.add(self._community_of_new(applied.tables, i))
+            elif isinstance(p := r.get("place_id"), str):
+                out.add(where.get(p))
         return {c for c in out if isinstance(c, str)}
 
     def _community_of_new(self, tables: Tables, pid: str) -> str | None:
@@ -220,7 +232,7 @@ class Baseline:
         extra = _Index.of(new, applied.added_links, self.added_ids(applied))
         near = start | self.index.near(start, extra)
         near |= self.index.walk(applied.changed, extra, up=True)
-        out = self._scope(old, near) | self._scope(new, near)
+        out = self._scope(applied, near)
         streets = set()
         for tables in (old, new):
             r = tables["resources"]
@@ -528,6 +540,26 @@ def _same(a: object, b: object) -> bool:
     return a == b
 
 
+def _maybe_changed(
+    before: pd.DataFrame, after: pd.DataFrame, ids: set[str], cols: list[str]
+) -> set[str]:
+    """The ids among ``ids`` whose ``cols`` may differ (a superset, compared column-wise):
+    only those go through the per-value comparison, not every community of a city."""
+    if not ids or not cols:
+        return set()
+    order = sorted(ids)
+    x = before.set_index("id").loc[order, cols]
+    y = after.set_index("id").loc[order, cols]
+    hit = np.zeros(len(order), dtype=bool)
+    for c in cols:
+        try:
+            same = (x[c] == y[c]).fillna(False).to_numpy(dtype=bool)
+        except (TypeError, ValueError):  # e.g. lists: compare every row
+            same = np.zeros(len(order), dtype=bool)
+        hit |= ~(same | (x[c].isna().to_numpy(dtype=bool) & y[c].isna().to_numpy(dtype=bool)))
+    return {i for i, h in zip(order, hit, strict=True) if h}
+
+
 def diff(
     before: pd.DataFrame,
     after: pd.DataFrame,
@@ -551,8 +583,9 @@ def diff(
         rows = df[df["id"].isin(ids)][["id", "name", *cols]]
         return {r["id"]: r for r in rows.to_dict("records")}
 
-    b = records(before, full, metrics) | records(before, both - full, scored)
-    a = records(after, full, metrics) | records(after, both - full, scored)
+    rest = _maybe_changed(before, after, both - full, scored)
+    b = records(before, full, metrics) | records(before, rest, scored)
+    a = records(after, full, metrics) | records(after, rest, scored)
     recs = []
     for cid in sorted(b.keys() | a.keys()):
         x, y = b.get(cid, {}), a.get(cid, {})
