@@ -290,24 +290,18 @@ class Baseline:
             out[t] = sub
             located |= set(sub["place_id"].dropna().astype(object))
         located |= {x for x in keep if x in self.parent or x in self.community_of.index}
-        out["places"] = places[places["id"].isin(self._with_ancestors(tables, located))]
+        out["places"] = places[places["id"].isin(self._with_ancestors(located, applied))]
         ids = keep | set(out["places"]["id"].astype(object))
         out["links"] = links[links["source_id"].isin(ids) & links["target_id"].isin(ids)]
         c = tables["conditions"]
         out["conditions"] = c[c["place_id"].isin(out["places"]["id"])]
         return {k: v.reset_index(drop=True) for k, v in out.items()}
 
-    def _with_ancestors(self, tables: Tables, ids: set[str]) -> set[str]:
+    def _with_ancestors(self, ids: set[str], applied: Applied | None = None) -> set[str]:
+        """``ids`` and every place above them (the places ``applied`` adds included)."""
         parent = self.parent
-        extra = tables["places"]
-        extra = extra[~extra["id"].isin(self.community_of.index)]
-        if len(extra):
-            parent = {
-                **parent,
-                **dict(
-                    zip(extra["id"].astype(object), extra["parent_id"].astype(object), strict=True)
-                ),
-            }
+        if applied is not None and (made := self.added_rows(applied, "places")):
+            parent = {**parent, **{str(r.get("id")): r.get("parent_id") for r in made}}
         out: set[str] = set()
         for i in ids:
             node = i
