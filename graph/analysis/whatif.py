@@ -21,6 +21,7 @@ import pandas as pd
 from graph.analysis.asof import active_links
 from graph.analysis.metrics import COMMUNITY_METRICS
 from graph.analysis.model import Analysis, Measured, plain, to_json
+from graph.analysis.resources import records_replies
 from graph.analysis.rubric import Rubric, load_rubric
 from graph.analysis.run import latest_year, measure, score
 from graph.analysis.scenario import Applied, Link, Scenario, ScenarioError, apply, table_key
@@ -420,7 +421,9 @@ class Baseline:
             own[t] |= set(applied.removed.get(t, ()))
         seeds = set().union(*own.values())
         sub = self.sub_ledger(applied.tables, touched, seeds, applied)
-        return measure(Network(sub), self.year, self.rubric, own=own)
+        # whether replies are recorded is a property of the whole ledger, not of the part
+        replies = records_replies(applied.tables["matters"])
+        return measure(Network(sub), self.year, self.rubric, own=own, replies=replies)
 
 
 def _rows(df: pd.DataFrame) -> set[tuple]:
