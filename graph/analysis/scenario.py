@@ -189,6 +189,10 @@ def check(tables: Tables, scenario: Scenario, year: int) -> list[str]:
             errors += _place_in_use(tables, nid)
     ends = {**existing, **added}
     links = tables["links"]
+    # only links leaving a mentioned node can match: the rest of the ledger is not read
+    links = links[
+        links["source_id"].isin({x[0] for x in (*scenario.add_links, *scenario.remove_links)})
+    ]
     active = active_links(links, year)
     seen: set[Link] = set()
     for link in scenario.add_links:

@@ -21,6 +21,7 @@ import pandas as pd
 from graph.analysis.asof import active_links
 from graph.analysis.metrics import COMMUNITY_METRICS
 from graph.analysis.model import Analysis, Measured, plain, to_json
+from graph.analysis.resources import records_replies
 from graph.analysis.rubric import Rubric, load_rubric
 from graph.analysis.run import latest_year, measure, score
 from graph.analysis.scenario import Applied, Link, Scenario, ScenarioError, apply, table_key
@@ -109,6 +110,14 @@ class Baseline:
         self.index = _Index.of(self.tables, self.tables["links"])
         self._owned = self._owned_by_community()
         self.ids = {t: set(self.tables[t]["id"]) for t in OWN_TABLES}
+        self._community: dict[str, str] = self.community_of.dropna().to_dict()
+        # node id → the places of its rows (ids are unique per table, not across tables)
+        self._place_of: dict[str, set[str]] = {}
+        for table in ("organizations", "people", "matters", "resources"):
+            df = self.tables[table]
+            df = df[df["place_id"].notna()]
+            for i, p in zip(df["id"], df["place_id"].astype(object), strict=True):
+                self._place_of.setdefault(i, set()).add(p)
 
     # -- scenario --------------------------------------------------------------------------
     def suggestion_links(
@@ -174,17 +183,21 @@ class Baseline:
         )
 
     # -- which communities a change can reach ---------------------------------------------
-    def _scope(self, tables: Tables, ids: set[str]) -> set[str]:
-        """Communities the given nodes are in (places by their PART_OF chain)."""
-        out = {self.community_of.get(i) for i in ids}
-        for table in ("organizations", "people", "matters", "resources"):
-            df = tables[table]
-            places = df.loc[df["id"].isin(ids), "place_id"].dropna().astype(object)
-            out |= {self.community_of.get(p) for p in places}
-        places = tables["places"]
-        new = places[places["id"].isin(ids) & ~places["id"].isin(self.community_of.index)]
-        for pid in new["id"].astype(object):
-            out.add(self._community_of_new(tables, pid))
+    def _scope(self, applied: Applied, ids: set[str]) -> set[str]:
+        """Communities the given nodes are in, before or after ``applied`` (places by their
+        PART_OF chain): looked up in the ledger's node places, plus the nodes it adds."""
+        where = self._community
+        out = {where.get(i) for i in ids}
+        for i in ids & self._place_of.keys():
+            out |= {where.get(p) for p in self._place_of[i]}
+        for r in applied.added_nodes:
+            i, table = str(r.get("id")), table_key(r.get("table"))
+            if i not in ids:
+                continue
+            if table == "places":
+                out.add(self._community_of_new(applied.tables, i))
+            elif isinstance(p := r.get("place_id"), str):
+                out.add(where.get(p))
         return {c for c in out if isinstance(c, str)}
 
     def _community_of_new(self, tables: Tables, pid: str) -> str | None:
@@ -220,7 +233,7 @@ class Baseline:
         extra = _Index.of(new, applied.added_links, self.added_ids(applied))
         near = start | self.index.near(start, extra)
         near |= self.index.walk(applied.changed, extra, up=True)
-        out = self._scope(old, near) | self._scope(new, near)
+        out = self._scope(applied, near)
         streets = set()
         for tables in (old, new):
             r = tables["resources"]
@@ -278,24 +291,18 @@ class Baseline:
             out[t] = sub
             located |= set(sub["place_id"].dropna().astype(object))
         located |= {x for x in keep if x in self.parent or x in self.community_of.index}
-        out["places"] = places[places["id"].isin(self._with_ancestors(tables, located))]
+        out["places"] = places[places["id"].isin(self._with_ancestors(located, applied))]
         ids = keep | set(out["places"]["id"].astype(object))
         out["links"] = links[links["source_id"].isin(ids) & links["target_id"].isin(ids)]
         c = tables["conditions"]
         out["conditions"] = c[c["place_id"].isin(out["places"]["id"])]
         return {k: v.reset_index(drop=True) for k, v in out.items()}
 
-    def _with_ancestors(self, tables: Tables, ids: set[str]) -> set[str]:
+    def _with_ancestors(self, ids: set[str], applied: Applied | None = None) -> set[str]:
+        """``ids`` and every place above them (the places ``applied`` adds included)."""
         parent = self.parent
-        extra = tables["places"]
-        extra = extra[~extra["id"].isin(self.community_of.index)]
-        if len(extra):
-            parent = {
-                **parent,
-                **dict(
-                    zip(extra["id"].astype(object), extra["parent_id"].astype(object), strict=True)
-                ),
-            }
+        if applied is not None and (made := self.added_rows(applied, "places")):
+            parent = {**parent, **{str(r.get("id")): r.get("parent_id") for r in made}}
         out: set[str] = set()
         for i in ids:
             node = i
@@ -414,7 +421,9 @@ class Baseline:
             own[t] |= set(applied.removed.get(t, ()))
         seeds = set().union(*own.values())
         sub = self.sub_ledger(applied.tables, touched, seeds, applied)
-        return measure(Network(sub), self.year, self.rubric, own=own)
+        # whether replies are recorded is a property of the whole ledger, not of the part
+        replies = records_replies(applied.tables["matters"])
+        return measure(Network(sub), self.year, self.rubric, own=own, replies=replies)
 
 
 def _rows(df: pd.DataFrame) -> set[tuple]:
@@ -528,6 +537,26 @@ def _same(a: object, b: object) -> bool:
     return a == b
 
 
+def _maybe_changed(
+    before: pd.DataFrame, after: pd.DataFrame, ids: set[str], cols: list[str]
+) -> set[str]:
+    """The ids among ``ids`` whose ``cols`` may differ (a superset, compared column-wise):
+    only those go through the per-value comparison, not every community of a city."""
+    if not ids or not cols:
+        return set()
+    order = sorted(ids)
+    x = before.set_index("id").loc[order, cols]
+    y = after.set_index("id").loc[order, cols]
+    hit = np.zeros(len(order), dtype=bool)
+    for c in cols:
+        try:
+            same = (x[c] == y[c]).fillna(False).to_numpy(dtype=bool)
+        except (TypeError, ValueError):  # e.g. lists: compare every row
+            same = np.zeros(len(order), dtype=bool)
+        hit |= ~(same | (x[c].isna().to_numpy(dtype=bool) & y[c].isna().to_numpy(dtype=bool)))
+    return {i for i, h in zip(order, hit, strict=True) if h}
+
+
 def diff(
     before: pd.DataFrame,
     after: pd.DataFrame,
@@ -551,8 +580,9 @@ def diff(
         rows = df[df["id"].isin(ids)][["id", "name", *cols]]
         return {r["id"]: r for r in rows.to_dict("records")}
 
-    b = records(before, full, metrics) | records(before, both - full, scored)
-    a = records(after, full, metrics) | records(after, both - full, scored)
+    rest = _maybe_changed(before, after, both - full, scored)
+    b = records(before, full, metrics) | records(before, rest, scored)
+    a = records(after, full, metrics) | records(after, rest, scored)
     recs = []
     for cid in sorted(b.keys() | a.keys()):
         x, y = b.get(cid, {}), a.get(cid, {})
