@@ -161,12 +161,18 @@ def kill_while(server: Server, under_way: Callable[[], None], *args: str) -> Non
     assert_one_line_failure(proc.returncode, err, "cannot reach FalkorDB")
 
 
-def test_server_killed_during_a_load(server: Server, tmp_path: Path) -> None:
-    kept = read_ledger(SMALL)
-    with open_store(server.uri, "kept") as store:
-        store.write(kept)
+def stored_then_bigger(server: Server, graph: str, tmp_path: Path) -> tuple[Network, Path]:
+    """The small ledger stored (and flushed to disk) as ``graph``, and a bigger ledger whose
+    write the test interrupts: what was there before must survive the kill."""
+    small = read_ledger(SMALL)
+    with open_store(server.uri, graph) as store:
+        store.write(small)
     server.flush()
-    ledger = bigger_ledger(tmp_path / "big", 3000)
+    return small, bigger_ledger(tmp_path / "big", 3000)
+
+
+def test_server_killed_during_a_load(server: Server, tmp_path: Path) -> None:
+    kept, ledger = stored_then_bigger(server, "kept", tmp_path)
 
     def under_way() -> None:
         wait_for(lambda: people_count(server.uri, "fresh") >= 50, "the load under way")
@@ -185,11 +191,7 @@ def test_server_killed_during_a_load(server: Server, tmp_path: Path) -> None:
 
 
 def test_server_killed_during_a_replace(server: Server, tmp_path: Path) -> None:
-    before = read_ledger(SMALL)
-    with open_store(server.uri, "g") as store:
-        store.write(before)
-    server.flush()
-    ledger = bigger_ledger(tmp_path / "big", 3000)
+    before, ledger = stored_then_bigger(server, "g", tmp_path)
     client = redis.Redis(port=server.port)
 
     def staging() -> list[str]:  # each replace stages into a graph of its own
