@@ -3,8 +3,9 @@
 Communities are independent once each carries the few outside nodes its metrics need
 (property companies managing its compounds, co-building units, social organizations
 serving it, the party organizations its core reaches). Partitions are built with
-vectorized joins, then analyzed across cores with a process pool in chunks; small inputs
-run serially because starting workers would cost more than it saves.
+vectorized joins, then analyzed across cores with a process pool in chunks; a mid-sized
+input (a district) runs in one forked process beside the caller's own work (``started``),
+and small inputs run serially because starting a process would cost more than it saves.
 """
 
 from __future__ import annotations
@@ -12,7 +13,9 @@ from __future__ import annotations
 import itertools
 import multiprocessing as mp
 import os
+import pickle
 import threading
+from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 
 import networkx as nx
@@ -31,6 +34,9 @@ from graph.analysis.structure import (
 
 # Below this many structure edges in total a serial run is faster than starting workers.
 PARALLEL_MIN_EDGES = 150_000
+# From this many a forked process pays (a fork and the results' pickle: a few hundredths
+# of a second) when the caller has other work to do meanwhile.
+BESIDE_MIN_EDGES = 20_000
 
 
 def _grouped(df: pd.DataFrame, cols: list[str]) -> dict[str, list]:
@@ -106,12 +112,62 @@ def build_partitions(
     return parts
 
 
+def _size(parts: list[Partition]) -> int:
+    return sum(len(p.edges) + len(p.nodes) for p in parts)
+
+
+def _can_fork() -> bool:
+    """Fork only where it is cheap and safe: a POSIX process with no other Python thread
+    (a threaded host, e.g. the Streamlit app, must not fork its held locks)."""
+    return hasattr(os, "fork") and threading.active_count() == 1
+
+
+def _forked(parts: list[Partition]) -> Callable[[], list[dict]]:
+    """``analyze_chunk(parts)`` in a forked child; returns the call that waits for it.
+
+    The child shares the partitions by fork (nothing pickled in) and sends its results back
+    pickled through a pipe; if it fails the results are computed here instead."""
+    read, write = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: no cleanup handlers, no flushing the parent's buffers
+        code = 1
+        try:
+            os.close(read)
+            with os.fdopen(write, "wb") as out:
+                out.write(pickle.dumps(analyze_chunk(parts), protocol=pickle.HIGHEST_PROTOCOL))
+            code = 0
+        finally:
+            os._exit(code)
+    os.close(write)
+
+    def result() -> list[dict]:
+        with os.fdopen(read, "rb") as pipe:
+            data = pipe.read()
+        _, status = os.waitpid(pid, 0)
+        return pickle.loads(data) if status == 0 and data else analyze_chunk(parts)
+
+    return result
+
+
+def started(parts: list[Partition], parallel: bool | None = None) -> Callable[[], list[dict]]:
+    """Start analyzing ``parts``; the returned call gives ``run_partitions(parts, parallel)``.
+
+    With ``parallel=None`` on 2+ cores a mid-sized input (a district: about a CPU second
+    of graph searches) runs in a forked process while the caller computes its other
+    metrics, so both cores work; otherwise the work is done here before returning.
+    """
+    mid = BESIDE_MIN_EDGES <= _size(parts) < PARALLEL_MIN_EDGES
+    if parallel is None and mid and (os.cpu_count() or 1) > 1 and _can_fork():
+        return _forked(parts)
+    results = run_partitions(parts, parallel)
+    return lambda: results
+
+
 def run_partitions(parts: list[Partition], parallel: bool | None = None) -> list[dict]:
     """Analyze every partition; in a process pool when the input is big enough."""
     workers = os.cpu_count() or 1
-    size = sum(len(p.edges) + len(p.nodes) for p in parts)
     if parallel is None:
-        parallel = workers > 1 and size >= PARALLEL_MIN_EDGES
+        parallel = workers > 1 and _size(parts) >= PARALLEL_MIN_EDGES
     if not parallel or len(parts) < 2:
         return [analyze_partition(p) for p in parts]
     # Big partitions first, dealt round-robin, so chunks carry similar work.

@@ -21,7 +21,7 @@ from graph.analysis.coverage import (
     extension_evidence,
     social_candidates,
 )
-from graph.analysis.engine import build_partitions, run_partitions, run_whole_graph
+from graph.analysis.engine import build_partitions, run_whole_graph, started
 from graph.analysis.metrics import (
     COMMUNITY_METRICS,
     DISTRICT_METRICS,
@@ -208,15 +208,23 @@ def measure(
         ctx.units = ctx.units[ctx.units["id"].isin(set(own.get("places", ())))]
         ctx.units = ctx.units.reset_index(drop=True)
     core, acts, social, parts = _partitioned(ctx)
-    results = run_whole_graph(ctx, parts) if baseline else run_partitions(parts, parallel)
-
-    if replies is None:
-        replies = records_replies(network.tables["matters"])
-    found = ev.combine(
-        extension_evidence(ctx)
-        + resource_evidence(ctx, acts, sla_limits(ctx.units, rubric), replies)
-        + _graph_evidence(results, acts, social)
-    )
+    # the graph searches may run in another process meanwhile (``started``): always wait
+    graph_results = (lambda: run_whole_graph(ctx, parts)) if baseline else started(parts, parallel)
+    try:
+        if replies is None:
+            replies = records_replies(network.tables["matters"])
+        found = extension_evidence(ctx) + resource_evidence(
+            ctx, acts, sla_limits(ctx.units, rubric), replies
+        )
+        rest = (
+            co_builders(ctx).reset_index(drop=True),
+            open_matters(ctx)[MATTER_COLUMNS].reset_index(drop=True),
+            spare_capacity(ctx)[SPARE_COLUMNS].reset_index(drop=True),
+            street_units(ctx),
+        )
+    finally:
+        results = graph_results()
+    found = ev.combine(found + _graph_evidence(results, acts, social))
     places = network.tables["places"]
     table = _table(ctx, core, results, found, acts)
     table["three_zero"] = three_zero(network.tables["conditions"], table["id"], year).array
@@ -224,10 +232,7 @@ def measure(
         year,
         table[[*ID_ORDER, *MEASURED]],
         found if evidence else found.iloc[:0],
-        co_builders(ctx).reset_index(drop=True),
-        open_matters(ctx)[MATTER_COLUMNS].reset_index(drop=True),
-        spare_capacity(ctx)[SPARE_COLUMNS].reset_index(drop=True),
-        street_units(ctx),
+        *rest,
         places[places["kind"].isin([*STREET_KINDS, "district"])][["id", "name", "kind"]],
     )
     return out if own is None else out.only(own)

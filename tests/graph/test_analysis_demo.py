@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 from graph.analysis import analyze, to_json
-from graph.analysis.engine import run_partitions, run_whole_graph
+from graph.analysis.engine import _forked, run_partitions, run_whole_graph
 from graph.analysis.run import graph_partitions
 
 YEAR = 2024
@@ -92,6 +92,20 @@ def test_parallel_equals_serial(demo_net, demo_analysis) -> None:
     par = analyze(demo_net, YEAR, parallel=True)
     assert par.communities.equals(demo_analysis.communities)
     assert par.suggestions.equals(demo_analysis.suggestions)
+
+
+def test_forked_partitions_equal_serial(parts) -> None:
+    """The graph searches run in a forked process beside ``measure`` give the same results."""
+    partitions = parts[1][::4]
+    assert _forked(partitions)() == run_partitions(partitions, parallel=False)
+
+
+def test_default_analysis_equals_serial(demo_net, demo_analysis) -> None:
+    """The default (graph searches beside the other metrics where it can fork) changes nothing."""
+    a = analyze(demo_net, YEAR)
+    assert a.communities.equals(demo_analysis.communities)
+    assert a.evidence.equals(demo_analysis.evidence)
+    assert a.suggestions.equals(demo_analysis.suggestions)
 
 
 def test_demo_tables_are_complete(demo_analysis) -> None:
