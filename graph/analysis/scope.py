@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
 from graph.analysis.asof import active_links, existing_orgs, population, year_end
@@ -19,12 +20,26 @@ from graph.tables import Tables
 __all__ = ["COMMUNITY_KINDS", "STREET_KINDS", "Context", "build_context", "place_scopes"]
 
 
-def _located(df: pd.DataFrame, scopes: pd.DataFrame, col: str = "place_id") -> pd.DataFrame:
-    """Add community/street/district of each row's place."""
-    s = scopes.set_index("id")
+SCOPE_COLUMNS = ("community_id", "street_id", "district_id")
+
+
+class _Where:
+    """Each place's scope columns as Python objects, for one index lookup per table."""
+
+    def __init__(self, scopes: pd.DataFrame) -> None:
+        self.ids = pd.Index(scopes["id"])
+        # a last None, taken by a place not found (``get_indexer`` gives -1)
+        self.columns = {
+            c: np.append(scopes[c].to_numpy(object, na_value=None), None) for c in SCOPE_COLUMNS
+        }
+
+
+def _located(df: pd.DataFrame, where: _Where, col: str = "place_id") -> pd.DataFrame:
+    """Add community/street/district of each row's place (Python strings, None where none)."""
+    pos = where.ids.get_indexer(df[col])
     out = df.copy()
-    for c in ("community_id", "street_id", "district_id"):
-        out[c] = out[col].map(s[c]).astype("string")
+    for c, values in where.columns.items():
+        out[c] = pd.Series(values.take(pos), index=out.index, dtype=object)
     return out
 
 
@@ -48,6 +63,7 @@ class Context:
 def build_context(tables: Tables, year: int) -> Context:
     """Tag every table with its scope and filter it to what counts as of ``year``."""
     scopes = place_scopes(tables["places"])
+    where = _Where(scopes)
     units = tables["places"][tables["places"]["kind"].isin(COMMUNITY_KINDS)][["id", "name", "kind"]]
     units = units.merge(scopes[["id", "street_id", "district_id"]], on="id", how="left")
     units = units.sort_values("id").reset_index(drop=True)
@@ -56,10 +72,10 @@ def build_context(tables: Tables, year: int) -> Context:
     all_orgs = tables["organizations"]
     orgs = existing_orgs(all_orgs, year)
     dropped = frozenset(set(all_orgs["id"].astype(object)) - set(orgs["id"].astype(object)))
-    orgs = _located(orgs[["id", "name", "kind", "place_id"]], scopes)
+    orgs = _located(orgs[["id", "name", "kind", "place_id"]], where)
     orgs["party"] = orgs["kind"].str.startswith("party_").astype(bool)
 
-    people = _located(tables["people"][["id", "place_id", "party_member", "roles"]], scopes)
+    people = _located(tables["people"][["id", "place_id", "party_member", "roles"]], where)
     people["party_member"] = people["party_member"].fillna(False).astype(bool)
     people["roles"] = people["roles"].fillna("")
 
@@ -80,7 +96,7 @@ def build_context(tables: Tables, year: int) -> Context:
                 "major",
             ]
         ],
-        scopes,
+        where,
     )
     m["in_year"] = (m["submitted_at"].dt.year == year).astype(bool)
     closed_by = m["closed_at"].isna() | (m["closed_at"].dt.normalize() <= end)
@@ -95,8 +111,8 @@ def build_context(tables: Tables, year: int) -> Context:
         [tables["organizations"][["id", "place_id"]], tables["people"][["id", "place_id"]]]
     ).set_index("id")["place_id"]
     r["located_at"] = r["place_id"].fillna(r["provider_id"].map(provider_place))
-    r = _located(r, scopes, "place_id")
-    loc = _located(r[["located_at"]], scopes, "located_at")
+    r = _located(r, where, "place_id")
+    loc = _located(r[["located_at"]], where, "located_at")
     for c in ("community_id", "street_id", "district_id"):
         r["loc_" + c] = loc[c]
 
@@ -110,5 +126,5 @@ def _plain_strings(df: pd.DataFrame) -> pd.DataFrame:
     out = df.copy()
     for c in out.columns:
         if isinstance(out[c].dtype, pd.StringDtype):
-            out[c] = out[c].astype(object).where(out[c].notna(), None)
+            out[c] = pd.Series(out[c].to_numpy(object, na_value=None), out.index, object)
     return out
