@@ -13,7 +13,6 @@ from __future__ import annotations
 import itertools
 import multiprocessing as mp
 import os
-import pickle
 import threading
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
@@ -31,6 +30,7 @@ from graph.analysis.structure import (
     reached,
     structure_metrics,
 )
+from graph.forked import beside
 
 # Below this many structure edges in total a serial run is faster than starting workers.
 PARALLEL_MIN_EDGES = 150_000
@@ -116,39 +116,6 @@ def _size(parts: list[Partition]) -> int:
     return sum(len(p.edges) + len(p.nodes) for p in parts)
 
 
-def _can_fork() -> bool:
-    """Fork only where it is cheap and safe: a POSIX process with no other Python thread
-    (a threaded host, e.g. the Streamlit app, must not fork its held locks)."""
-    return hasattr(os, "fork") and threading.active_count() == 1
-
-
-def _forked(parts: list[Partition]) -> Callable[[], list[dict]]:
-    """``analyze_chunk(parts)`` in a forked child; returns the call that waits for it.
-
-    The child shares the partitions by fork (nothing pickled in) and sends its results back
-    pickled through a pipe; if it fails the results are computed here instead."""
-    read, write = os.pipe()
-    pid = os.fork()
-    if pid == 0:  # the child: no cleanup handlers, no flushing the parent's buffers
-        code = 1
-        try:
-            os.close(read)
-            with os.fdopen(write, "wb") as out:
-                out.write(pickle.dumps(analyze_chunk(parts), protocol=pickle.HIGHEST_PROTOCOL))
-            code = 0
-        finally:
-            os._exit(code)
-    os.close(write)
-
-    def result() -> list[dict]:
-        with os.fdopen(read, "rb") as pipe:
-            data = pipe.read()
-        _, status = os.waitpid(pid, 0)
-        return pickle.loads(data) if status == 0 and data else analyze_chunk(parts)
-
-    return result
-
-
 def started(parts: list[Partition], parallel: bool | None = None) -> Callable[[], list[dict]]:
     """Start analyzing ``parts``; the returned call gives ``run_partitions(parts, parallel)``.
 
@@ -156,9 +123,8 @@ def started(parts: list[Partition], parallel: bool | None = None) -> Callable[[]
     of graph searches) runs in a forked process while the caller computes its other
     metrics, so both cores work; otherwise the work is done here before returning.
     """
-    mid = BESIDE_MIN_EDGES <= _size(parts) < PARALLEL_MIN_EDGES
-    if parallel is None and mid and (os.cpu_count() or 1) > 1 and _can_fork():
-        return _forked(parts)
+    if parallel is None and BESIDE_MIN_EDGES <= _size(parts) < PARALLEL_MIN_EDGES:
+        return beside(analyze_chunk, parts)
     results = run_partitions(parts, parallel)
     return lambda: results
 

@@ -7,8 +7,10 @@ import pandas as pd
 import pytest
 
 from graph.analysis import analyze, to_json
-from graph.analysis.engine import _forked, run_partitions, run_whole_graph
+from graph.analysis.engine import run_partitions, run_whole_graph
 from graph.analysis.run import graph_partitions
+from graph.analysis.structure import analyze_chunk
+from graph.forked import beside
 
 YEAR = 2024
 
@@ -97,7 +99,7 @@ def test_parallel_equals_serial(demo_net, demo_analysis) -> None:
 def test_forked_partitions_equal_serial(parts) -> None:
     """The graph searches run in a forked process beside ``measure`` give the same results."""
     partitions = parts[1][::4]
-    assert _forked(partitions)() == run_partitions(partitions, parallel=False)
+    assert beside(analyze_chunk, partitions)() == run_partitions(partitions, parallel=False)
 
 
 def test_default_analysis_equals_serial(demo_net, demo_analysis) -> None:

@@ -145,3 +145,27 @@ def test_personal_columns_come_from_the_schema() -> None:
     assert out["id"].tolist() == ["p1"]
     for column in PERSONAL_COLUMNS["people"]:
         assert is_pseudonym(column, out[column].iloc[0])
+
+
+def test_split_across_processes_gives_each_value_its_own_pseudonym(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Many people: half of each column hashed in a forked process, the same pseudonyms."""
+    n = 3000
+    people = pd.DataFrame(
+        {
+            "id": [f"P{i}" for i in range(n)],
+            "name": [f"人{i % 2000}" for i in range(n)],
+            "phone": [None if i % 7 == 0 else f"138{i:08d}" for i in range(n)],
+            "id_number": [f"4101051990{i:08d}" for i in range(n)],
+        },
+        dtype="string",
+    )
+    monkeypatch.setattr(pseudonymize, "BESIDE_MIN_VALUES", 100)
+    split = pseudonymize.pseudonymize_people(people, b"k")
+    for column in ("name", "phone", "id_number"):
+        whole = pseudonymize.pseudonymize_values(column, people[column], b"k")  # one process
+        assert split[column].equals(whole)
+        assert split[column].isna().equals(people[column].isna())
+        for i in (1, n // 2 + 1, n - 1):  # first and second halves
+            assert split[column].iloc[i] == pseudonym(column, people[column].iloc[i], b"k")
