@@ -38,6 +38,7 @@ from graph.analysis.stars import community_stars, earned_counts
 from graph.analysis.structure import Partition
 from graph.analysis.suggest import COLUMNS as SUGGESTION_COLUMNS
 from graph.analysis.suggest import (
+    load_solver,
     open_matters,
     partner_suggestions,
     resource_suggestions,
@@ -222,6 +223,8 @@ def measure(
             spare_capacity(ctx)[SPARE_COLUMNS].reset_index(drop=True),
             street_units(ctx),
         )
+        if own is None:  # a whole district is scored next (a part is measured for what-ifs)
+            load_solver()
     finally:
         results = graph_results()
     found = ev.combine(found + _graph_evidence(results, acts, social))

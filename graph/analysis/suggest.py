@@ -15,6 +15,8 @@ optimum as an edge per (matter, resource) pair with far fewer edges.
 
 from __future__ import annotations
 
+import contextlib
+
 import networkx as nx
 import numpy as np
 import pandas as pd
@@ -110,6 +112,14 @@ def _solve(matters: pd.DataFrame, resources: pd.DataFrame) -> list[dict]:
                 hop = nxt if nxt[0] == "r" else _take(flow, nxt)
                 pairs.append({"matter_id": waiting.pop(0), "resource_id": supply[hop[1:]].pop(0)})
     return pairs
+
+
+def load_solver() -> None:
+    """Import OR-Tools' min-cost flow now (a tenth of a second of loading a C++ library):
+    ``measure`` does it while its graph searches finish in another process, so that
+    ``score`` does not wait for it."""
+    with contextlib.suppress(ImportError):
+        import ortools.graph.python.min_cost_flow  # noqa: F401
 
 
 def max_flow_min_cost(
