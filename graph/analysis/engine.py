@@ -71,10 +71,17 @@ def structure_members(ctx: Context, core: pd.Series, actors: pd.DataFrame) -> pd
 
 
 def build_partitions(
-    ctx: Context, core: pd.Series, actors: pd.DataFrame, targets: pd.DataFrame
+    ctx: Context,
+    core: pd.Series,
+    actors: pd.DataFrame,
+    targets: pd.DataFrame,
+    members: pd.DataFrame | None = None,
 ) -> list[Partition]:
-    """One Partition per community, from whole-ledger tables by joins (no per-community scans)."""
-    members = structure_members(ctx, core, actors)
+    """One Partition per community, from whole-ledger tables by joins (no per-community scans).
+
+    ``members``: ``structure_members(ctx, core, actors)`` when the caller has it already.
+    """
+    members = structure_members(ctx, core, actors) if members is None else members
     links = ctx.links[ctx.links["source_id"] != ctx.links["target_id"]][["source_id", "target_id"]]
     links = links.astype(object)
     e = links.merge(members, left_on="source_id", right_on="id")[
@@ -116,17 +123,37 @@ def _size(parts: list[Partition]) -> int:
     return sum(len(p.edges) + len(p.nodes) for p in parts)
 
 
-def started(parts: list[Partition], parallel: bool | None = None) -> Callable[[], list[dict]]:
-    """Start analyzing ``parts``; the returned call gives ``run_partitions(parts, parallel)``.
+def started(
+    ctx: Context,
+    core: pd.Series,
+    actors: pd.DataFrame,
+    targets: pd.DataFrame,
+    parallel: bool | None = None,
+) -> Callable[[], list[dict]]:
+    """Start the graph metrics of every community; the returned call gives
+    ``run_partitions(build_partitions(ctx, core, actors, targets), parallel)``.
 
-    With ``parallel=None`` on 2+ cores a mid-sized input (a district: about a CPU second
-    of graph searches) runs in a forked process while the caller computes its other
-    metrics, so both cores work; otherwise the work is done here before returning.
+    With ``parallel=None`` a mid-sized input (a district: about a CPU second of joins and
+    graph searches) is partitioned and analyzed in a forked process (``graph.forked``)
+    while the caller computes its other metrics, so both cores work; otherwise the work is
+    done here before returning. The size is estimated before partitioning from the
+    structure nodes (their edges are about as many: community graphs are mostly trees).
     """
-    if parallel is None and BESIDE_MIN_EDGES <= _size(parts) < PARALLEL_MIN_EDGES:
-        return beside(analyze_chunk, parts)
-    results = run_partitions(parts, parallel)
+    members = structure_members(ctx, core, actors)
+    if parallel is None and BESIDE_MIN_EDGES <= 2 * len(members) < PARALLEL_MIN_EDGES:
+        return beside(_partitions_analyzed, ctx, core, actors, targets, members)
+    results = run_partitions(build_partitions(ctx, core, actors, targets, members), parallel)
     return lambda: results
+
+
+def _partitions_analyzed(
+    ctx: Context,
+    core: pd.Series,
+    actors: pd.DataFrame,
+    targets: pd.DataFrame,
+    members: pd.DataFrame,
+) -> list[dict]:
+    return analyze_chunk(build_partitions(ctx, core, actors, targets, members))
 
 
 def run_partitions(parts: list[Partition], parallel: bool | None = None) -> list[dict]:

@@ -9,6 +9,7 @@ scored once.
 from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Mapping
+from functools import partial
 
 import pandas as pd
 
@@ -130,20 +131,21 @@ def _table(
     return u.reset_index(drop=True)
 
 
-def _partitioned(ctx: Context) -> tuple[pd.Series, pd.DataFrame, pd.DataFrame, list[Partition]]:
-    """Cores, actors, social-organization candidates and one graph partition per community."""
+def _graph_inputs(ctx: Context) -> tuple[pd.Series, pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """Cores, actors, social-organization candidates, and the targets of reach."""
     uid = pd.Index(ctx.units["id"].astype(object))
     core = cores(ctx.orgs, ctx.units["id"]).reindex(uid)
     acts = actors(ctx)
     social = social_candidates(ctx)
     targets = pd.concat([acts[["community_id", "id"]], social]).drop_duplicates()
-    return core, acts, social, build_partitions(ctx, core, acts, targets)
+    return core, acts, social, targets
 
 
 def graph_partitions(network: Network, year: int) -> tuple[Context, list[Partition]]:
     """The per-community graph inputs of ``analyze`` (for benchmarks and cross-checks)."""
     ctx = build_context(network.tables, year)
-    return ctx, _partitioned(ctx)[3]
+    core, acts, _social, targets = _graph_inputs(ctx)
+    return ctx, build_partitions(ctx, core, acts, targets)
 
 
 def community_nodes(network: Network, communities: Iterable[str]) -> dict[str, set[str]]:
@@ -208,9 +210,12 @@ def measure(
     if own is not None:  # only the communities asked for go through the graph searches
         ctx.units = ctx.units[ctx.units["id"].isin(set(own.get("places", ())))]
         ctx.units = ctx.units.reset_index(drop=True)
-    core, acts, social, parts = _partitioned(ctx)
-    # the graph searches may run in another process meanwhile (``started``): always wait
-    graph_results = (lambda: run_whole_graph(ctx, parts)) if baseline else started(parts, parallel)
+    core, acts, social, targets = _graph_inputs(ctx)
+    # the graph metrics may run in another process meanwhile (``started``): always wait
+    if baseline:
+        graph_results = partial(run_whole_graph, ctx, build_partitions(ctx, core, acts, targets))
+    else:
+        graph_results = started(ctx, core, acts, targets, parallel)
     try:
         if replies is None:
             replies = records_replies(network.tables["matters"])
