@@ -8,7 +8,7 @@ The same functions also run on views of the whole graph (the naive baseline of
 
 from __future__ import annotations
 
-from collections import Counter, deque
+from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -181,20 +181,18 @@ def _betweenness(adj: Adjacency, leaf: dict[str, str] | None = None) -> tuple[di
     for s in range(size):
         if not nbrs[s]:
             continue
-        order, preds = [], {s: []}
+        order, preds = [s], {s: []}  # ``order`` is also the breadth-first queue
         sigma, dist = {s: 1}, {s: 0}
-        queue = deque([s])
-        while queue:
-            v = queue.popleft()
-            order.append(v)
+        for v in order:  # grows while it is walked
+            dv, sv = dist[v] + 1, sigma[v]
             for u in nbrs[v]:
                 if u not in dist:
-                    dist[u] = dist[v] + 1
+                    dist[u] = dv
                     sigma[u] = 0
                     preds[u] = []
-                    queue.append(u)
-                if dist[u] == dist[v] + 1:
-                    sigma[u] += sigma[v]
+                    order.append(u)
+                if dist[u] == dv:
+                    sigma[u] += sv
                     preds[u].append(v)
         delta = dict.fromkeys(order, 0.0)
         for x in reversed(order):
