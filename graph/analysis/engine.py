@@ -140,7 +140,8 @@ def started(
     structure nodes (their edges are about as many: community graphs are mostly trees).
     """
     members = structure_members(ctx, core, actors)
-    if parallel is None and BESIDE_MIN_EDGES <= 2 * len(members) < PARALLEL_MIN_EDGES:
+    size = 2 * int(members["community_id"].isin(core.index).sum())  # of the measured units
+    if parallel is None and BESIDE_MIN_EDGES <= size < PARALLEL_MIN_EDGES:
         return beside(_partitions_analyzed, ctx, core, actors, targets, members)
     results = run_partitions(build_partitions(ctx, core, actors, targets, members), parallel)
     return lambda: results
