@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import os
 import pickle
+import signal
 import threading
 from collections.abc import Callable
-from typing import TypeVar
+from typing import Generic, TypeVar
 
 T = TypeVar("T")
 
@@ -22,12 +23,41 @@ def can_fork() -> bool:
     return (os.cpu_count() or 1) > 1 and hasattr(os, "fork") and threading.active_count() == 1
 
 
-def beside(fn: Callable[..., T], *args: object) -> Callable[[], T]:
-    """Start ``fn(*args)`` (in a forked child if ``can_fork()``); the returned call waits
-    for it and gives its result. Always call it (in a ``finally``): it reaps the child."""
+class Pending(Generic[T]):
+    """A value being computed: ``result()`` waits for it, ``cancel()`` drops it.
+
+    Call one of them (``cancel`` where the caller fails meanwhile): they reap the child.
+    """
+
+    def __init__(self, fn: Callable[..., T], args: tuple, pid: int | None, read: int | None):
+        self._fn, self._args, self._pid, self._read = fn, args, pid, read
+
+    @classmethod
+    def done(cls, value: T) -> Pending[T]:
+        """An already computed value."""
+        return cls(lambda: value, (), None, None)
+
+    def result(self) -> T:
+        if self._pid is None:
+            return self._fn(*self._args)
+        with os.fdopen(self._read, "rb") as pipe:
+            data = pipe.read()
+        _, status = os.waitpid(self._pid, 0)
+        self._pid = None
+        return pickle.loads(data) if status == 0 and data else self._fn(*self._args)
+
+    def cancel(self) -> None:
+        if self._pid is not None:
+            os.kill(self._pid, signal.SIGKILL)
+            os.waitpid(self._pid, 0)
+            os.close(self._read)
+            self._pid = None
+
+
+def beside(fn: Callable[..., T], *args: object) -> Pending[T]:
+    """Start ``fn(*args)`` in a forked child if ``can_fork()``, else compute it now."""
     if not can_fork():
-        value = fn(*args)
-        return lambda: value
+        return Pending.done(fn(*args))
     read, write = os.pipe()
     pid = os.fork()
     if pid == 0:  # the child: no cleanup handlers, no flushing the parent's buffers
@@ -40,11 +70,4 @@ def beside(fn: Callable[..., T], *args: object) -> Callable[[], T]:
         finally:
             os._exit(code)
     os.close(write)
-
-    def result() -> T:
-        with os.fdopen(read, "rb") as pipe:
-            data = pipe.read()
-        _, status = os.waitpid(pid, 0)
-        return pickle.loads(data) if status == 0 and data else fn(*args)
-
-    return result
+    return Pending(fn, args, pid, read)

@@ -150,8 +150,10 @@ def pseudonymize_people(people: pd.DataFrame, key: bytes | str | None = None) ->
         second = beside(_hashed, key, [(t, v[len(v) // 2 :]) for t, v in jobs])
         try:
             first = _hashed(key, [(t, v[: len(v) // 2]) for t, v in jobs])
-        finally:
-            rest = second()
+        except BaseException:
+            second.cancel()
+            raise
+        rest = second.result()
         digests = [a + b for a, b in zip(first, rest, strict=True)]
     for c, d in zip(columns, digests, strict=True):
         out[c] = _replaced(c, out.index, encoded[c], d)

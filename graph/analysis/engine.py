@@ -14,7 +14,6 @@ import itertools
 import multiprocessing as mp
 import os
 import threading
-from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 
 import networkx as nx
@@ -30,7 +29,7 @@ from graph.analysis.structure import (
     reached,
     structure_metrics,
 )
-from graph.forked import beside
+from graph.forked import Pending, beside
 
 # Below this many structure edges in total a serial run is faster than starting workers.
 PARALLEL_MIN_EDGES = 150_000
@@ -129,8 +128,8 @@ def started(
     actors: pd.DataFrame,
     targets: pd.DataFrame,
     parallel: bool | None = None,
-) -> Callable[[], list[dict]]:
-    """Start the graph metrics of every community; the returned call gives
+) -> Pending[list[dict]]:
+    """Start the graph metrics of every community: the ``result()`` is
     ``run_partitions(build_partitions(ctx, core, actors, targets), parallel)``.
 
     With ``parallel=None`` a mid-sized input (a district: about a CPU second of joins and
@@ -143,8 +142,9 @@ def started(
     size = 2 * int(members["community_id"].isin(core.index).sum())  # of the measured units
     if parallel is None and BESIDE_MIN_EDGES <= size < PARALLEL_MIN_EDGES:
         return beside(_partitions_analyzed, ctx, core, actors, targets, members)
-    results = run_partitions(build_partitions(ctx, core, actors, targets, members), parallel)
-    return lambda: results
+    return Pending.done(
+        run_partitions(build_partitions(ctx, core, actors, targets, members), parallel)
+    )
 
 
 def _partitions_analyzed(

@@ -9,7 +9,6 @@ scored once.
 from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Mapping
-from functools import partial
 
 import pandas as pd
 
@@ -47,6 +46,7 @@ from graph.analysis.suggest import (
     street_units,
 )
 from graph.analysis.weak import WEAK_COLUMNS, weak_columns
+from graph.forked import Pending
 from graph.network import Network
 from graph.schema import ACTOR_KIND_GROUPS
 from graph.scope import place_scopes
@@ -211,11 +211,11 @@ def measure(
         ctx.units = ctx.units[ctx.units["id"].isin(set(own.get("places", ())))]
         ctx.units = ctx.units.reset_index(drop=True)
     core, acts, social, targets = _graph_inputs(ctx)
-    # the graph metrics may run in another process meanwhile (``started``): always wait
+    # the graph metrics may run in another process meanwhile (``started``)
     if baseline:
-        graph_results = partial(run_whole_graph, ctx, build_partitions(ctx, core, acts, targets))
+        pending = Pending.done(run_whole_graph(ctx, build_partitions(ctx, core, acts, targets)))
     else:
-        graph_results = started(ctx, core, acts, targets, parallel)
+        pending = started(ctx, core, acts, targets, parallel)
     try:
         if replies is None:
             replies = records_replies(network.tables["matters"])
@@ -230,8 +230,10 @@ def measure(
         )
         if own is None:  # a whole district is scored next (a part is measured for what-ifs)
             load_solver()
-    finally:
-        results = graph_results()
+    except BaseException:
+        pending.cancel()
+        raise
+    results = pending.result()
     found = ev.combine(found + _graph_evidence(results, acts, social))
     places = network.tables["places"]
     table = _table(ctx, core, results, found, acts)

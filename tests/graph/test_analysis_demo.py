@@ -99,7 +99,7 @@ def test_parallel_equals_serial(demo_net, demo_analysis) -> None:
 def test_forked_partitions_equal_serial(parts) -> None:
     """The graph searches run in a forked process beside ``measure`` give the same results."""
     partitions = parts[1][::4]
-    assert beside(analyze_chunk, partitions)() == run_partitions(partitions, parallel=False)
+    assert beside(analyze_chunk, partitions).result() == run_partitions(partitions, parallel=False)
 
 
 def test_default_analysis_equals_serial(demo_net, demo_analysis) -> None:
