@@ -15,7 +15,10 @@ start to its end (imports included):
 Every govnet JSON must be the same as the cold run's of this checkout (else the bench fails).
 
 Prints wall and CPU seconds (children's user + system: the machine may be shared) of the
-best of ``--repeat`` runs and the ratios; the target is govnet ≤ 2.5 × the baseline.
+best of ``--repeat`` runs and the ratios; the target is govnet ≤ 2.5 × the baseline. The
+CPU seconds include the processes govnet forks to use the second core (the graph metrics
+beside the evidence, half of the pseudonyms), so on an idle machine its wall is less than
+its CPU; on a loaded one neither process gets a core of its own and wall says little.
 
     .venv/bin/python bench/district.py [--scale district] [--repeat 3] [--before PATH]
 """
