@@ -312,8 +312,9 @@ def analyze(
 
     ``measure`` then ``score``. ``rubric`` is a loaded Rubric, a TOML path, or None for
     the shipped example rubric. ``parallel`` forces the process pool on or off (default:
-    on for big ledgers). ``baseline`` runs the graph metrics on views of one whole graph
-    (benchmarks, tests).
+    on for big ledgers; a district's graph metrics run in one forked process beside the
+    evidence, and nothing forks where ``parallel=False``). ``baseline`` runs the graph
+    metrics on views of one whole graph (benchmarks, tests).
     """
     rubric = rubric if isinstance(rubric, Rubric) else load_rubric(rubric)
     return score(measure(network, year, rubric, parallel=parallel, baseline=baseline), rubric)
