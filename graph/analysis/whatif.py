@@ -105,6 +105,12 @@ class Baseline:
 
         self.before = score(self.measured, self.rubric, rate=first)
         self._blocks = _blocks(self.before.star_detail["community_id"])
+        self._star_metrics = {
+            c.metric
+            for kind in ("community", "village")
+            for rule in self.rubric.for_kind(kind).stars
+            for c in rule.criteria
+        }
         self._index(network)
 
     def _index(self, network: Network) -> None:
@@ -386,12 +392,11 @@ class Baseline:
         a = score(lite, self.rubric, rate=self._rater(set(fresh.communities["id"])))
         s = self.before.suggestions
         old = s[s["kind"] == "resource"]
-        district = old["matter_id"].map(om.set_index("id")["district_id"])
-        keep = old[
-            ~pd.Series(list(zip(district, old["domain"], strict=True)), index=old.index).isin(
-                groups
-            )
-        ]
+        keep = old
+        if groups:
+            district = old["matter_id"].map(om.set_index("id")["district_id"])
+            pairs = pd.Series(list(zip(district, old["domain"], strict=True)), index=old.index)
+            keep = old[~pairs.isin(groups)]
         new = a.suggestions[a.suggestions["kind"] == "resource"]
         res = pd.concat([keep, new]).sort_values(["cost", "matter_id"])
         partners = a.suggestions[a.suggestions["kind"] != "resource"]
@@ -416,24 +421,27 @@ class Baseline:
                 return _rated(table, rubric)
             measured = table
             table = pd.concat([table, weak_columns(table, rubric)], axis=1)
-            redo = table["id"].isin(fresh).to_numpy() | _differs(table, t0, WEAK_COLUMNS)
+            read = [c for c in WEAK_COLUMNS if c in self._star_metrics]
+            redo = table["id"].isin(fresh).to_numpy() | _differs(table, t0, read)
             rows = table[redo]
             detail = community_stars(rows, rubric)
-            at = [
-                np.arange(*self._blocks[c])
+            # the new rows in place of each redone community's block of the baseline's
+            blocks = [
+                self._blocks[c]
                 for kind in ("community", "village")
                 for c in rows.loc[rows["kind"] == kind, "id"]
                 if c in self._blocks
             ]
-            at = np.concatenate(at) if at else np.empty(0, dtype=np.intp)
-            if len(at) != len(detail):
+            if sum(b - a for a, b in blocks) != len(detail):
                 return _rated(measured, rubric)
-            spliced = pd.DataFrame(
-                {
-                    c: pd.array(_put(d0[c].to_numpy(object), at, detail[c]), dtype=d0[c].dtype)
-                    for c in d0.columns
-                }
-            )
+            offsets = np.cumsum([0] + [b - a for a, b in blocks])
+            parts, prev = [], 0
+            for (a, b), o in sorted(zip(blocks, offsets[:-1], strict=True)):
+                parts += [d0.iloc[prev:a], detail.iloc[o : o + b - a]]
+                prev = b
+            spliced = pd.concat([*parts, d0.iloc[prev:]], ignore_index=True)
+            if not spliced.dtypes.equals(d0.dtypes):  # a kind with no rows redone
+                spliced = spliced.astype(d0.dtypes.to_dict())
             at_rows = np.flatnonzero(redo)
             got = earned_counts(detail, "community_id", pd.Index(rows["id"]))
             table["stars"] = _put(t0["stars"].to_numpy(), at_rows, got)
@@ -574,6 +582,8 @@ def _changed(before: pd.DataFrame, after: pd.DataFrame, district: str) -> set[tu
 
 
 def _in(df: pd.DataFrame, district: str, groups: set[tuple]) -> pd.Series:
+    if not groups:
+        return pd.Series(False, index=df.index)
     pairs = pd.Series(list(zip(df[district], df["domain"], strict=True)), index=df.index)
     return pairs.isin(groups)
 
