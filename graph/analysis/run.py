@@ -8,7 +8,7 @@ scored once.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping
 
 import pandas as pd
 
@@ -248,6 +248,9 @@ def measure(
     return out if own is None else out.only(own)
 
 
+Rater = Callable[[pd.DataFrame, Rubric], tuple[pd.DataFrame, pd.DataFrame, pd.Series]]
+
+
 def _rated(table: pd.DataFrame, rubric: Rubric) -> tuple[pd.DataFrame, pd.DataFrame, pd.Series]:
     """Weak links and stars over the district's community table (district-wide percentiles).
 
@@ -263,7 +266,9 @@ def _rated(table: pd.DataFrame, rubric: Rubric) -> tuple[pd.DataFrame, pd.DataFr
     return table, detail, max_stars
 
 
-def score(measured: Measured, rubric: Rubric | str | None = None) -> Analysis:
+def score(
+    measured: Measured, rubric: Rubric | str | None = None, *, rate: Rater | None = None
+) -> Analysis:
     """The district-wide half of ``analyze``, from a measured table alone (no graph).
 
     Weak flags (district quartiles), stars, the streets' 五好 and the district's 红旗
@@ -271,12 +276,13 @@ def score(measured: Measured, rubric: Rubric | str | None = None) -> Analysis:
     partners for weak communities). ``measured`` must cover the whole district (a full
     ``measure``, a ``combine`` of its parts, or a cached one ``update``d), since the
     quartiles and the flow read every community. Cheap: re-score freely, e.g. with
-    another rubric whose ``[settings]`` are the same.
+    another rubric whose ``[settings]`` are the same. ``rate`` stands in for ``_rated``
+    (a what-if scenario re-rates only the rows it changed).
     """
     rubric = rubric if isinstance(rubric, Rubric) else load_rubric(rubric)
     m = measured
     table = m.communities.sort_values("id", kind="stable").reset_index(drop=True)
-    table, detail, max_stars = _rated(table, rubric)
+    table, detail, max_stars = (rate or _rated)(table, rubric)
     streets, goods, district, flag = rollups(table, m.places, rubric, max_stars)
     suggestions = pd.concat(
         [

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Protocol
 
 import pandas as pd
 
@@ -92,6 +93,20 @@ class Applied:
     added_links: pd.DataFrame  # rows appended to the links table
     removed: dict[str, list[str]] = field(default_factory=dict)  # table → ids removed
     added_nodes: tuple[dict, ...] = ()
+    # no row of the ledger was dropped or altered (rows only appended): a row's position
+    # in each table is the one it had before, so an index of the ledger still holds
+    appended: bool = False
+
+
+class Lookup(Protocol):
+    """An index of the ledger a scenario is checked against (``Baseline`` keeps one), so a
+    check looks its few ids up instead of scanning every table."""
+
+    def rows(self, table: str, ids: Iterable[str]) -> pd.DataFrame:
+        """The rows of ``table`` with these ids, in table order."""
+
+    def links_from(self, ids: Iterable[str]) -> pd.DataFrame:
+        """The links whose source is one of these ids, in table order."""
 
 
 def table_key(name: object) -> str | None:
@@ -103,12 +118,14 @@ def table_key(name: object) -> str | None:
     return None
 
 
-def _nodes(tables: Tables, ids: set[str]) -> dict[str, tuple[str, str]]:
+def _nodes(
+    tables: Tables, ids: set[str], lookup: Lookup | None = None
+) -> dict[str, tuple[str, str]]:
     """id → (table, kind) for the given ids that are nodes of the ledger."""
     out: dict[str, tuple[str, str]] = {}
     for table in NODE_TABLES:
         df = tables[table]
-        hit = df[df["id"].isin(ids)]
+        hit = lookup.rows(table, ids) if lookup else df[df["id"].isin(ids)]
         kinds = hit[NODE_KIND_COLUMN[table]] if table in NODE_KIND_COLUMN else None
         for i, nid in enumerate(hit["id"].astype(object)):
             out[nid] = (table, FIXED_KIND.get(table) or str(kinds.iloc[i]))
@@ -161,15 +178,16 @@ def _check_new_node(row: dict, known: set[str], n: int) -> tuple[str | None, lis
     return table, errors
 
 
-def check(tables: Tables, scenario: Scenario, year: int) -> list[str]:
-    """Every problem of a scenario against a ledger (empty when it can be applied)."""
+def check(tables: Tables, scenario: Scenario, year: int, lookup: Lookup | None = None) -> list[str]:
+    """Every problem of a scenario against a ledger (empty when it can be applied);
+    ``lookup``, an index of ``tables``, finds the ids it names without a scan."""
     mentioned = {
         x for link in (*scenario.add_links, *scenario.remove_links) for x in (link[0], link[2])
     }
     mentioned |= set(scenario.remove_nodes)
     new_ids = [str(r.get("id")) for r in scenario.add_nodes]
     refs = {str(v) for r in scenario.add_nodes for v in r.values() if isinstance(v, str)}
-    existing = _nodes(tables, mentioned | set(new_ids) | refs)
+    existing = _nodes(tables, mentioned | set(new_ids) | refs, lookup)
     errors: list[str] = []
     added: dict[str, tuple[str, str]] = {}
     for n, row in enumerate(scenario.add_nodes):
@@ -188,11 +206,13 @@ def check(tables: Tables, scenario: Scenario, year: int) -> list[str]:
         elif existing[nid][0] == "places":
             errors += _place_in_use(tables, nid)
     ends = {**existing, **added}
-    links = tables["links"]
     # only links leaving a mentioned node can match: the rest of the ledger is not read
-    links = links[
-        links["source_id"].isin({x[0] for x in (*scenario.add_links, *scenario.remove_links)})
-    ]
+    sources = {x[0] for x in (*scenario.add_links, *scenario.remove_links)}
+    if lookup is not None:
+        links = lookup.links_from(sources)
+    else:
+        links = tables["links"]
+        links = links[links["source_id"].isin(sources)]
     active = active_links(links, year)
     seen: set[Link] = set()
     for link in scenario.add_links:
@@ -240,23 +260,24 @@ def _place_in_use(tables: Tables, pid: str) -> list[str]:
     return [f"remove {pid}: the place still holds {', '.join(users)}; remove those first"]
 
 
-def apply(tables: Tables, scenario: Scenario, year: int) -> Applied:
+def apply(tables: Tables, scenario: Scenario, year: int, lookup: Lookup | None = None) -> Applied:
     """The ledger with the scenario applied (a copy; ``tables`` is left as it is).
 
     Removing an organization or person also removes the links touching it and the
     resources it provides (a resource cannot exist without its provider); the matters
     it handles lose their handler. Raises ScenarioError listing every problem.
+    ``lookup`` (an index of ``tables``) spares the checks a scan of the ledger.
     """
-    errors = check(tables, scenario, year)
+    errors = check(tables, scenario, year, lookup)
     if errors:
         raise ScenarioError(errors)
     out = dict(tables)
     removed = set(scenario.remove_nodes)
-    res = tables["resources"]
-    gone_res = res[res["provider_id"].isin(removed)]["id"].astype(object)
-    removed |= set(gone_res)
     by_table: dict[str, list[str]] = {}
-    for table in NODE_TABLES:
+    if removed:  # with nothing removed no table is scanned (a city's are large)
+        res = tables["resources"]
+        removed |= set(res[res["provider_id"].isin(removed)]["id"].astype(object))
+    for table in NODE_TABLES if removed else ():
         df = out[table]
         hit = df["id"].isin(removed)
         if hit.any():
@@ -280,9 +301,12 @@ def apply(tables: Tables, scenario: Scenario, year: int) -> Applied:
             new = coerce(table, pd.DataFrame(rows))
             out[table] = pd.concat([out[table], new], ignore_index=True)
     links = out["links"]
-    drop = links["source_id"].isin(removed) | links["target_id"].isin(removed)
+    drop = pd.Series(False, index=links.index)
+    if removed:
+        drop |= links["source_id"].isin(removed) | links["target_id"].isin(removed)
     for s, type_, t in scenario.remove_links:
         drop |= (links["source_id"] == s) & (links["type"] == type_) & (links["target_id"] == t)
+    dropped = bool(drop.any())
     added = coerce(
         "links",
         pd.DataFrame(
@@ -291,11 +315,12 @@ def apply(tables: Tables, scenario: Scenario, year: int) -> Applied:
     )
     added["weight"] = added["weight"].fillna(1.0)
     changed = set(removed) | {str(r.get("id")) for r in scenario.add_nodes}
-    changed |= set(links.loc[drop, "source_id"].astype(object))
-    changed |= set(links.loc[drop, "target_id"].astype(object))
+    if dropped:
+        changed |= set(links.loc[drop, "source_id"].astype(object))
+        changed |= set(links.loc[drop, "target_id"].astype(object))
     changed |= {x for s, _t, g in scenario.add_links for x in (s, g)}
-    out["links"] = (
-        pd.concat([links[~drop], added], ignore_index=True) if len(added) else links[~drop]
-    )
+    kept = links[~drop] if dropped else links
+    out["links"] = pd.concat([kept, added], ignore_index=True) if len(added) else kept
     out["links"] = out["links"].reset_index(drop=True)
-    return Applied(out, changed, added, by_table, scenario.add_nodes)
+    appended = not removed and not dropped
+    return Applied(out, changed, added, by_table, scenario.add_nodes, appended)

@@ -29,13 +29,18 @@ def _values(df: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame({m: df[m].astype("Float64").astype(float) for m in WEAK_METRICS})
 
 
-def low_flags(df: pd.DataFrame) -> pd.DataFrame:
-    """Per community and metric: known and ≤ the 25th percentile of its district's values."""
-    values = _values(df)
+def low_flags(df: pd.DataFrame, values: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Per community and metric: known and ≤ the 25th percentile of its district's values.
+
+    ``values``: ``_values(df)`` when the caller has it already."""
+    values = _values(df) if values is None else values
     if df.empty:  # pandas' groupby-transform cannot concatenate no groups
         return values.astype(bool)
     district = df["district_id"].astype(object).fillna("")
-    q = values.groupby(district).transform(lambda s: s.quantile(0.25))
+    if district.nunique() == 1:  # one district (a city's ledger): no groups to split
+        q = values.quantile(0.25)
+    else:
+        q = values.groupby(district).transform(lambda s: s.quantile(0.25))
     return (values.notna() & (values <= q)).astype(bool)
 
 
@@ -49,11 +54,13 @@ def weak_columns(df: pd.DataFrame, rubric: Rubric) -> pd.DataFrame:
 
     ``weak`` when ``weak_score`` reaches the ``weak_min`` setting of the row's kind.
     """
-    low = low_flags(df)
-    gaps = _values(df).isna()
+    values = _values(df)
+    low = low_flags(df, values)
+    gaps = values.isna()
     no_core = ~df["has_core"].astype(bool)
     score = low.sum(axis=1) + NO_CORE_PENALTY * no_core.astype(int)
-    weak_min = df["kind"].map(lambda k: rubric.for_kind(k).settings.weak_min).astype(int)
+    kinds = {k: rubric.for_kind(k).settings.weak_min for k in df["kind"].unique()}
+    weak_min = df["kind"].map(kinds).astype(int)
     reasons = [
         r + ([NO_CORE] if nc else []) for r, nc in zip(_named(low), no_core.to_numpy(), strict=True)
     ]

@@ -23,9 +23,11 @@ from graph.analysis.metrics import COMMUNITY_METRICS
 from graph.analysis.model import Analysis, Measured, plain, to_json
 from graph.analysis.resources import records_replies
 from graph.analysis.rubric import Rubric, load_rubric
-from graph.analysis.run import latest_year, measure, score
+from graph.analysis.run import Rater, _rated, latest_year, measure, score
 from graph.analysis.scenario import Applied, Link, Scenario, ScenarioError, apply, table_key
 from graph.analysis.scope import COMMUNITY_KINDS, place_scopes
+from graph.analysis.stars import community_stars, earned_counts
+from graph.analysis.weak import WEAK_COLUMNS, weak_columns
 from graph.network import Network
 from graph.tables import Tables
 
@@ -87,11 +89,29 @@ class Baseline:
         self.measured = measured or measure(network, self.year, self.rubric)
         if self.measured.year != self.year:
             raise ValueError(f"the measure given is of {self.measured.year}, not {self.year}")
-        self.before = score(self.measured, self.rubric)
-        self._index(network)
-        # evidence rows by community code: dropping a few communities' rows from millions
+        # the evidence (millions of rows on a city) in blocks by community, so a scenario
+        # drops a few communities' rows by slicing instead of masking every row
         codes, ids = pd.factorize(self.measured.evidence["community_id"])
-        self._evidence_codes, self._evidence_ids = codes, pd.Index(ids)
+        order = np.argsort(codes, kind="stable")
+        evidence = self.measured.evidence.take(order).reset_index(drop=True)
+        self.measured = replace(self.measured, evidence=evidence)
+        self._evidence_ids = pd.Index(ids, dtype=object)
+        self._evidence_bounds = np.searchsorted(codes[order], np.arange(len(ids) + 1))
+        self._rated0: tuple[pd.DataFrame, pd.DataFrame, pd.Series] | None = None
+
+        def first(table: pd.DataFrame, rubric: Rubric):  # kept: scenarios re-rate from it
+            self._rated0 = _rated(table, rubric)
+            return self._rated0
+
+        self.before = score(self.measured, self.rubric, rate=first)
+        self._blocks = _blocks(self.before.star_detail["community_id"])
+        self._star_metrics = {
+            c.metric
+            for kind in ("community", "village")
+            for rule in self.rubric.for_kind(kind).stars
+            for c in rule.criteria
+        }
+        self._index(network)
 
     def _index(self, network: Network) -> None:
         """The ledger with plain-object ids, and where every place lies."""
@@ -108,9 +128,11 @@ class Baseline:
             if isinstance(p, str)
         }
         self.index = _Index.of(self.tables, self.tables["links"])
+        self.rows_ = _Rows.of(self.tables, self.street_of)
         self._owned = self._owned_by_community()
         self.ids = {t: set(self.tables[t]["id"]) for t in OWN_TABLES}
         self._community: dict[str, str] = self.community_of.dropna().to_dict()
+        self._places: set[str] = set(self.community_of.index) | self.parent.keys()
         # node id → the places of its rows (ids are unique per table, not across tables)
         self._place_of: dict[str, set[str]] = {}
         for table in ("organizations", "people", "matters", "resources"):
@@ -118,6 +140,15 @@ class Baseline:
             df = df[df["place_id"].notna()]
             for i, p in zip(df["id"], df["place_id"].astype(object), strict=True):
                 self._place_of.setdefault(i, set()).add(p)
+
+    # -- the ledger looked up (scenario.Lookup) ----------------------------------------------
+    def rows(self, table: str, ids) -> pd.DataFrame:
+        """The ledger's rows of ``table`` with these ids, in table order."""
+        return self.tables[table].take(self.rows_.at(table, ids))
+
+    def links_from(self, ids) -> pd.DataFrame:
+        """The ledger's links leaving these ids, in table order."""
+        return self.tables["links"].take(self.rows_.links_from(ids))
 
     # -- scenario --------------------------------------------------------------------------
     def suggestion_links(
@@ -161,7 +192,7 @@ class Baseline:
             scenario.remove_nodes,
             scenario.add_nodes,
         )
-        applied = apply(self.tables, full, self.year)
+        applied = apply(self.tables, full, self.year, self)
         touched = self.touched(applied)
         fresh = self.remeasure(applied, touched)
         after = self.score(self.update(fresh), fresh)
@@ -267,36 +298,64 @@ class Baseline:
 
         ``tables`` is the ledger indexed here, or ``applied``'s (the index's neighbours
         and what ``applied`` adds are then a superset of its neighbours)."""
-        places = tables["places"]
         own = self.owned(communities, applied)
         p0 = own["places"]
         k0 = set().union(*own.values()) | set(seeds)
-        nodes = {t: tables[t] for t in ("organizations", "people", "matters", "resources")}
-        links = tables["links"]
         extra = None
         if applied is not None:
             extra = _Index.of(tables, applied.added_links, self.added_ids(applied))
         k1 = k0 | self.index.near(k0, extra)
         k2 = k1 | self.index.near(k1, extra)
         k2 |= self.index.walk(k0, extra, up=False)
-        r = nodes["resources"]
+        # the ledger's rows are where the index put them unless the scenario dropped some
+        fast = applied.appended if applied is not None else tables is self.tables
         streets = {self.street_of.get(c) for c in communities} - {None}
-        r_street = r["place_id"].astype(object).map(self.street_of)
-        res = r[r["id"].isin(k2) | r["provider_id"].isin(k2) | r_street.isin(streets)]
+        res = self._resources(tables, k2, streets, fast)
         keep = k2 | set(res["id"].astype(object)) | set(res["provider_id"].astype(object))
         out: Tables = {}
         located: set[str] = set(p0)
-        for t, df in nodes.items():
-            sub = df[df["id"].isin(keep)]
+        for t in ("organizations", "people", "matters", "resources"):
+            sub = self._pick(tables, t, "id", keep, fast)
             out[t] = sub
             located |= set(sub["place_id"].dropna().astype(object))
-        located |= {x for x in keep if x in self.parent or x in self.community_of.index}
-        out["places"] = places[places["id"].isin(self._with_ancestors(located, applied))]
+        located |= keep & self._places
+        out["places"] = self._pick(
+            tables, "places", "id", self._with_ancestors(located, applied), fast
+        )
         ids = keep | set(out["places"]["id"].astype(object))
-        out["links"] = links[links["source_id"].isin(ids) & links["target_id"].isin(ids)]
-        c = tables["conditions"]
-        out["conditions"] = c[c["place_id"].isin(out["places"]["id"])]
+        links = self._pick(tables, "links", "source_id", ids, fast)
+        out["links"] = links[links["target_id"].isin(ids)]
+        place_ids = set(out["places"]["id"].astype(object))
+        out["conditions"] = self._pick(tables, "conditions", "place_id", place_ids, fast)
         return {k: v.reset_index(drop=True) for k, v in out.items()}
+
+    def _pick(self, tables: Tables, table: str, column: str, keys: set, fast: bool):
+        """The rows of ``tables[table]`` whose ``column`` is in ``keys``, in table order:
+        the ledger's own rows looked up in the index when ``fast`` (rows only appended
+        since it was built), the rest (or, not ``fast``, all) by a scan."""
+        df = tables[table]
+        if not fast:
+            return df[df[column].isin(keys)]
+        n = self.rows_.sizes[table]
+        hit = df.take(self.rows_.by[table, column].positions(keys))
+        if len(df) == n:
+            return hit
+        tail = df.iloc[n:]
+        return pd.concat([hit, tail[tail[column].isin(keys)]])
+
+    def _resources(self, tables: Tables, ids: set, streets: set, fast: bool) -> pd.DataFrame:
+        """Resources that are, or are provided by, one of ``ids``, or lie in ``streets``."""
+        r = tables["resources"]
+        n = self.rows_.sizes["resources"] if fast else 0
+        tail = r.iloc[n:]
+        street = tail["place_id"].astype(object).map(self.street_of)
+        scan = tail[tail["id"].isin(ids) | tail["provider_id"].isin(ids) | street.isin(streets)]
+        if not fast:
+            return scan
+        by = self.rows_.by
+        at = [by["resources", c].positions(k) for c, k in (("id", ids), ("provider_id", ids))]
+        at.append(by["resources", "street"].positions(streets))
+        return pd.concat([r.take(np.unique(np.concatenate(at))), scan])
 
     def _with_ancestors(self, ids: set[str], applied: Applied | None = None) -> set[str]:
         """``ids`` and every place above them (the places ``applied`` adds included)."""
@@ -330,30 +389,82 @@ class Baseline:
             open_matters=mo[_in(mo, "district_id", groups)],
             spare=ms[_in(ms, "loc_district_id", groups)],
         )
-        a = score(lite, self.rubric)
+        a = score(lite, self.rubric, rate=self._rater(set(fresh.communities["id"])))
         s = self.before.suggestions
         old = s[s["kind"] == "resource"]
-        district = old["matter_id"].map(om.set_index("id")["district_id"])
-        keep = old[
-            ~pd.Series(list(zip(district, old["domain"], strict=True)), index=old.index).isin(
-                groups
-            )
-        ]
+        keep = old
+        if groups:
+            district = old["matter_id"].map(om.set_index("id")["district_id"])
+            pairs = pd.Series(list(zip(district, old["domain"], strict=True)), index=old.index)
+            keep = old[~pairs.isin(groups)]
         new = a.suggestions[a.suggestions["kind"] == "resource"]
         res = pd.concat([keep, new]).sort_values(["cost", "matter_id"])
         partners = a.suggestions[a.suggestions["kind"] != "resource"]
         a.suggestions = pd.concat([res, partners], ignore_index=True)
         return a
 
+    def _rater(self, fresh: set[str]) -> Rater:
+        """``_rated`` redone only for the rows that can differ from the baseline's: those
+        measured again and those whose weak flags moved (the district quartiles are
+        recomputed over every row, which is cheap); the star detail of the others is
+        the baseline's. Any other change of rows (a community added or removed) rates
+        the whole table again."""
+
+        def rate(table: pd.DataFrame, rubric: Rubric):
+            t0, d0, max_stars = self._rated0
+            same = (
+                self._blocks is not None
+                and len(table) == len(t0)
+                and all(_equal(table[c], t0[c]) for c in ("id", "kind"))
+            )
+            if not same:
+                return _rated(table, rubric)
+            measured = table
+            table = pd.concat([table, weak_columns(table, rubric)], axis=1)
+            read = [c for c in WEAK_COLUMNS if c in self._star_metrics]
+            redo = table["id"].isin(fresh).to_numpy() | _differs(table, t0, read)
+            rows = table[redo]
+            detail = community_stars(rows, rubric)
+            # the new rows in place of each redone community's block of the baseline's
+            blocks = [
+                self._blocks[c]
+                for kind in ("community", "village")
+                for c in rows.loc[rows["kind"] == kind, "id"]
+                if c in self._blocks
+            ]
+            if sum(b - a for a, b in blocks) != len(detail):
+                return _rated(measured, rubric)
+            offsets = np.cumsum([0] + [b - a for a, b in blocks])
+            parts, prev = [], 0
+            for (a, b), o in sorted(zip(blocks, offsets[:-1], strict=True)):
+                parts += [d0.iloc[prev:a], detail.iloc[o : o + b - a]]
+                prev = b
+            spliced = pd.concat([*parts, d0.iloc[prev:]], ignore_index=True)
+            if not spliced.dtypes.equals(d0.dtypes):  # a kind with no rows redone
+                spliced = spliced.astype(d0.dtypes.to_dict())
+            at_rows = np.flatnonzero(redo)
+            got = earned_counts(detail, "community_id", pd.Index(rows["id"]))
+            table["stars"] = _put(t0["stars"].to_numpy(), at_rows, got)
+            for i in range(1, 6):
+                won = detail[(detail["star"] == i) & detail["earned"]]["community_id"]
+                col = t0[f"star_{i}"].to_numpy()
+                table[f"star_{i}"] = _put(col, at_rows, rows["id"].isin(won))
+            return table, spliced, max_stars
+
+        return rate
+
     def update(self, fresh: Measured) -> Measured:
-        """``self.measured.update(fresh)``; the evidence (millions of rows on a city) is
-        dropped by community code rather than by a set lookup per row."""
+        """``self.measured.update(fresh)``; the evidence is cut by community blocks."""
         m = self.measured
         empty = m.evidence.iloc[:0]
         out = replace(m, evidence=empty).update(replace(fresh, evidence=empty))
         hit = self._evidence_ids.get_indexer(list(fresh.own["places"]))
-        keep = ~np.isin(self._evidence_codes, hit[hit >= 0])
-        parts = [f for f in (m.evidence[keep], fresh.evidence) if len(f)] or [empty]
+        bounds, prev, parts = self._evidence_bounds, 0, []
+        for k in np.unique(hit[hit >= 0]):
+            parts.append(m.evidence.iloc[prev : bounds[k]])
+            prev = bounds[k + 1]
+        parts += [m.evidence.iloc[prev:], fresh.evidence]
+        parts = [f for f in parts if len(f)] or [empty]
         return replace(out, evidence=pd.concat(parts, ignore_index=True))
 
     def _owned_by_community(self) -> dict[str, dict[str, set[str]]]:
@@ -426,6 +537,37 @@ class Baseline:
         return measure(Network(sub), self.year, self.rubric, own=own, replies=replies)
 
 
+def _blocks(ids: pd.Series) -> dict[str, tuple[int, int]] | None:
+    """id → (start, stop) of its rows when each id's rows are contiguous (else None)."""
+    values = ids.to_numpy(object)
+    if not len(values):
+        return {}
+    starts = np.flatnonzero(np.r_[True, values[1:] != values[:-1]])
+    stops = np.r_[starts[1:], len(values)]
+    out = {values[a]: (int(a), int(b)) for a, b in zip(starts, stops, strict=True)}
+    return out if len(out) == len(starts) else None
+
+
+def _equal(a: pd.Series, b: pd.Series) -> bool:
+    return a.astype(object).tolist() == b.astype(object).tolist()
+
+
+def _differs(a: pd.DataFrame, b: pd.DataFrame, cols) -> np.ndarray:
+    """Per row, whether any of ``cols`` differs between two aligned frames."""
+    hit = np.zeros(len(a), dtype=bool)
+    for c in cols:
+        x, y = a[c].to_numpy(object), b[c].to_numpy(object)
+        hit |= np.fromiter((not _same(p, q) for p, q in zip(x, y, strict=True)), bool, len(x))
+    return hit
+
+
+def _put(values: np.ndarray, at: np.ndarray, new) -> np.ndarray:
+    """A copy of ``values`` with ``new`` at positions ``at``."""
+    out = values.copy()
+    out[at] = np.asarray(new, dtype=out.dtype)
+    return out
+
+
 def _rows(df: pd.DataFrame) -> set[tuple]:
     """A frame's rows as hashable tuples (missing values as None)."""
     plain_ = df.astype(object).where(df.notna(), None)
@@ -440,6 +582,8 @@ def _changed(before: pd.DataFrame, after: pd.DataFrame, district: str) -> set[tu
 
 
 def _in(df: pd.DataFrame, district: str, groups: set[tuple]) -> pd.Series:
+    if not groups:
+        return pd.Series(False, index=df.index)
     pairs = pd.Series(list(zip(df[district], df["domain"], strict=True)), index=df.index)
     return pairs.isin(groups)
 
@@ -486,6 +630,53 @@ def _adjacency(pairs, both: bool) -> dict[str, set[str]]:
 
 
 @dataclass
+class _Groups:
+    """Row positions by the value of one column, so a few values are looked up, not scanned."""
+
+    keys: pd.Index
+    order: np.ndarray  # row positions, grouped by value
+    bounds: np.ndarray  # value k's rows: order[bounds[k]:bounds[k + 1]]
+
+    @classmethod
+    def of(cls, column: pd.Series) -> _Groups:
+        codes, keys = pd.factorize(column.astype(object))  # missing → -1, sorted first
+        order = np.argsort(codes, kind="stable")
+        bounds = np.searchsorted(codes[order], np.arange(len(keys) + 1))
+        return cls(pd.Index(keys, dtype=object), order, bounds)
+
+    def positions(self, values) -> np.ndarray:
+        """Sorted positions of the rows holding any of ``values``."""
+        codes = self.keys.get_indexer(list(values))
+        b, order = self.bounds, self.order
+        parts = [order[b[k] : b[k + 1]] for k in codes[codes >= 0]]
+        return np.sort(np.concatenate(parts)) if parts else np.empty(0, dtype=np.intp)
+
+
+@dataclass
+class _Rows:
+    """Where a ledger's rows are, by id and by the columns a sub-ledger selects on."""
+
+    by: dict[tuple[str, str], _Groups]  # (table, column) → positions
+    sizes: dict[str, int]  # rows per table when indexed
+
+    @classmethod
+    def of(cls, tables: Tables, street_of: pd.Series) -> _Rows:
+        by = {(t, "id"): _Groups.of(tables[t]["id"]) for t in (*OWN_TABLES, "people", "places")}
+        r = tables["resources"]
+        by["resources", "provider_id"] = _Groups.of(r["provider_id"])
+        by["resources", "street"] = _Groups.of(r["place_id"].astype(object).map(street_of))
+        by["links", "source_id"] = _Groups.of(tables["links"]["source_id"])
+        by["conditions", "place_id"] = _Groups.of(tables["conditions"]["place_id"])
+        return cls(by, {t: len(df) for t, df in tables.items()})
+
+    def at(self, table: str, ids) -> np.ndarray:
+        return self.by[table, "id"].positions(ids)
+
+    def links_from(self, ids) -> np.ndarray:
+        return self.by["links", "source_id"].positions(ids)
+
+
+@dataclass
 class _Index:
     """Who is next to whom, built once per ledger so a scenario looks nodes up instead of
     scanning every link: ``near`` by a link, or as a resource's provider or a matter's
@@ -505,7 +696,7 @@ class _Index:
         for table, col in (("resources", "provider_id"), ("matters", "handler_id")):
             df = tables[table]
             if rows is not None:
-                df = df[df["id"].isin(rows)]
+                df = df[df["id"].isin(rows)] if rows else df.iloc[:0]
             pairs += zip(df["id"].astype(object), df[col].astype(object), strict=True)
         lk = _l_edges(links)
         return cls(

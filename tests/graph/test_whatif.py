@@ -288,3 +288,33 @@ def test_cli_whatif_json_and_errors(tmp_path) -> None:
 def test_what_if_function_matches_baseline(small) -> None:
     w = what_if(small, YEAR, add_links=["O_C1 LEADS SO1"])
     assert w.recomputed == ["C1"] and not w.changes.empty
+
+
+def test_indexed_sub_ledger_equals_a_scan(demo_base) -> None:
+    """The sub-ledger looked up in the baseline's row index (rows only appended since) is
+    the one a scan of every table selects, for the ledger and for a changed one."""
+    from dataclasses import replace
+
+    from graph.analysis.scenario import apply
+
+    base = demo_base
+    cids = set(sorted(base.before.communities["id"])[::40])
+    team = {"table": "organizations", "id": "VT_NEW", "name": "新队", "kind": "volunteer_team"}
+    c = base.before.communities.set_index("id")
+    cid = sorted(cids & set(c[c["has_core"]].index))[0]
+    team["place_id"] = cid
+    scenario = Scenario.of(add_nodes=[team], add_links=[(c.at[cid, "core"], "LEADS", "VT_NEW")])
+    applied = apply(base.tables, scenario, base.year, base)
+    assert applied.appended
+    cases = [
+        (base.sub_ledger(base.tables, cids), base.sub_ledger(dict(base.tables), cids)),
+        (
+            base.sub_ledger(applied.tables, cids, {"VT_NEW"}, applied),
+            base.sub_ledger(applied.tables, cids, {"VT_NEW"}, replace(applied, appended=False)),
+        ),
+    ]
+    for fast, scan in cases:
+        assert set(fast) == set(scan)
+        for name in scan:
+            pd.testing.assert_frame_equal(fast[name], scan[name], obj=name)
+    assert "VT_NEW" in set(cases[1][0]["organizations"]["id"])
