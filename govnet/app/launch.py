@@ -1,5 +1,5 @@
-"""``python -m govnet.app.launch run main.py ...``: Streamlit's own command line, plus what the
-first page needs made ready while the server starts.
+"""``govnet app`` (or ``python -m govnet.app.launch run main.py ...``): Streamlit's own command
+line, plus what the first page needs made ready while the server starts.
 
 The first page's data is put on disk by a second process (``python -m govnet.app.disk``):
 on a first start it analyzes the year before while the server, once a browser asks,
@@ -38,13 +38,14 @@ def _preimport() -> None:
             logging.getLogger("govnet.app").debug("pre-import of %s failed", name, exc_info=True)
 
 
-def main() -> None:
+def main(args: list[str] | None = None) -> None:
+    """Streamlit's ``streamlit ARGS`` (``sys.argv`` when None), with the cache warmed beside."""
     from streamlit.web import cli
 
     warm = [sys.executable, "-m", "govnet.app.disk"]  # errors are the server's to show
     subprocess.Popen(warm, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     threading.Thread(target=_preimport, name="govnet-preimport", daemon=True).start()
-    cli.main(prog_name="streamlit")
+    cli.main(args=args, prog_name="streamlit")
 
 
 if __name__ == "__main__":
