@@ -20,6 +20,9 @@ SERVER_FLAGS = {
     "server.maxUploadSize": "50",
     "server.fileWatcherType": "none",
     "browser.gatherUsageStats": "false",
+    # Set, so the start banner shows this URL: unset, a headless server asks an outside
+    # service for its external IP and blocks its event loop for up to 2 s when offline.
+    "browser.serverAddress": "localhost",
     "client.showErrorDetails": "none",
     "client.disableDataExport": "true",  # no CSV export of tables: see SECURITY.md
     "client.toolbarMode": "minimal",
