@@ -17,7 +17,6 @@ from govnet.app import auth, source
 from govnet.app.i18n import LANGS, t
 from govnet.app.source import Context
 from graph import config
-from graph.store.config import DEFAULT_GRAPH
 
 ROOT = Path(__file__).resolve().parent
 log = logging.getLogger("govnet.app")
@@ -66,6 +65,8 @@ def _upload_source() -> Context | None:
 
 def _db_source() -> Context | None:
     """The database path: URI without credentials; user/password from env or secrets."""
+    from graph.store.config import DEFAULT_GRAPH  # graph.store loads NetworkX: not for the demo
+
     st.sidebar.caption(t("db_help"))
     uri = st.sidebar.text_input(t("db_uri"), value=config.get("db.uri"), key="db_uri")
     graph = st.sidebar.text_input(
