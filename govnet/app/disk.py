@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+from collections.abc import Callable
 from pathlib import Path
 
 from graph.network import Network
@@ -74,9 +75,11 @@ def ledger_network(path: str | Path, key: str) -> Network:
     return persisted("ledger", key, read)[0]
 
 
-def analysis(content: str, network: Network, year: int | None, rubric=None):
+def analysis(content: str, network: Network | Callable[[], Network], year: int | None, rubric=None):
     """``analyze(network, year, rubric)`` of the source with content key ``content``, from
-    disk when it was analyzed before (``rubric`` None: the shipped one)."""
+    disk when it was analyzed before (``rubric`` None: the shipped one); ``network`` may be
+    a function that reads it, called only when the analysis is not on disk. The entry is
+    the one ``govnet analyze`` keeps for the same ledger."""
     from govnet import __version__
     from graph.analysis.persist import persisted_analysis
 

@@ -252,7 +252,7 @@ def analysis(fingerprint: str, year: int | None, rubric_text: str | None, _netwo
     """The analysis of one source, year and rubric, computed once and shared; kept on disk
     (``graph.analysis.persist``) so a restarted server shows it at once."""
     COMPUTED[("analysis", fingerprint, year)] += 1
-    rubric = rubric_from_text(rubric_text)
+    rubric = rubric_from_text(rubric_text) if rubric_text else None  # None: no rubric parsed
     return disk.analysis(content(fingerprint, _network), _network, year, rubric)
 
 

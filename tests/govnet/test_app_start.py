@@ -4,6 +4,7 @@ is what the server then reads; an edited ledger file is read and analyzed again.
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -12,9 +13,11 @@ from pathlib import Path
 
 import pytest
 import streamlit as st
+from typer.testing import CliRunner
 
 import graph.analysis.run
 import loaders.ledger
+from govnet.cli.main import app as cli
 from tests.apptest import app, problems
 from tests.conftest import ROOT
 
@@ -88,3 +91,24 @@ def test_an_edited_ledger_file_is_read_and_analyzed_again(ledger: Path, calls: l
     assert calls == ["read_ledger", "analyze", "analyze"]
     assert before == 2
     assert "北街道" in at.dataframe[0].value.to_string()
+
+
+def _analyze_json(path: Path, *args: str) -> dict:
+    r = CliRunner().invoke(cli, ["analyze", str(path), *args, "--format", "json"])
+    assert r.exit_code == 0, r.output
+    return json.loads(r.stdout)
+
+
+def test_govnet_analyze_and_the_app_share_one_cache(ledger: Path, calls: list[str]) -> None:
+    """What ``govnet analyze`` keeps, the app reads, and the other way round."""
+    latest = _analyze_json(ledger)
+    assert calls == ["read_ledger", "analyze"]
+    calls.clear()
+    at = app("en")  # the latest year is on disk; the one before it is not
+    assert not problems(at)
+    assert calls == ["read_ledger", "analyze"]
+    calls.clear()
+    assert _analyze_json(ledger, "--year", "2023") == _analyze_json(ledger, "--year", "2023")
+    assert calls == []  # the year before, as the app kept it
+    assert _analyze_json(ledger, "--year", "2024") == latest
+    assert calls == []
