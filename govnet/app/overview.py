@@ -128,9 +128,9 @@ def goods_grid(goods: pd.DataFrame, streets: pd.DataFrame) -> None:
 
 def render() -> None:
     ctx = require_context()
-    a = get_analysis(ctx)
+    a = get_analysis(ctx, ctx.summary)  # the few tables shown, not the whole analysis
     st.header(f"{t('page_overview')} · {ctx.year}")
-    prev = ctx.previous()
+    prev = get_analysis(ctx, ctx.previous)
     district = a.district.iloc[0] if len(a.district) else None
     prev_row = prev.district.iloc[0] if prev is not None and len(prev.district) else None
     kpis(district, prev_row, prev.year if prev is not None else None)

@@ -141,6 +141,7 @@ def persisted_analysis(
     if ledger is None:
         ledger = fingerprint(load())
     rubric, rules = _rules(rubric) if rubric is not None else (None, None)
+    year = None if year is None else int(year)  # 2024 and numpy's 2024: one key
     key = key_of(ledger, year, rules, version, code_digest())
 
     def compute():

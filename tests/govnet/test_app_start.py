@@ -17,6 +17,7 @@ from typer.testing import CliRunner
 
 import graph.analysis.run
 import loaders.ledger
+from govnet.app import disk
 from govnet.cli.main import app as cli
 from tests.apptest import app, problems
 from tests.conftest import ROOT
@@ -55,15 +56,20 @@ def _shown(at) -> list[str]:
     return [at.header[0].value, *(f"{m.label}={m.value}" for m in at.metric)]
 
 
-def test_a_restart_reads_no_ledger_and_analyzes_nothing(ledger: Path, calls: list[str]) -> None:
+def test_a_restart_reads_no_ledger_and_analyzes_nothing(
+    ledger: Path, calls: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     first = app("en")
     assert not problems(first)
     assert calls == ["read_ledger", "analyze", "analyze"]  # the latest year and the one before
     st.cache_resource.clear()  # the restart
     calls.clear()
+    read = []
+    monkeypatch.setattr(disk, "analysis", lambda *args: read.append(args))
     again = app("en")
     assert not problems(again)
     assert calls == []
+    assert read == []  # the overview's few tables only, not the whole analyses
     assert _shown(again) == _shown(first)
 
 
@@ -73,6 +79,7 @@ def test_what_govnet_app_warms_is_what_the_server_reads(ledger: Path, calls: lis
     cache = Path(os.environ["GOVNET_CACHE_DIR"])
     assert len(list((cache / "ledger").glob("*.pickle"))) == 1
     assert len(list((cache / "analysis").glob("*.pickle"))) == 2  # the latest two years
+    assert len(list((cache / "summary").glob("*.pickle"))) == 2  # and what the overview shows
     at = app("en")
     assert not problems(at)
     assert calls == []
