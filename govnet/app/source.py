@@ -14,7 +14,6 @@ import json
 import logging
 import tempfile
 import threading
-import time
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -32,7 +31,6 @@ from graph.schema import PERSONAL_COLUMNS
 MAX_UPLOAD_MB = 50
 MAX_UPLOAD_BYTES = MAX_UPLOAD_MB * 1024 * 1024
 UPLOAD_SUFFIXES = (".xlsx", ".zip")
-DEMO_SCALE, DEMO_SEED = disk.DEMO_SCALE, disk.DEMO_SEED
 # How often each cached computation really ran in this server process (shared caches mean
 # once per key however many analysts look; tests/govnet/test_load.py checks it).
 COMPUTED: Counter[tuple] = Counter()
@@ -261,21 +259,15 @@ def report_bytes(a) -> bytes:
         return path.read_bytes()
 
 
-# Seconds the background build waits: it holds the interpreter's lock for seconds, and
-# while the browser is still loading the overview (script chunks, Plotly) it halves the
-# speed at which this server answers it.
-WARM_AFTER = 3.0
-
-
 @st.cache_resource(show_spinner=False, max_entries=8)
 def warm(fingerprint: str, _network: Network) -> threading.Thread:
     """Build the graph and the network page's index in the background, once per source,
-    while the analyst reads the overview: the first network view then draws at once."""
+    while the analyst reads the overview: the first network view then draws at once.
+    Called once the browser has drawn the first page (``govnet.app.drawn``)."""
 
     def build() -> None:
         from govnet.app.netview import index
 
-        time.sleep(WARM_AFTER)  # the browser is still fetching the page's scripts from us
         try:
             index(_network)
         except Exception:  # the network page will build (and report) it itself
