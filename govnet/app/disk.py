@@ -123,17 +123,34 @@ def summary(content: str, year: int, rubric_text: str | None, analyzed: Callable
     """The overview's tables of the analysis ``analyzed()`` returns (called only when they are
     not on disk) of the source ``content``, ``year`` and ``rubric_text``: the edited rubric
     files (``govnet.app.source.rubric_key``), None for the shipped rubric."""
-    from govnet import __version__
-    from graph.analysis.persist import code_digest, key_of, persisted
+    from graph.analysis.persist import persisted
 
     def compute() -> Summary:
         a = analyzed()
         communities = a.communities[["id", "stars"]]
         return Summary(a.year, a.district, a.streets, communities, a.goods)
 
+    return persisted("summary", summary_key(content, year, rubric_text), compute)[0]
+
+
+def summary_key(content: str, year: int, rubric_text: str | None) -> str:
+    from govnet import __version__
+    from graph.analysis.persist import code_digest, key_of
+
     tables = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()  # this module picks them
-    key = key_of("summary", content, int(year), rubric_text, __version__, code_digest(), tables)
-    return persisted("summary", key, compute)[0]
+    return key_of("summary", content, int(year), rubric_text, __version__, code_digest(), tables)
+
+
+def ready(ledger: str | Path | None = None) -> bool:
+    """Whether what the overview shows first is on disk (a restart), so no warming is due:
+    the source and its latest two years' summaries, as ``warm`` leaves them."""
+    from graph.analysis.persist import stored
+
+    kind, content = ("demo", demo_key()) if ledger is None else ("ledger", ledger_key(ledger))
+    if not stored(kind, content):
+        return False
+    network = demo_network() if ledger is None else ledger_network(ledger, content)
+    return all(stored("summary", summary_key(content, y, None)) for y in network.years[-2:])
 
 
 def warm(ledger: str | Path | None = None) -> None:

@@ -59,6 +59,11 @@ def key_of(*parts: object) -> str:
     return hashlib.sha256(repr(parts).encode()).hexdigest()
 
 
+def stored(kind: str, key: str, directory: Path | None = None) -> bool:
+    """Whether ``persisted(kind, key, ...)`` would find an entry, without reading it."""
+    return ((directory or config.cache_dir()) / kind / f"{key}.pickle").is_file()
+
+
 def persisted(
     kind: str, key: str, compute: Callable[[], T], directory: Path | None = None
 ) -> tuple[T, bool]:

@@ -74,8 +74,10 @@ def test_a_restart_reads_no_ledger_and_analyzes_nothing(
 
 
 def test_what_govnet_app_warms_is_what_the_server_reads(ledger: Path, calls: list[str]) -> None:
+    assert not disk.ready(ledger)  # govnet.app.launch starts the warming process
     # the process govnet.app.launch starts beside the server, as it starts it
     subprocess.run([sys.executable, "-m", "govnet.app.disk"], cwd=ROOT, check=True)
+    assert disk.ready(ledger)  # a restart would start none
     cache = Path(os.environ["GOVNET_CACHE_DIR"])
     assert len(list((cache / "ledger").glob("*.pickle"))) == 1
     assert len(list((cache / "analysis").glob("*.pickle"))) == 2  # the latest two years
@@ -93,6 +95,7 @@ def test_an_edited_ledger_file_is_read_and_analyzed_again(ledger: Path, calls: l
     places = ledger / "places.csv"
     places.write_text(places.read_text(encoding="utf-8").replace("东街道", "北街道"), "utf-8")
     calls.clear()
+    assert not disk.ready(ledger)  # a restart now would warm the edited ledger's tables
     at.run()  # the same server, a new run: the edit is seen without a restart
     assert not problems(at)
     assert calls == ["read_ledger", "analyze", "analyze"]
