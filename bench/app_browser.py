@@ -1,7 +1,7 @@
 """The app in a real browser: from launching ``govnet app`` to the overview shown in Chromium.
 
 Measures, from the process start, until headless Chromium shows the overview with its numbers
-(the heading, the KPI metrics with their change against the previous year, both Plotly charts
+(the heading, the KPI metrics with their change against the previous year, both charts
 and the street table):
 
 - first start: ``govnet app`` (demo district) with ``GOVNET_CACHE_DIR`` set to an empty folder;
@@ -50,7 +50,7 @@ OVERVIEW: Ready = [
     ('[data-testid="stHeading"]:has-text("总览")', 1),
     ('[data-testid="stMetric"]', 7),  # six KPIs and the red flag
     ('[data-testid="stMetricDelta"]', 1),  # the previous year's analysis is in
-    (".js-plotly-plot", 2),
+    ('[data-testid="stVegaLiteChart"] canvas, [data-testid="stVegaLiteChart"] svg', 2),
     ('[data-testid="stDataFrame"]', 1),
 ]
 HELLO_READY: Ready = [('[data-testid="stHeading"]', 1), ('[data-testid="stMetricDelta"]', 1)]

@@ -14,12 +14,16 @@ from collections.abc import Callable
 
 import streamlit as st
 
-# Charts are drawn when each Plotly container holds its plot; then the browser's first idle
-# moment (or 2 s). A page that never finishes drawing still lets the work start after 60 s.
+# Charts are drawn when each Plotly or Vega-Lite container holds its plot; then the browser's
+# first idle moment (or 2 s). A page that never finishes drawing lets the work start after 60 s.
 JS = """
 export default function ({ setTriggerValue }) {
-  const pending = () => [...document.querySelectorAll('[data-testid="stPlotlyChart"]')]
-    .some((chart) => !chart.querySelector(".js-plotly-plot"));
+  const charts = [
+    ['[data-testid="stPlotlyChart"]', ".js-plotly-plot"],
+    ['[data-testid="stVegaLiteChart"]', "canvas, svg"],
+  ];
+  const pending = () => charts.some(([chart, plot]) =>
+    [...document.querySelectorAll(chart)].some((c) => !c.querySelector(plot)));
   const fire = () => setTriggerValue("drawn", true);
   const idle = () => window.requestIdleCallback
     ? window.requestIdleCallback(fire, { timeout: 2000 })
