@@ -30,8 +30,9 @@ def one_runtime() -> Iterator[None]:
     shared.dataframe_source_mgr = DataframeSourceManager()
     shared.cache_storage_manager = MemoryCacheStorageManager()
     shared.bidi_component_registry = BidiComponentManager()
-    original = Runtime.__dict__["instance"]
+    original, exists = Runtime.__dict__["instance"], Runtime.__dict__["exists"]
     Runtime.instance = classmethod(lambda cls: cls._instance or shared)
+    Runtime.exists = classmethod(lambda cls: True)  # as in a server: components register on it
     # A server compiles each page once for all sessions (one ScriptCache); AppTest makes a
     # cache per run, and CPython 3.11 cannot compile in many threads at once.
     scripts, compile_page = ScriptCache(), ScriptCache.get_bytecode
@@ -39,5 +40,5 @@ def one_runtime() -> Iterator[None]:
     try:
         yield
     finally:
-        Runtime.instance = original
+        Runtime.instance, Runtime.exists = original, exists
         ScriptCache.get_bytecode = compile_page

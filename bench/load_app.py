@@ -77,8 +77,8 @@ def main() -> None:
     print(f"{'ratio to the cold first session':<52} {many / cold:8.2f} ×")
     label = f"ratio to {args.sessions} × one warm session"
     print(f"{label:<52} {many / (one * args.sessions):8.2f} ×")
-    runs = Counter({k: v for k, v in source.COMPUTED.items() if k[0] == "analysis"})
-    print(f"analyses computed: {dict(runs)}")
+    runs = Counter({k: v for k, v in source.COMPUTED.items() if k[0] in ("analysis", "summary")})
+    print(f"analyses and overview tables computed: {dict(runs)}")
 
 
 if __name__ == "__main__":

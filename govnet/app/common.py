@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
+from typing import Any
 
 import pandas as pd
 import streamlit as st
@@ -22,11 +24,12 @@ def require_context() -> Context:
     return ctx
 
 
-def get_analysis(ctx: Context):
-    """The cached analysis, or a message and a stopped page when the engine fails."""
+def get_analysis(ctx: Context, part: Callable[[], Any] | None = None):
+    """The cached analysis (or ``part`` of it, such as ``ctx.summary``), or a message and a
+    stopped page when the engine fails."""
     try:
         with st.spinner(t("loading")):
-            return ctx.analysis()
+            return (part or ctx.analysis)()
     except Exception as exc:
         log.exception("analysis failed")
         st.error(t("analysis_missing", error=str(exc)[:300]))

@@ -12,8 +12,14 @@ when its analyses are on disk.
 from __future__ import annotations
 
 import hashlib
+import json
 import logging
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
+
+import pandas as pd
 
 from graph.network import Network
 
@@ -74,29 +80,94 @@ def ledger_network(path: str | Path, key: str) -> Network:
     return persisted("ledger", key, read)[0]
 
 
-def analysis(content: str, network: Network, year: int | None, rubric=None):
+def analysis(content: str, network: Network | Callable[[], Network], year: int | None, rubric=None):
     """``analyze(network, year, rubric)`` of the source with content key ``content``, from
-    disk when it was analyzed before (``rubric`` None: the shipped one)."""
+    disk when it was analyzed before (``rubric`` None: the shipped one); ``network`` may be
+    a function that reads it, called only when the analysis is not on disk. The entry is
+    the one ``govnet analyze`` keeps for the same ledger."""
     from govnet import __version__
     from graph.analysis.persist import persisted_analysis
 
     return persisted_analysis(network, year, rubric, __version__, ledger=content)[0]
 
 
+def rubric_from_text(key: str | None):
+    """The rubric in force: the shipped files overridden by the edited ones in ``key``."""
+    from graph.analysis.rubric import load_rubric
+
+    if not key:
+        return load_rubric(None)
+    texts: dict[str, str] = json.loads(key)
+    with tempfile.TemporaryDirectory(prefix="govnet-rubric-") as tmp:
+        paths = []
+        for kind, text in sorted(texts.items()):
+            path = Path(tmp) / f"{kind}.toml"
+            path.write_text(text, encoding="utf-8")
+            paths.append(path)
+        return load_rubric(paths)
+
+
+@dataclass(frozen=True)
+class Summary:
+    """What the overview shows of one year's analysis: a few small tables, kept on disk
+    beside the whole analysis, so a restart reads kilobytes instead of the evidence."""
+
+    year: int
+    district: pd.DataFrame
+    streets: pd.DataFrame
+    communities: pd.DataFrame  # id and stars
+    goods: pd.DataFrame
+
+
+def summary(content: str, year: int, rubric_text: str | None, analyzed: Callable) -> Summary:
+    """The overview's tables of the analysis ``analyzed()`` returns (called only when they are
+    not on disk) of the source ``content``, ``year`` and ``rubric_text``: the edited rubric
+    files (``govnet.app.source.rubric_key``), None for the shipped rubric."""
+    from graph.analysis.persist import persisted
+
+    def compute() -> Summary:
+        a = analyzed()
+        communities = a.communities[["id", "stars"]]
+        return Summary(a.year, a.district, a.streets, communities, a.goods)
+
+    return persisted("summary", summary_key(content, year, rubric_text), compute)[0]
+
+
+def summary_key(content: str, year: int, rubric_text: str | None) -> str:
+    from govnet import __version__
+    from graph.analysis.persist import code_digest, key_of
+
+    tables = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()  # this module picks them
+    return key_of("summary", content, int(year), rubric_text, __version__, code_digest(), tables)
+
+
+def ready(ledger: str | Path | None = None) -> bool:
+    """Whether what the overview shows first is on disk (a restart), so no warming is due:
+    the source and its latest two years' summaries, as ``warm`` leaves them."""
+    from graph.analysis.persist import stored
+
+    kind, content = ("demo", demo_key()) if ledger is None else ("ledger", ledger_key(ledger))
+    if not stored(kind, content):
+        return False
+    network = demo_network() if ledger is None else ledger_network(ledger, content)
+    return all(stored("summary", summary_key(content, y, None)) for y in network.years[-2:])
+
+
 def warm(ledger: str | Path | None = None) -> None:
     """Put on disk what the overview shows first: the source, then its latest two years'
-    analyses, the earlier one first — the server, once started, asks for the latest first,
-    so on two cores the two are computed at once, each by one process."""
+    analyses and summaries, the earlier one first — the server, once started, asks for the
+    latest first, so on two cores the two are computed at once, each by one process."""
     if ledger is None:
         content, network = demo_key(), demo_network()
     else:
         content = ledger_key(ledger)
         network = ledger_network(ledger, content)
     for year in network.years[-2:]:
-        analysis(content, network, year)
+        summary(content, year, None, lambda y=year: analysis(content, network, y))
 
 
 if __name__ == "__main__":  # the source the app shows first: GOVNET_LEDGER, else the demo
+    from govnet.app import disk  # not this __main__: Summary must pickle as govnet.app.disk's
     from graph import config
 
-    warm(config.get("ledger") or None)
+    disk.warm(config.get("ledger") or None)

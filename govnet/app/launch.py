@@ -1,9 +1,10 @@
-"""``python -m govnet.app.launch run main.py ...``: Streamlit's own command line, plus what the
-first page needs made ready while the server starts.
+"""``govnet app`` (or ``python -m govnet.app.launch run main.py ...``): Streamlit's own command
+line, plus what the first page needs made ready while the server starts.
 
 The first page's data is put on disk by a second process (``python -m govnet.app.disk``):
 on a first start it analyzes the year before while the server, once a browser asks,
-analyzes the latest, each on its own core; on a restart it finds everything there.
+analyzes the latest, each on its own core. A restart that finds the first page's tables on
+disk starts no such process (it would import pandas and the engine for nothing).
 
 Streamlit runs the app's script only when a browser connects, so a plain ``streamlit run``
 sits idle while the browser fetches the page and its scripts, and then spends seconds
@@ -20,31 +21,48 @@ import subprocess
 import sys
 import threading
 
-# The app frame, the first page, and what reading its analyses from disk needs.
-FIRST_PAGE = (
-    "govnet.app.main",
-    "govnet.app.overview",
-    "graph.analysis.model",
-    "graph.analysis.persist",
-    "loaders.pseudonymize",
-)
+# The app frame, the first page, and what reading its tables from disk needs.
+FIRST_PAGE = ("govnet.app.main", "govnet.app.overview", "govnet.app.disk")
+log = logging.getLogger("govnet.app")
 
 
-def _preimport() -> None:
+def _prepare() -> None:
+    """Warm the cache in a second process unless a restart finds the first page on disk
+    (the check needs the first page's imports: they are done here first, once a fresh
+    cache folder has its process started without waiting); then the other imports."""
+    from graph import config
+
+    ledger = config.get("ledger") or None
+    folder = config.cache_dir() / ("ledger" if ledger else "demo")
+    fresh = not any(folder.glob("*.pickle"))
+    if fresh:
+        _warm()
     for name in FIRST_PAGE:
         try:
             importlib.import_module(name)
         except Exception:  # the script will import it again and show what is wrong
-            logging.getLogger("govnet.app").debug("pre-import of %s failed", name, exc_info=True)
+            log.debug("pre-import of %s failed", name, exc_info=True)
+    if not fresh:
+        try:
+            ready = importlib.import_module("govnet.app.disk").ready(ledger)
+        except Exception:  # what is wrong shows in the server, warming or not
+            log.debug("checking the cache failed", exc_info=True)
+            ready = False
+        if not ready:
+            _warm()
 
 
-def main() -> None:
-    from streamlit.web import cli
-
+def _warm() -> None:
     warm = [sys.executable, "-m", "govnet.app.disk"]  # errors are the server's to show
     subprocess.Popen(warm, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    threading.Thread(target=_preimport, name="govnet-preimport", daemon=True).start()
-    cli.main(prog_name="streamlit")
+
+
+def main(args: list[str] | None = None) -> None:
+    """Streamlit's ``streamlit ARGS`` (``sys.argv`` when None), with the cache warmed beside."""
+    threading.Thread(target=_prepare, name="govnet-prepare", daemon=True).start()
+    from streamlit.web import cli
+
+    cli.main(args=args, prog_name="streamlit")
 
 
 if __name__ == "__main__":

@@ -13,11 +13,10 @@ from pathlib import Path
 
 import streamlit as st
 
-from govnet.app import auth, source
+from govnet.app import auth, disk, drawn, source
 from govnet.app.i18n import LANGS, t
 from govnet.app.source import Context
 from graph import config
-from graph.store.config import DEFAULT_GRAPH
 
 ROOT = Path(__file__).resolve().parent
 log = logging.getLogger("govnet.app")
@@ -66,6 +65,8 @@ def _upload_source() -> Context | None:
 
 def _db_source() -> Context | None:
     """The database path: URI without credentials; user/password from env or secrets."""
+    from graph.store.config import DEFAULT_GRAPH  # graph.store loads NetworkX: not for the demo
+
     st.sidebar.caption(t("db_help"))
     uri = st.sidebar.text_input(t("db_uri"), value=config.get("db.uri"), key="db_uri")
     graph = st.sidebar.text_input(
@@ -103,7 +104,7 @@ def _data_source() -> Context | None:
             key = source.ledger_key(str(path), source.ledger_stamp(path))
             return Context("demo", f"ledger:{key}", source.ledger(str(path), key), None)
         network = source.demo()
-    return Context("demo", f"demo:{source.DEMO_SCALE}:{source.DEMO_SEED}", network, None)
+    return Context("demo", f"demo:{disk.DEMO_SCALE}:{disk.DEMO_SEED}", network, None)
 
 
 def _year(ctx: Context) -> None:
@@ -181,7 +182,8 @@ def main() -> None:
     except Exception as exc:  # a page bug shows a message; the trace goes to the log
         log.exception("page %s failed", page.url_path)
         st.error(t("error", error=source.short_error(exc)))
-    source.warm(ctx.fingerprint, ctx.network)  # after the first page, not competing with it
+    # once the browser has drawn the first page, not competing with it
+    drawn.after_drawn(ctx.fingerprint, lambda: source.warm(ctx.fingerprint, ctx.network))
 
 
 if __name__ == "__main__":  # Streamlit runs this file as __main__ (``govnet app``)

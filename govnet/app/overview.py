@@ -1,9 +1,13 @@
-"""总览 Overview page: how the district is doing at a glance, and what changed since last year."""
+"""总览 Overview page: how the district is doing at a glance, and what changed since last year.
+
+Its two charts are Vega-Lite (Altair), not Plotly: the first page every analyst opens then
+does not make the browser load and run Plotly's 4.7 MB script (measured in
+``bench/app_browser.py``: several CPU seconds of the browser's, on a shared machine)."""
 
 from __future__ import annotations
 
+import altair as alt
 import pandas as pd
-import plotly.express as px
 import streamlit as st
 
 from govnet.app.common import get_analysis, metric_table, require_context
@@ -79,36 +83,52 @@ def kpis(district: pd.Series, previous: pd.Series | None, prev_year: int | None)
 
 def stars_chart(communities: pd.DataFrame) -> None:
     counts = communities["stars"].astype(int).value_counts().reindex(range(6), fill_value=0)
-    frame = pd.DataFrame(
-        {t("stars"): [t("n_stars", n=n) for n in counts.index], t("communities"): counts.values}
+    frame = pd.DataFrame({"stars": [t("n_stars", n=n) for n in counts.index], "n": counts.values})
+    bars = (
+        alt.Chart(frame, title=t("stars_dist"))
+        .mark_bar(color="#c62828")
+        .encode(
+            x=alt.X("stars:N", sort=None, title=t("stars"), axis=alt.Axis(labelAngle=0)),
+            y=alt.Y("n:Q", title=t("communities")),
+            tooltip=[
+                alt.Tooltip("stars:N", title=t("stars")),
+                alt.Tooltip("n:Q", title=t("communities")),
+            ],
+        )
     )
-    fig = px.bar(frame, x=t("stars"), y=t("communities"), title=t("stars_dist"), text_auto=True)
-    fig.update_traces(marker_color="#c62828")
-    fig.update_layout(height=320, margin={"t": 40, "b": 10, "l": 10, "r": 10})
-    st.plotly_chart(fig, width="stretch", key="ov_stars")
+    labels = bars.mark_text(dy=-8).encode(text="n:Q")
+    st.altair_chart((bars + labels).properties(height=320), width="stretch", key="ov_stars")
 
 
 def street_chart(streets: pd.DataFrame) -> None:
-    frame = streets.assign(
-        coverage=streets["mean_coverage_index"].astype(float),
-        weak=streets["weak_count"].astype(float),
+    frame = pd.DataFrame(
+        {
+            "name": streets["name"].astype(str),
+            "coverage": streets["mean_coverage_index"].astype(float),
+            "weak": streets["weak_count"].astype(float),
+        }
     )
-    fig = px.bar(
-        frame,
-        x="name",
-        y="coverage",
-        color="weak",
-        color_continuous_scale="OrRd",
-        title=t("coverage_by_street"),
-        labels={
-            "name": t("street"),
-            "coverage": metric_label("mean_coverage_index"),
-            "weak": metric_label("weak_count"),
-        },
+    coverage, weak = metric_label("mean_coverage_index"), metric_label("weak_count")
+    chart = (
+        alt.Chart(frame, title=t("coverage_by_street"))
+        .mark_bar()
+        .encode(
+            x=alt.X("name:N", sort=None, title=t("street")),
+            y=alt.Y(
+                "coverage:Q",
+                title=coverage,
+                scale=alt.Scale(domain=[0, 1]),
+                axis=alt.Axis(format=".0%"),
+            ),
+            color=alt.Color("weak:Q", title=weak, scale=alt.Scale(scheme="orangered")),
+            tooltip=[
+                alt.Tooltip("name:N", title=t("street")),
+                alt.Tooltip("coverage:Q", title=coverage, format=".1%"),
+                alt.Tooltip("weak:Q", title=weak),
+            ],
+        )
     )
-    fig.update_yaxes(tickformat=".0%", range=[0, 1])
-    fig.update_layout(height=320, margin={"t": 40, "b": 10, "l": 10, "r": 10})
-    st.plotly_chart(fig, width="stretch", key="ov_streets")
+    st.altair_chart(chart.properties(height=320), width="stretch", key="ov_streets")
 
 
 def goods_grid(goods: pd.DataFrame, streets: pd.DataFrame) -> None:
@@ -128,9 +148,9 @@ def goods_grid(goods: pd.DataFrame, streets: pd.DataFrame) -> None:
 
 def render() -> None:
     ctx = require_context()
-    a = get_analysis(ctx)
+    a = get_analysis(ctx, ctx.summary)  # the few tables shown, not the whole analysis
     st.header(f"{t('page_overview')} · {ctx.year}")
-    prev = ctx.previous()
+    prev = get_analysis(ctx, ctx.previous)
     district = a.district.iloc[0] if len(a.district) else None
     prev_row = prev.district.iloc[0] if prev is not None and len(prev.district) else None
     kpis(district, prev_row, prev.year if prev is not None else None)

@@ -11,8 +11,9 @@ import pandas as pd
 import streamlit as st
 
 from govnet.app.common import pick_community, require_context
+from govnet.app.disk import rubric_from_text
 from govnet.app.i18n import current_lang, metric_label, t
-from govnet.app.source import Context, rubric_from_text
+from govnet.app.source import Context
 from govnet.profile import Profile, build_profile, fmt, kind_label, projection, reason_label
 from govnet.profile_diagram import svg
 

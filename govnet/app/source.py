@@ -14,7 +14,6 @@ import json
 import logging
 import tempfile
 import threading
-import time
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -32,7 +31,6 @@ from graph.schema import PERSONAL_COLUMNS
 MAX_UPLOAD_MB = 50
 MAX_UPLOAD_BYTES = MAX_UPLOAD_MB * 1024 * 1024
 UPLOAD_SUFFIXES = (".xlsx", ".zip")
-DEMO_SCALE, DEMO_SEED = disk.DEMO_SCALE, disk.DEMO_SEED
 # How often each cached computation really ran in this server process (shared caches mean
 # once per key however many analysts look; tests/govnet/test_load.py checks it).
 COMPUTED: Counter[tuple] = Counter()
@@ -204,22 +202,6 @@ def rubric_key(texts: dict[str, str] | None) -> str | None:
     return json.dumps(texts, sort_keys=True, ensure_ascii=False) if texts else None
 
 
-def rubric_from_text(key: str | None):
-    """The rubric in force: the shipped files overridden by the edited ones in ``key``."""
-    from graph.analysis.rubric import load_rubric
-
-    if not key:
-        return load_rubric(None)
-    texts: dict[str, str] = json.loads(key)
-    with tempfile.TemporaryDirectory(prefix="govnet-rubric-") as tmp:
-        paths = []
-        for kind, text in sorted(texts.items()):
-            path = Path(tmp) / f"{kind}.toml"
-            path.write_text(text, encoding="utf-8")
-            paths.append(path)
-        return load_rubric(paths)
-
-
 def check_rubric_text(text: str, name: str = "rubric.toml") -> str | None:
     """None when a rubric file's text is valid, else the validator's message."""
     from graph.analysis.rubric import RubricError, read_rubric_file
@@ -252,8 +234,19 @@ def analysis(fingerprint: str, year: int | None, rubric_text: str | None, _netwo
     """The analysis of one source, year and rubric, computed once and shared; kept on disk
     (``graph.analysis.persist``) so a restarted server shows it at once."""
     COMPUTED[("analysis", fingerprint, year)] += 1
-    rubric = rubric_from_text(rubric_text)
+    rubric = disk.rubric_from_text(rubric_text) if rubric_text else None  # None: shipped
     return disk.analysis(content(fingerprint, _network), _network, year, rubric)
+
+
+@st.cache_resource(show_spinner=False, max_entries=32)
+def summary(fingerprint: str, year: int, rubric_text: str | None, _network: Network):
+    """What the overview shows of one source, year and rubric: read from disk alone on a
+    restart (a few small tables, not the whole analysis); from the analysis otherwise."""
+    COMPUTED[("summary", fingerprint, year)] += 1
+    key = content(fingerprint, _network)
+    return disk.summary(
+        key, year, rubric_text, lambda: analysis(fingerprint, year, rubric_text, _network)
+    )
 
 
 def report_bytes(a) -> bytes:
@@ -266,21 +259,15 @@ def report_bytes(a) -> bytes:
         return path.read_bytes()
 
 
-# Seconds the background build waits: it holds the interpreter's lock for seconds, and
-# while the browser is still loading the overview (script chunks, Plotly) it halves the
-# speed at which this server answers it.
-WARM_AFTER = 3.0
-
-
 @st.cache_resource(show_spinner=False, max_entries=8)
 def warm(fingerprint: str, _network: Network) -> threading.Thread:
     """Build the graph and the network page's index in the background, once per source,
-    while the analyst reads the overview: the first network view then draws at once."""
+    while the analyst reads the overview: the first network view then draws at once.
+    Called once the browser has drawn the first page (``govnet.app.drawn``)."""
 
     def build() -> None:
         from govnet.app.netview import index
 
-        time.sleep(WARM_AFTER)  # the browser is still fetching the page's scripts from us
         try:
             index(_network)
         except Exception:  # the network page will build (and report) it itself
@@ -317,12 +304,16 @@ class Context:
             for y in self.network.years
         }
 
+    def summary(self):
+        """What the overview shows of the chosen year (``disk.Summary``)."""
+        return summary(self.fingerprint, self.year, self.rubric_text, self.network)
+
     def previous(self):
-        """The analysis of the year before, when the ledger has it."""
+        """What the overview shows of the year before, when the ledger has it."""
         years = [y for y in self.network.years if self.year is not None and y < self.year]
         if not years:
             return None
-        return analysis(self.fingerprint, max(years), self.rubric_text, self.network)
+        return summary(self.fingerprint, max(years), self.rubric_text, self.network)
 
 
 def context() -> Context | None:

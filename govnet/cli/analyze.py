@@ -137,27 +137,27 @@ def analyze_whole(
     """The analysis of a whole network, kept on disk with ``cache`` (``graph.analysis.persist``)
     so running it again on the same input skips the work.
 
-    A ledger file is keyed by its bytes (``ledger_fingerprint``), the rubric, the year, the
-    release and the sources of ``graph`` and ``loaders``: a second run does not even read
-    it. A database is read first and keyed by the network's content, as the app does."""
+    A ledger file is keyed by its bytes and the release (``govnet.app.disk.ledger_key``, as
+    ``govnet app --ledger`` keys it: either warms the other's cache), the rubric and the
+    year: a second run does not even read it. A database is read first and keyed by the
+    network's content, as the app does."""
     if not cache:
         return _analyze(ledger, db, graph, year, rubric)
-    import loaders
     from govnet import __version__
-    from graph.analysis.persist import code_digest, key_of, persisted, persisted_analysis
-    from graph.analysis.rubric import load_rubric
-    from loaders.ledger import ledger_fingerprint
+    from govnet.app.disk import ledger_key
+    from graph.analysis.persist import persisted_analysis
 
     if db or ledger is None:
         return persisted_analysis(_load(ledger, db, graph), year, rubric, __version__)[0]
-    rules = load_rubric(rubric)
     try:
-        source = ledger_fingerprint(ledger)
+        key = ledger_key(ledger)
     except (OSError, ValueError):  # a bad setting: read_ledger reports it the usual way
-        return _analyze(ledger, db, graph, year, rules)
-    code = code_digest(), code_digest(Path(loaders.__file__).parent)
-    key = key_of(source, year, (rules.by_kind, rules.goods, rules.red_flag), __version__, code)
-    return persisted("ledger-analysis", key, lambda: _analyze(ledger, None, None, year, rules))[0]
+        return _analyze(ledger, db, graph, year, rubric)
+
+    def read() -> Network:  # only on a miss
+        return _load(ledger, None, None)
+
+    return persisted_analysis(read, year, rubric, __version__, ledger=key)[0]
 
 
 def _fmt(v: object) -> str:

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
+import importlib.util
 import os
-import signal
-import subprocess
-import sys
 from pathlib import Path
 from typing import Annotated
 
@@ -13,7 +11,7 @@ import typer
 
 from govnet.cli.cli import app
 from graph.config import SETTINGS
-from graph.extras import MissingExtra, require
+from graph.extras import MissingExtra
 
 LEDGER_ENV = SETTINGS["ledger"].env  # read by govnet.app.source: the app's default data source
 # What a checkout's .streamlit/config.toml says, for an installed app started anywhere.
@@ -22,6 +20,9 @@ SERVER_FLAGS = {
     "server.maxUploadSize": "50",
     "server.fileWatcherType": "none",
     "browser.gatherUsageStats": "false",
+    # Set, so the start banner shows this URL: unset, a headless server asks an outside
+    # service for its external IP and blocks its event loop for up to 2 s when offline.
+    "browser.serverAddress": "localhost",
     "client.showErrorDetails": "none",
     "client.disableDataExport": "true",  # no CSV export of tables: see SECURITY.md
     "client.toolbarMode": "minimal",
@@ -38,26 +39,19 @@ def serve(
     port: Annotated[int, typer.Option(help="port on localhost")] = 8501,
 ) -> None:
     """启动应用 Start the Streamlit app on http://localhost:PORT (demo district by default)."""
-    try:
-        require("streamlit", "govnet app")
-    except MissingExtra as exc:
-        typer.echo(str(exc), err=True)
-        raise typer.Exit(1) from None
-    env = dict(os.environ)
+    if importlib.util.find_spec("streamlit") is None:  # found, not imported: launch imports it
+        typer.echo(str(MissingExtra("streamlit", "app", "govnet app")), err=True)
+        raise typer.Exit(1)
     if ledger is not None:
         if not ledger.exists():
             typer.echo(f"no such ledger: {ledger}", err=True)
             raise typer.Exit(1)
-        env[LEDGER_ENV] = str(ledger.resolve())
+        os.environ[LEDGER_ENV] = str(ledger.resolve())
     script = Path(__file__).resolve().parent.parent / "app" / "main.py"
-    # Streamlit's command line, which also warms the cache in a second process while the
-    # server starts (govnet/app/launch.py).
-    cmd = [sys.executable, "-m", "govnet.app.launch", "run", str(script), f"--server.port={port}"]
-    cmd += [f"--{key}={value}" for key, value in SERVER_FLAGS.items()]
-    server = subprocess.Popen(cmd, env=env)
-    # Stopped (by a service manager, say): stop the server too rather than orphan it.
-    signal.signal(signal.SIGTERM, lambda *_: server.terminate())
-    try:
-        raise typer.Exit(server.wait())
-    except KeyboardInterrupt:  # Ctrl-C reached the server too: let it shut down cleanly
-        raise typer.Exit(server.wait()) from None
+    args = ["run", str(script), f"--server.port={port}"]
+    args += [f"--{key}={value}" for key, value in SERVER_FLAGS.items()]
+    # Streamlit's command line in this process (a second interpreter would start Python and
+    # import Streamlit once more), warming the cache beside it (govnet/app/launch.py).
+    from govnet.app.launch import main as launch
+
+    launch(args)

@@ -59,6 +59,11 @@ def key_of(*parts: object) -> str:
     return hashlib.sha256(repr(parts).encode()).hexdigest()
 
 
+def stored(kind: str, key: str, directory: Path | None = None) -> bool:
+    """Whether ``persisted(kind, key, ...)`` would find an entry, without reading it."""
+    return ((directory or config.cache_dir()) / kind / f"{key}.pickle").is_file()
+
+
 def persisted(
     kind: str, key: str, compute: Callable[[], T], directory: Path | None = None
 ) -> tuple[T, bool]:
@@ -119,7 +124,7 @@ def _write(path: Path, value: object) -> None:
 
 
 def persisted_analysis(
-    network: Network,
+    network: Network | Callable[[], Network],
     year: int | None,
     rubric,
     version: str,
@@ -128,11 +133,37 @@ def persisted_analysis(
 ):
     """``analyze(network, year, rubric)`` from disk when the same ledger, year, rubric,
     version and code were analyzed before; computed and kept otherwise. Returns
-    (Analysis, hit). ``ledger`` is the network's fingerprint when the caller knows it."""
+    (Analysis, hit).
+
+    ``ledger`` is the network's content key when the caller knows it (``govnet analyze``
+    and ``govnet app`` key a ledger file by its bytes, the demo by its seed and release);
+    ``network`` may then be a function that reads it, called only on a miss, so a hit reads
+    no ledger. The one cache both use: either warms it for the other. ``rubric`` None is the
+    shipped rubric, whose files ``code_digest`` covers: a hit then parses no rubric either.
+    A ``year`` of None is the latest: kept under None and under that year, so an analysis of
+    the latest year by number is the same entry."""
+    load = network if callable(network) else lambda: network
+    if ledger is None:
+        ledger = fingerprint(load())
+    rubric, rules = _rules(rubric) if rubric is not None else (None, None)
+    year = None if year is None else int(year)  # 2024 and numpy's 2024: one key
+    key = key_of(ledger, year, rules, version, code_digest())
+
+    def compute():
+        from graph.analysis.run import analyze  # the engine: only for a miss
+
+        net = load()
+        if year is None and net.years:  # analyzed as the latest year's own entry
+            return persisted_analysis(net, max(net.years), rubric, version, directory, ledger)[0]
+        return analyze(net, year, rubric)
+
+    return persisted("analysis", key, compute, directory)
+
+
+def _rules(rubric):
+    """A rubric (a loaded one or TOML paths) and what its key depends on: its rules, not
+    where the files were read."""
     from graph.analysis.rubric import Rubric, load_rubric
-    from graph.analysis.run import analyze
 
     rubric = rubric if isinstance(rubric, Rubric) else load_rubric(rubric)
-    rules = (rubric.by_kind, rubric.goods, rubric.red_flag)  # not where the files were read
-    key = key_of(ledger or fingerprint(network), year, rules, version, code_digest())
-    return persisted("analysis", key, lambda: analyze(network, year, rubric), directory)
+    return rubric, (rubric.by_kind, rubric.goods, rubric.red_flag)

@@ -10,7 +10,8 @@ import pytest
 from typer.testing import CliRunner
 
 import govnet
-import govnet.cli.analyze as cli_analyze
+import graph.analysis.run
+import loaders.ledger
 from govnet.cli.main import app
 from graph.analysis.rubric import RUBRIC_DIR
 from tests.conftest import ROOT
@@ -22,7 +23,7 @@ SMALL = ROOT / "tests" / "fixtures" / "small"
 def cache(monkeypatch, tmp_path):
     monkeypatch.setenv("GOVNET_CACHE_DIR", str(tmp_path / "cache"))
     monkeypatch.setenv("GOVNET_PSEUDONYM_KEY", "test-key")
-    return tmp_path / "cache" / "ledger-analysis"
+    return tmp_path / "cache" / "analysis"
 
 
 def _json(*args: str) -> dict:
@@ -31,15 +32,17 @@ def _json(*args: str) -> dict:
     return json.loads(r.stdout)
 
 
-def _counting(monkeypatch) -> list:
-    calls: list = []
-    real = cli_analyze._analyze
+def _counting(monkeypatch) -> list[str]:
+    """Every ledger read and analysis from now on, by name (the real ones still run)."""
+    calls: list[str] = []
+    for module, name in ((loaders.ledger, "read_ledger"), (graph.analysis.run, "analyze")):
+        real = getattr(module, name)
 
-    def counted(*args):
-        calls.append(args)
-        return real(*args)
+        def counted(*args, _real=real, _name=name, **kwargs):
+            calls.append(_name)
+            return _real(*args, **kwargs)
 
-    monkeypatch.setattr(cli_analyze, "_analyze", counted)
+        monkeypatch.setattr(module, name, counted)
     return calls
 
 
@@ -47,12 +50,13 @@ def test_a_second_run_is_the_same_json_without_analyzing(cache, monkeypatch) -> 
     fresh = _json(str(SMALL), "--no-cache")
     assert not cache.exists()  # --no-cache keeps nothing
     first = _json(str(SMALL))
-    assert first == fresh and len(list(cache.glob("*.pickle"))) == 1
+    # the latest year's analysis, kept under "latest" and under its number (as the app asks)
+    assert first == fresh and len(list(cache.glob("*.pickle"))) == 2
     calls = _counting(monkeypatch)
     assert _json(str(SMALL)) == fresh
     assert calls == []  # read from disk: no ledger read, no analysis
     _json(str(SMALL), "--no-cache")
-    assert len(calls) == 1
+    assert calls == ["read_ledger", "analyze"]
 
 
 def test_changed_ledger_rubric_year_or_release_misses(cache, monkeypatch, tmp_path) -> None:
@@ -73,8 +77,8 @@ def test_changed_ledger_rubric_year_or_release_misses(cache, monkeypatch, tmp_pa
     _json(str(SMALL), "--year", "2023")
     monkeypatch.setattr(govnet, "__version__", "9.9.9")
     _json(str(SMALL))
-    assert len(calls) == 4
-    assert len(list(cache.glob("*.pickle"))) == 5
+    assert calls.count("analyze") == 4
+    assert len(list(cache.glob("*.pickle"))) == 9  # five by year, four "latest" aliases
 
 
 def test_an_invalid_ledger_is_never_kept(cache, tmp_path) -> None:

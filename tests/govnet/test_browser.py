@@ -15,13 +15,14 @@ pytestmark = [pytest.mark.browser, pytest.mark.timeout(2400)]
 def test_overview_loads_with_charts(page, server, external) -> None:
     page.goto(server)  # the overview is the default page, at the root
     page.get_by_role("heading", name="总览").wait_for(timeout=FIRST_PAGE_MS)
-    page.locator(".js-plotly-plot").first.wait_for(timeout=STEP_MS)
+    charts = '[data-testid="stVegaLiteChart"] canvas, [data-testid="stVegaLiteChart"] svg'
+    page.locator(charts).nth(1).wait_for(timeout=STEP_MS)  # both charts drawn
     page.locator('[data-testid="stMetric"]').first.wait_for(timeout=STEP_MS)
     assert page.locator('[data-testid="stMetric"]').count() >= 6
     assert page.locator('[data-testid="stException"]').count() == 0
     page.wait_for_timeout(1500)  # let the charts finish drawing for the screenshot
     page.screenshot(path=str(SHOTS / "overview.png"), full_page=True)
-    assert not external, external  # plotly.js and everything else served locally
+    assert not external, external  # Vega and everything else served locally
 
 
 def test_network_draws_a_community_and_a_click_shows_details(page, server, external) -> None:

@@ -1,8 +1,8 @@
 """Load: twenty analysts open the app at once on the district demo.
 
 Twenty ``AppTest`` sessions run in threads in one process, as sessions of one Streamlit
-server do. Every one must render the overview with its numbers, and each analysis (one
-per year the overview needs) must have been computed exactly once, counted by
+server do. Every one must render the overview with its numbers, and the overview's tables
+of each year it needs must have been computed exactly once, counted by
 ``govnet.app.source.COMPUTED``, which the cached function itself increments. The wall time for
 all twenty is printed in the run summary (``bench/load_app.py`` compares it with one).
 """
@@ -17,7 +17,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from bench.app_sessions import one_runtime
-from govnet.app import source
+from govnet.app import disk, source
 from govnet.app.i18n import LABELS
 from tests.conftest import ROOT
 
@@ -40,7 +40,7 @@ def overview_session(lang: str) -> dict:
 
 @pytest.mark.slow
 def test_twenty_sessions_render_and_share_one_analysis() -> None:
-    source.analysis.clear()  # start cold: every analysis below is computed in this test
+    source.summary.clear()  # start cold: every overview below is computed in this test
     before = Counter(source.COMPUTED)
     results: dict[int, dict] = {}
     failures: dict[int, BaseException] = {}
@@ -72,9 +72,9 @@ def test_twenty_sessions_render_and_share_one_analysis() -> None:
         assert len({str(r["metrics"]) for i, r in results.items() if i % 2 == lang}) == 1
 
     computed = Counter(source.COMPUTED) - before
-    demo = f"demo:{source.DEMO_SCALE}:{source.DEMO_SEED}"
-    runs = {key: n for key, n in computed.items() if key[0] == "analysis" and key[1] == demo}
-    assert runs, "no analysis was computed"
+    demo = f"demo:{disk.DEMO_SCALE}:{disk.DEMO_SEED}"
+    runs = {key: n for key, n in computed.items() if key[0] == "summary" and key[1] == demo}
+    assert runs, "no overview was computed"
     assert all(n == 1 for n in runs.values()), runs  # once per year, shared by 20 sessions
     SUMMARY["app load"][
         f"{SESSIONS} concurrent sessions rendered the overview in {elapsed:.1f} s; "

@@ -101,3 +101,24 @@ def test_two_callers_compute_a_missing_entry_once(tmp_path) -> None:
     assert runs == [1]
     assert sorted(hit for _, hit in results) == [False, True]
     assert results[0][0] == results[1][0] == [1]
+
+
+def test_a_hit_by_content_key_reads_no_ledger(net, tmp_path) -> None:
+    """Keyed by the caller's content key, the network is read (the loader called) on a
+    miss only; the latest year (None) is the same entry as that year by number."""
+    reads: list[int] = []
+
+    def read() -> Network:
+        reads.append(1)
+        return net
+
+    latest, hit = persisted_analysis(read, None, None, "1.0", tmp_path, ledger="bytes-1")
+    assert not hit and reads == [1] and latest.year == max(net.years)
+    again, hit = persisted_analysis(read, None, None, "1.0", tmp_path, ledger="bytes-1")
+    assert hit and reads == [1]
+    by_number, hit = persisted_analysis(read, latest.year, None, "1.0", tmp_path, ledger="bytes-1")
+    assert hit and reads == [1]
+    _same(again, latest)
+    _same(by_number, latest)
+    assert not persisted_analysis(read, None, None, "1.0", tmp_path, ledger="bytes-2")[1]
+    assert reads == [1, 1]
