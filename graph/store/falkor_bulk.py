@@ -17,8 +17,9 @@ A request is ``GRAPH.BULK name [BEGIN] nodes edges node_tokens edge_tokens token
 ``BEGIN`` (first request) fails if the key exists. Nodes are numbered in the order they
 are sent, from 0, which is why the bulk insert only ever builds a new graph.
 
-Everything is encoded before the first request (a value the format cannot carry is an
-error naming the node or relationship, and nothing is written); requests are bounded in
+Requests are encoded one by one while the server stores the one before (a value the
+format cannot carry is an error naming the node or relationship, and the staging graph
+is dropped, so nothing is written under the name); requests are bounded in
 bytes and entities, far below Redis' 512 MB argument and 1M-argument limits. Encoding
 goes column by column (a city has millions of values: per-value Python was most of a
 load's time): strings framed by one join, numbers packed by numpy, then the columns
@@ -29,7 +30,7 @@ from __future__ import annotations
 
 import struct
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from itertools import repeat
 from typing import Any
@@ -246,16 +247,16 @@ def _values(rows: list[dict], key: str) -> list[Any]:
     return list(map(dict.get, rows, repeat(key)))
 
 
-def node_groups(g: nx.MultiDiGraph) -> tuple[list[Group], dict[str, int]]:
-    """Nodes grouped by main + kind label (both checked against the schema), with the
-    number the server will give each node: its position in the order sent."""
+def node_groups(g: nx.MultiDiGraph, number: dict[str, int]) -> Iterator[Group]:
+    """Nodes grouped by main + kind label (both checked against the schema), each group
+    encoded when asked for; ``number`` is filled with the number the server will give
+    each node: its position in the order sent."""
     members: dict[tuple[str, str], list[tuple[str, dict]]] = defaultdict(list)
     for nid, attrs in g.nodes(data=True):
         members[(attrs["label"], attrs["kind"])].append((nid, attrs))
     by_labels: dict[str, list[tuple[str, dict]]] = defaultdict(list)
     for (label, kind), rows in members.items():
         by_labels[labels_pattern(label, second_label(label, kind))].extend(rows)
-    groups, number = [], {}
     for labels, rows in sorted(by_labels.items()):
         ids = [nid for nid, _ in rows]
         attrs = [a for _, a in rows]
@@ -263,19 +264,18 @@ def node_groups(g: nx.MultiDiGraph) -> tuple[list[Group], dict[str, int]]:
         columns = [ids, *(_values(attrs, k) for k in keys[1:])]
         number.update(zip(ids, range(len(number), len(number) + len(ids)), strict=True))
         encoded = _encode(columns, keys, ids.__getitem__, "node")
-        groups.append(Group(header(labels, keys), *_interleave(encoded, len(ids))))
-    return groups, number
+        yield Group(header(labels, keys), *_interleave(encoded, len(ids)))
 
 
-def edge_groups(g: nx.MultiDiGraph, number: dict[str, int]) -> list[Group]:
+def edge_groups(g: nx.MultiDiGraph, number: dict[str, int]) -> Iterator[Group]:
     """Relationships grouped by type, each row its two node numbers and its properties
-    (``key`` is the NetworkX edge key, as the UNWIND path stores it)."""
+    (``key`` is the NetworkX edge key, as the UNWIND path stores it); each group is
+    encoded when asked for."""
     members: dict[str, list[tuple]] = defaultdict(list)
     for u, nbrs in g._succ.items():
         for v, keyed in nbrs.items():
             for key, attrs in keyed.items():
                 members[attrs["type"]].append((u, v, key, attrs))
-    groups = []
     for type_, edges in sorted(members.items()):
         sources, targets, edge_keys, attrs = map(list, zip(*edges, strict=True))
         keys = _keys(attrs, "key", "type")
@@ -292,25 +292,25 @@ def edge_groups(g: nx.MultiDiGraph, number: dict[str, int]) -> list[Group]:
         encoded = _encode(
             columns, keys, lambda i, e=edges: f"{e[i][0]}->{e[i][1]}", safe_type(type_)
         )
-        groups.append(Group(header(type_, keys), *_interleave([numbers, *encoded], len(edges))))
-    return groups
+        yield Group(header(type_, keys), *_interleave([numbers, *encoded], len(edges)))
 
 
 def requests(
-    nodes: list[Group],
-    edges: list[Group],
+    nodes: Iterable[Group],
+    edges: Callable[[], Iterable[Group]],
     max_bytes: int,
     max_entities: int,
-) -> list[Request]:
+) -> Iterator[Request]:
     """Split the groups into requests of at most ``max_bytes`` (unless one row alone is
     larger) and ``max_entities``; a group cut between requests repeats its header. All
-    nodes go before any relationship, so a relationship never precedes its ends.
+    nodes go before any relationship, so a relationship never precedes its ends; a
+    request is yielded as soon as it is full, while the groups after it are still to be
+    encoded (``edges`` is called once every node group is out).
 
     Rows are never looked at one by one: how many fit is a search in the row ends."""
     req = Request()
-    out = [req]
     for is_edge, groups in ((False, nodes), (True, edges)):
-        for group in groups:
+        for group in groups if not is_edge else groups():
             done, n = 0, len(group.ends)
             while done < n:
                 base = int(group.ends[done - 1]) if done else 0
@@ -318,18 +318,24 @@ def requests(
                 fit = int(np.searchsorted(group.ends, room, side="right")) - done
                 take = min(n - done, max_entities - req.nodes - req.edges, fit)
                 if take <= 0 and (req.nodes or req.edges):
+                    yield req
                     req = Request()
-                    out.append(req)
                     continue
                 take = max(take, 1)  # one row larger than a request goes alone
                 stop = done + take
                 token = group.header + group.data[base : int(group.ends[stop - 1])]
                 req.add(is_edge, token, take)
                 done = stop
-    return [r for r in out if r.nodes or r.edges]
+    if req.nodes or req.edges:
+        yield req
+
+
+def stream(g: nx.MultiDiGraph, max_bytes: int, max_entities: int) -> Iterator[Request]:
+    """The requests of a bulk load of ``g``, each encoded when it is asked for."""
+    number: dict[str, int] = {}
+    return requests(node_groups(g, number), lambda: edge_groups(g, number), max_bytes, max_entities)
 
 
 def plan(g: nx.MultiDiGraph, max_bytes: int, max_entities: int) -> list[Request]:
-    """Every request of a bulk load of ``g``, encoded and checked before any is sent."""
-    nodes, number = node_groups(g)
-    return requests(nodes, edge_groups(g, number), max_bytes, max_entities)
+    """Every request of a bulk load of ``g``, encoded and checked."""
+    return list(stream(g, max_bytes, max_entities))
