@@ -13,7 +13,7 @@ from __future__ import annotations
 import contextlib
 import time
 import uuid
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
 import redis
@@ -215,34 +215,30 @@ class FalkorBackend:
     def bulk_load(
         self,
         labels: Sequence[str],
-        requests: Sequence[Request],
+        requests: Iterable[Request],
         after: Sequence[Statement],
         *,
         replace: bool,
         on_batch: OnBatch | None,
-    ) -> None:
+    ) -> int:
         """Build the graph with ``GRAPH.BULK`` in a staging graph of its own, run ``after``
-        (the load marker), index it, then move it under the graph's name.
+        (the load marker), index it, then move it under the graph's name; returns the
+        number of bulk requests.
 
         ``GRAPH.BULK`` only ever creates a graph, and a half-built one must never be what
         readers find, so it is staged as ``--replace`` stages: a failure or a kill leaves at
         most an orphan staging graph (dropped here, or by the next load). Without
         ``replace`` the move is ``RENAMENX``: a graph created meanwhile under the name is
-        never overwritten.
+        never overwritten. ``requests`` may be a generator that encodes each request
+        while the server stores the one before.
         """
         token = uuid.uuid4().hex[:12]
         staging = f"{self.graph_name}{STAGING_SUFFIX}_{token}"
-        run = self.db.connection.execute_command
         try:
             with self._lease(token):
                 self._drop_orphans()
-                for i, request in enumerate(requests):
-                    run("GRAPH.BULK", staging, *request.args(begin=i == 0))
-                    if on_batch:
-                        on_batch(request.nodes + request.edges)
-                self._check_counts(
-                    staging, sum(r.nodes for r in requests), sum(r.edges for r in requests)
-                )
+                sent = self._send_pipelined(staging, requests, on_batch)
+                self._check_counts(staging, *sent[1:])
                 self._run_all(staging, after, on_batch)
                 self._ensure_indexes(staging, labels)
                 self._await_constraints(staging)
@@ -257,6 +253,39 @@ class FalkorBackend:
             raise _error(exc, self.cfg) from None
         finally:
             self._drop_quietly(staging)
+        return sent[0]
+
+    def _send_pipelined(
+        self, staging: str, requests: Iterable[Request], on_batch: OnBatch | None
+    ) -> tuple[int, int, int]:
+        """Send each request before reading the reply to the one before: the client
+        encodes request n+1 (the generator's next step) while the server stores request n.
+        Returns how many requests, nodes and relationships were sent."""
+        conn = self.db.connection.connection_pool.make_connection()
+        count = nodes = edges = 0
+        in_flight: Request | None = None
+
+        def settle() -> None:
+            nonlocal in_flight
+            done, in_flight = in_flight, None
+            if done is not None:
+                conn.read_response()
+                if on_batch:
+                    on_batch(done.nodes + done.edges)
+
+        try:
+            for request in requests:
+                settle()
+                conn.send_command("GRAPH.BULK", staging, *request.args(begin=count == 0))
+                in_flight = request
+                count, nodes, edges = count + 1, nodes + request.nodes, edges + request.edges
+            settle()
+        finally:
+            if in_flight is not None:  # stopped with a request sent: let it finish
+                with contextlib.suppress(redis.RedisError):
+                    conn.read_response()
+            conn.disconnect()
+        return count, nodes, edges
 
     def _await_constraints(self, graph_name: str) -> None:
         """Unique constraints on a filled graph are built in the background: wait until

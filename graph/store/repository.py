@@ -27,9 +27,10 @@ from __future__ import annotations
 
 import contextlib
 import gc
+import json
 import uuid
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
@@ -38,10 +39,9 @@ import networkx as nx
 import pandas as pd
 
 from graph import config
-from graph.network import Network, second_label
+from graph.network import NODE_KIND_COLUMN, Network, second_label
 from graph.schema import (
     IMPLICIT_EDGES,
-    IMPLICIT_TYPES,
     LABEL_TABLE,
     LABELS,
     LINK_TYPES,
@@ -186,33 +186,6 @@ def edge_statements(
     return out
 
 
-def _add_nodes(g: nx.MultiDiGraph, nodes: Iterable[tuple[str, dict]]) -> None:
-    """``g.add_nodes_from`` for new nodes, filling NetworkX's documented dict-of-dicts
-    directly: reading a district spends most of its Python time building the graph."""
-    node, succ, pred = g._node, g._succ, g._pred
-    for nid, attrs in nodes:
-        if nid in node:
-            node[nid].update(attrs)
-        else:
-            node[nid] = attrs
-            succ[nid] = {}
-            pred[nid] = {}
-
-
-def _add_edges(g: nx.MultiDiGraph, edges: Iterable[tuple[str, str, str, dict]]) -> None:
-    """``g.add_edges_from`` with explicit keys, straight into the adjacency dicts."""
-    succ, pred = g._succ, g._pred
-    for s, t, key, attrs in edges:
-        out = succ.get(s)
-        if out is None or t not in succ:
-            g.add_edge(s, t, key=key, **attrs)
-            continue
-        keys = out.get(t)
-        if keys is None:
-            keys = out[t] = pred[t][s] = {}
-        keys[key] = attrs
-
-
 PropertyTypes = list[tuple[str, str]]
 _READ_TYPES = {"int": "int", "float": "float", "bool": "bool"}
 
@@ -245,8 +218,61 @@ def edge_properties(type_: str) -> PropertyTypes:
     ]
 
 
-def _present(props: PropertyTypes, values: list) -> dict[str, Any]:
-    return {p[0]: v for p, v in zip(props, values) if v is not None}  # noqa: B905 (hot loop)
+def _columns(rows: list[list], width: int) -> list[tuple]:
+    """A reply's rows as columns (``width`` of them, empty when there are no rows)."""
+    return list(zip(*rows, strict=True)) if rows else [()] * width
+
+
+def _node_table(table: str, props: PropertyTypes, rows: list[list]) -> pd.DataFrame:
+    """The rows of one label (decoded by ``read_typed``) as its table's columns, as
+    ``graph_to_tables`` makes them; yearly conditions stay in a ``conditions`` column of
+    JSON text."""
+    ids, *values = _columns(rows, 1 + len(props))
+    data: dict[str, Any] = {"id": ids}
+    for (name, _type), column in zip(props, values, strict=True):
+        if name == "kind" and table not in NODE_KIND_COLUMN:
+            continue  # people and matters: the label's own kind, no column
+        key = NODE_KIND_COLUMN.get(table, name) if name == "kind" else name
+        data[key] = column
+    return pd.DataFrame(data)
+
+
+def _conditions(places: pd.DataFrame) -> pd.DataFrame:
+    """The conditions table from the places' JSON ``conditions`` property."""
+    held = places.loc[places["conditions"].notna(), ["id", "conditions"]]
+    rows = [
+        {"place_id": nid, "year": int(year), **values}
+        for nid, text in zip(held["id"], held["conditions"], strict=True)
+        for year, values in json.loads(text).items()
+    ]
+    return pd.DataFrame(rows)
+
+
+def _tables(nodes: dict[str, list[list]], edges: list[list]) -> dict[str, pd.DataFrame]:
+    """The ledger tables from the node rows of each label and the relationship rows: the
+    inverse of ``Network.graph``, column by column instead of node by node."""
+    tables = {
+        LABEL_TABLE[label]: _node_table(LABEL_TABLE[label], node_properties(label), rows)
+        for label, rows in nodes.items()
+    }
+    places = tables["places"]
+    tables["conditions"] = _conditions(places)
+    tables["places"] = places.drop(columns="conditions")
+    link_props = edge_properties(next(iter(LINK_TYPES)))
+    sources, targets, types, _keys, *values = _columns(edges, 4 + len(link_props))
+    rels = pd.DataFrame({"source_id": sources, "target_id": targets, "type": types})
+    for (table, col), (type_, direction) in IMPLICIT_EDGES.items():
+        owner, target = ("source_id", "target_id")[:: 1 if direction == "out" else -1]
+        of_type = rels[rels["type"] == type_]
+        refs = of_type.drop_duplicates(owner, keep="last").set_index(owner)[target]
+        df = tables[table]
+        df[col] = df["id"].map(refs)
+    links = rels["type"].isin(list(LINK_TYPES)).to_numpy()
+    data = {name: rels[name].to_numpy()[links] for name in rels.columns}
+    for (name, _type), column in zip(link_props, values, strict=True):
+        data[name] = pd.Series(column, dtype=object).to_numpy()[links]
+    tables["links"] = pd.DataFrame(data)
+    return tables
 
 
 STATUS_QUERY = (
@@ -286,12 +312,12 @@ def stored_edges_query(type_: str) -> str:
 
 def read_queries() -> list[tuple[str, list[str]]]:
     """The whole-table reads of ``read()``, with their column types: one per label (schema
-    order, as ``_read_once`` consumes them), then one for every relationship.
+    order, as ``_read_tables`` takes them), then one for every relationship.
 
     One untyped traversal reads them all: a typed pattern with unlabelled ends scans every
     node, so one query per type cost a scan per type, and a ``[r:A|B|…]`` alternation
     costs more than both (measured: 2.2 s and 2.3 s of server CPU against 0.8 s on the
-    district). Rows of a type govnet does not know are dropped by ``_read_once``.
+    district). Rows of a type govnet does not know are dropped by ``_tables``.
     """
     nodes = [
         (
@@ -394,19 +420,24 @@ class GraphStore:
         """
         g = network.graph
         if self._use_bulk(bulk, replace):
-            from graph.store.falkor_bulk import plan
+            from graph.store.falkor_bulk import stream
 
-            with paused_gc():
-                requests = plan(g, self.bulk_bytes, self.bulk_entities)
             after = marker_statements(g)
-            with self._progress(
-                progress, g.number_of_nodes() + g.number_of_edges() + 2, on_batch
-            ) as cb:
-                self.backend.bulk_load(
-                    [*LABELS, META_LABEL], requests, after, replace=replace, on_batch=cb
+            with (
+                paused_gc(),
+                self._progress(
+                    progress, g.number_of_nodes() + g.number_of_edges() + 2, on_batch
+                ) as cb,
+            ):
+                sent = self.backend.bulk_load(
+                    [*LABELS, META_LABEL],
+                    stream(g, self.bulk_bytes, self.bulk_entities),
+                    after,
+                    replace=replace,
+                    on_batch=cb,
                 )
             return LoadSummary(
-                g.number_of_nodes(), g.number_of_edges(), len(requests) + 2, replace, False, False
+                g.number_of_nodes(), g.number_of_edges(), sent + 2, replace, False, False
             )
         before = None if replace else self.status()
         resumed = before is not None and not before["complete"]
@@ -466,8 +497,8 @@ class GraphStore:
             "load_id": load_id,
         }
 
-    def read_graph(self) -> nx.MultiDiGraph:
-        """The stored district as the MultiDiGraph ``Network.from_graph`` takes.
+    def read(self) -> Network:
+        """The stored district as a ``Network`` (equal to the one written).
 
         It takes several queries; when the load marker's ``load_id`` differs after them a
         ``--replace`` swapped the graph meanwhile, and the read starts over, so the result
@@ -481,52 +512,21 @@ class GraphStore:
                     "run the same `govnet load` again to complete it"
                 )
             with paused_gc():
-                g = self._read_once()
+                network = Network(self._read_tables())
             if self.status() == before:
-                return g
+                return network
         raise StoreError("the graph kept changing while it was read; try again")
 
-    def _read_once(self) -> nx.MultiDiGraph:
-        g = nx.MultiDiGraph()
+    def _read_tables(self) -> dict[str, pd.DataFrame]:
+        """The ledger tables, built column by column from whole-table replies (no graph:
+        making millions of NetworkX dicts was most of a read's time)."""
         if not self.backend.exists():
-            return g
-        node_props = {label: node_properties(label) for label in LABELS}
-        link_props = edge_properties(next(iter(LINK_TYPES)))
+            return {}
         queries = read_queries()
-        # Fetch in parallel: the server and the socket work while Python builds the graph.
+        # Fetch in parallel: the server works on one query while a reply is parsed.
         with ThreadPoolExecutor(max_workers=READ_THREADS) as pool:
-            results = pool.map(lambda q: self.backend.read_typed(q[0], {}, q[1]), queries)
-            for label, props in node_props.items():
-                _add_nodes(
-                    g,
-                    (
-                        (row[0], {"label": label} | _present(props, row[1:]))
-                        for row in next(results)
-                    ),
-                )
-            rows = next(results)
-            _add_edges(
-                g,
-                (
-                    (row[0], row[1], row[2], {"type": row[2]})
-                    for row in rows
-                    if row[2] in IMPLICIT_TYPES
-                ),
-            )
-            _add_edges(
-                g,
-                (
-                    (row[0], row[1], row[3], {"type": row[2]} | _present(link_props, row[4:]))
-                    for row in rows
-                    if row[2] in LINK_TYPES
-                ),
-            )
-        nx._clear_cache(g)
-        return g
-
-    def read(self) -> Network:
-        """The stored district as a ``Network`` (equal to the one written)."""
-        return Network.from_graph(self.read_graph())
+            results = list(pool.map(lambda q: self.backend.read_typed(q[0], {}, q[1]), queries))
+        return _tables(dict(zip(LABELS, results, strict=False)), results[-1])
 
     def query(self, cypher: str, **params: Any) -> pd.DataFrame:
         """Run a read-only Cypher query; one row per result, nodes/relationships as dicts."""

@@ -11,13 +11,19 @@ import pytest
 
 from graph.network import Network
 from graph.store import StoreError, open_store
-from graph.store.falkor_bulk import plan
+from graph.store.falkor_bulk import _column, _interleave, plan, value
 from graph.store.repository import GraphStore
 from loaders.ledger import read_ledger
 from tests.conftest import ROOT
 from tests.ledgers import network_tables
 
 SMALL = ROOT / "tests" / "fixtures" / "small"
+
+
+def assert_nothing_left(store: GraphStore) -> None:
+    """A refused or interrupted bulk load left neither a graph nor a staging graph."""
+    assert not store.backend.exists()
+    assert store.backend.staging_keys() == []
 
 
 class Interrupt(Exception):
@@ -108,8 +114,7 @@ def test_an_interrupted_bulk_load_leaves_no_graph(stores) -> None:
 
     with pytest.raises(Interrupt):
         store.write(read_ledger(SMALL), on_batch=crash_after_two)
-    assert not store.backend.exists()
-    assert store.backend.staging_keys() == []
+    assert_nothing_left(store)
 
 
 def test_an_interrupted_bulk_replace_keeps_the_old_graph(stores) -> None:
@@ -154,8 +159,7 @@ def test_a_value_the_format_cannot_carry_is_refused_before_any_write(stores) -> 
     bad = people.loc[people.index[0], "id"]
     with pytest.raises(StoreError, match=f"node '?{bad}'?: property 'roles' holds a NUL"):
         store.write(Network(tables))
-    assert not store.backend.exists()
-    assert store.backend.staging_keys() == []
+    assert_nothing_left(store)
 
 
 def test_bulk_needs_a_new_graph_or_replace(stores) -> None:
@@ -196,5 +200,36 @@ def test_the_bulk_reply_counts_are_checked(stores) -> None:
     backend = store.backend
     with pytest.raises(StoreError, match="expected"):
         backend.bulk_load([], requests, [], replace=False, on_batch=None)
-    assert not backend.exists()
-    assert backend.staging_keys() == []
+    assert_nothing_left(store)
+
+
+COLUMNS = [
+    ["a", "社区", "", "x" * 300],
+    ["a", None, "é", None],
+    [1, None, -(2**63), 2**63 - 1],
+    [0.5, None, -1e300, float("nan")],
+    [True, None, False, True],
+    [None, None, None, None],
+    [1, 2.5, "x", None],
+    [[1, 2], None, ["a", 3.0], []],
+]
+
+
+@pytest.mark.parametrize("values", COLUMNS, ids=range(len(COLUMNS)))
+def test_a_column_encodes_as_its_values_one_by_one(values: list) -> None:
+    """The whole-column encoding lays out exactly the bytes of the per-value encoder,
+    interleaved with another column row by row."""
+    ids = [f"n{i}" for i in range(len(values))]
+    data, ends = _interleave([_column(ids), _column(values)], len(values))
+    expected = [value(i) + value(v) for i, v in zip(ids, values, strict=True)]
+    starts = [0, *ends[:-1].tolist()]
+    assert [data[a:b] for a, b in zip(starts, ends.tolist(), strict=True)] == expected
+
+
+@pytest.mark.parametrize(
+    ("values", "problem"),
+    [(["a", "b\x00c"], "NUL"), ([1, 2**63], "beyond 64 bits"), (["a", "\ud800"], "surrogates")],
+)
+def test_a_column_refuses_what_the_format_cannot_carry(values: list, problem: str) -> None:
+    with pytest.raises(ValueError, match=problem):
+        _column(values)
