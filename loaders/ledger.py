@@ -123,14 +123,27 @@ def _table_files(path: Path) -> list[tuple[str, str, Path]] | None:
     return [(p.name, t, p) for p, t in zip(files, tables, strict=True)]
 
 
+# People pseudonymized per slice of this many rows: the keyed hashes are computed on Python
+# strings, and a province's five million people at once took gigabytes of them.
+PSEUDONYM_ROWS = 250_000
+
+
 def _pseudonymized(people: pd.DataFrame, key: bytes | str | None) -> pd.DataFrame | Issue:
-    from loaders.pseudonymize import pseudonymize_people
+    """The people table with pseudonyms (slice by slice), or the issue of an unusable key."""
+    import pandas as pd
+
+    from loaders.pseudonymize import load_key, pseudonymize_people
 
     try:
-        return pseudonymize_people(people, key)
+        key = load_key() if key is None else key
+        parts = [
+            pseudonymize_people(people.iloc[i : i + PSEUDONYM_ROWS], key)
+            for i in range(0, max(len(people), 1), PSEUDONYM_ROWS)
+        ]
     except (OSError, ValueError) as exc:  # unreadable config or key file
         problem = f"无法取得假名密钥 cannot get the pseudonym key: {exc}"
         return Issue("people", None, None, None, problem)
+    return pd.concat(parts) if len(parts) > 1 else parts[0]
 
 
 def _whole(path: str | Path, keep: Keep, key: bytes | str | None, tick) -> Checked:

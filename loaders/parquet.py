@@ -347,23 +347,43 @@ def _facts(name: str, df: pd.DataFrame) -> dict:
     return out
 
 
+@dataclass
+class Layout:
+    """Where every row of a ledger goes: its own street's partition and the halos."""
+
+    codes: Codes  # without the references: only ids and streets are needed to write
+    own: dict[str, np.ndarray]  # table → street code of each row
+    rows: pd.DataFrame  # halo (street, node code)
+    links: pd.DataFrame  # halo (street, link position)
+    communities: Counter  # street id → communities and villages
+
+
+def layout(tables: Tables) -> Layout:
+    """The layout of a ledger; ``tables`` needs the ids, kinds and references only."""
+    codes = encode(tables)
+    rows, links = halo(tables, codes)
+    own = {name: _row_streets(name, codes) for name in TABLES}
+    units = tables["places"]["kind"].isin(["community", "village"]).to_numpy()
+    communities = Counter(_street_ids(codes, own["places"][units]).to_pylist())
+    codes.refs = {}
+    return Layout(codes, own, rows, links, communities)
+
+
 def write_dataset(
-    tables: Tables, load: Callable[[str], pa.Table], facts: dict[str, dict], out: Path, bar
+    plan: Layout, load: Callable[[str], pa.Table], facts: dict[str, dict], out: Path, bar
 ) -> dict:
     """The partitioned dataset of a valid ledger, written into the new folder ``out``.
 
-    ``tables`` needs the ids, kinds and references only; ``load(name)`` gives a whole table
-    (typed as in a ``Network``) when its turn comes, so one table is in memory at a time.
+    ``load(name)`` gives a whole table (typed as in a ``Network``) when its turn comes,
+    so one table is in memory at a time.
     """
     out.mkdir(parents=True)
-    task = bar.add_task("halo", total=len(TABLES) + 1)
-    codes = encode(tables)
-    rows, links = halo(tables, codes)
-    bar.advance(task)
+    codes, rows, links = plan.codes, plan.rows, plan.links
+    task = bar.add_task("write", total=len(TABLES))
     for name in TABLES:
-        table = load(name)
-        _write(table, np.arange(table.num_rows), _row_streets(name, codes), codes, out / name)
         bar.update(task, description=name)
+        table = load(name)
+        _write(table, np.arange(table.num_rows), plan.own[name], codes, out / name)
         if name == "links":
             at, street = links["pos"].to_numpy(), links["street"].to_numpy()
         elif name in NODE_TABLES:
@@ -376,9 +396,6 @@ def write_dataset(
             _write(table.take(at), at, street, codes, out / HALO / name)
         del table
         bar.advance(task)
-    places = tables["places"]
-    units = places["kind"].isin(["community", "village"]).to_numpy()
-    per_street = Counter(_street_ids(codes, codes.street[codes.rows("places")][units]).to_pylist())
     streets = sorted(_dirs.__wrapped__(out / "places"), key=lambda s: (s is not None, s or ""))
     manifest = {
         "format": "govnet-parquet/1",
@@ -388,7 +405,7 @@ def write_dataset(
         "halo_links": len(links),
         # whether the ledger records replies (13710's reply limit is judged ledger-wide)
         "replies": facts["matters"]["replies"],
-        "streets": [{"id": s, "communities": per_street.get(s, 0)} for s in streets],
+        "streets": [{"id": s, "communities": plan.communities.get(s, 0)} for s in streets],
     }
     (out / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False, indent=1), "utf-8")
     return manifest
@@ -403,7 +420,7 @@ def convert(network: Network, out: str | Path, progress: bool = False) -> dict:
         shutil.rmtree(root)
     with _bar(progress) as bar:
         return write_dataset(
-            tables,
+            layout(tables),
             lambda t: pa.Table.from_pandas(tables[t], preserve_index=False),
             facts,
             root,
@@ -446,8 +463,10 @@ def convert_ledger(
         checked = read_tables(ledger, keep, key=key, progress=progress)
         if checked.errors:
             raise LedgerInvalid(checked.errors, checked.warnings)
+        plan = layout(checked.tables)
+        del checked  # its ids and references: the layout has what writing needs
         with _bar(progress) as bar:
-            manifest = write_dataset(checked.tables, load, facts, work / "dataset", bar)
+            manifest = write_dataset(plan, load, facts, work / "dataset", bar)
         if root.exists():
             shutil.rmtree(root)
         (work / "dataset").rename(root)
