@@ -10,16 +10,19 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from graph.schema import TABLES
 from loaders.archive import Limits
 from loaders.errors import Issue, LedgerInvalid
 
 if TYPE_CHECKING:  # imported when a ledger is read: ledger_fingerprint needs none of them
+    import pandas as pd
+
     from graph.network import Network
     from loaders.validate import Checked
 
@@ -71,32 +74,189 @@ def _progress(enabled: bool) -> Iterator:
         yield tick
 
 
+Keep = Callable[[str, "pd.DataFrame"], None]
+
+# What the cross-table checks read besides ids and references (loaders.validate): typed
+# columns, and the raw text some messages quote. Nothing else of a table is kept.
+CROSS_COLUMNS = {
+    "places": ("kind",),
+    "organizations": ("kind",),
+    "resources": ("kind",),
+    "matters": ("submitted_at", "closed_at", "replied_at"),
+    "conditions": ("year",),
+    "links": ("type", "weight", "since", "until"),
+}
+CROSS_TEXT = {"matters": ("closed_at", "replied_at"), "links": ("until",)}
+
+
+def read_tables(
+    path: str | Path, keep: Keep, *, key: bytes | str | None = None, progress: bool = False
+) -> Checked:
+    """Read and validate a ledger one table at a time; ``keep(name, table)`` gets each table.
+
+    A folder of CSV files is read file by file: each file is parsed, checked column by
+    column and handed to ``keep`` (typed as in a ``Network``, people pseudonymized), and
+    only the ids, references and dates the cross-table checks need stay in memory. So
+    the peak is one table, not the ledger. Other sources (a workbook, a zip, a folder with
+    a stray or repeated table) are read whole, as ``loaders.read`` always did. The issues
+    are the same either way. ``keep`` may see tables of a ledger that turns out invalid
+    (the returned ``errors`` say so): it must not publish them before that is known.
+    ``Checked.tables`` holds the validated tables, or for a folder just the columns above.
+    """
+    with _progress(progress) as tick:
+        files = _table_files(Path(path))
+        if files is None:
+            return _whole(path, keep, key, tick)
+        return _tablewise(files, keep, key, tick)
+
+
+def _table_files(path: Path) -> list[tuple[str, str, Path]] | None:
+    """(file name, table, path) of a folder whose CSV files are distinct tables, else None."""
+    from loaders.read import TABLE_NAMES, match_name
+
+    if not path.is_dir():
+        return None
+    files = sorted(p for p in path.iterdir() if p.is_file() and p.suffix.lower() == ".csv")
+    tables = [match_name(p.stem, TABLE_NAMES) for p in files]
+    if not files or None in tables or len(set(tables)) < len(tables):
+        return None  # reported by the whole-ledger reader, exactly as before
+    return [(p.name, t, p) for p, t in zip(files, tables, strict=True)]
+
+
+# People pseudonymized per slice of this many rows: the keyed hashes are computed on Python
+# strings, and a province's five million people at once took gigabytes of them.
+PSEUDONYM_ROWS = 250_000
+
+
+def _pseudonymized(people: pd.DataFrame, key: bytes | str | None) -> pd.DataFrame | Issue:
+    """The people table with pseudonyms (slice by slice), or the issue of an unusable key."""
+    import pandas as pd
+
+    from loaders.pseudonymize import load_key, pseudonymize_people
+
+    try:
+        key = load_key() if key is None else key
+        parts = [
+            pseudonymize_people(people.iloc[i : i + PSEUDONYM_ROWS], key)
+            for i in range(0, max(len(people), 1), PSEUDONYM_ROWS)
+        ]
+    except (OSError, ValueError) as exc:  # unreadable config or key file
+        problem = f"无法取得假名密钥 cannot get the pseudonym key: {exc}"
+        return Issue("people", None, None, None, problem)
+    return pd.concat(parts) if len(parts) > 1 else parts[0]
+
+
+def _whole(path: str | Path, keep: Keep, key: bytes | str | None, tick) -> Checked:
+    """The whole ledger read at once, checked, then handed to ``keep`` table by table."""
+    import pandas as pd
+
+    from graph.tables import coerce
+    from loaders.read import read_raw
+    from loaders.validate import validate_raw
+
+    checked = validate_raw(read_raw(path, tick), tick)
+    if checked.errors:
+        return checked
+    tables = dict(checked.tables)
+    if "people" in tables:
+        if tick:
+            tick("pseudonymizing people")
+        people = _pseudonymized(tables["people"], key)
+        if isinstance(people, Issue):
+            checked.errors.append(people)
+            return checked
+        tables["people"] = people
+    for name in TABLES:
+        keep(name, coerce(name, tables.get(name, pd.DataFrame())))
+    return checked
+
+
+def _tablewise(
+    files: list[tuple[str, str, Path]], keep: Keep, key: bytes | str | None, tick
+) -> Checked:
+    """``validate_raw`` over files read one at a time, keeping only what crosses tables."""
+    import numpy as np
+    import pandas as pd
+
+    from graph.tables import coerce
+    from loaders import validate as v
+    from loaders.read import RawLedger, RawTable, read_csv_bytes
+
+    errors: list[Issue] = []
+    warnings: list[Issue] = []
+    raws: dict[str, RawTable] = {}
+    typed: dict[str, pd.DataFrame] = {}
+    key_issue: Issue | None = None
+    for name, table, file in files:
+        if tick:
+            tick(name)
+        read = RawLedger({}, [], [])
+        raw = RawTable(table, pd.DataFrame(), np.zeros(0, np.int64), file=name)
+        read_csv_bytes(file.read_bytes(), raw, read)
+        errors += read.errors
+        warnings += read.warnings
+        if tick:
+            tick(f"checking {table}")
+        parsed = v.parse_table(table, raw)
+        errors += v.check_columns(table, raw, parsed)
+        full = v.with_defaults(table, parsed)
+        if not errors and key_issue is None:
+            if table == "people":
+                people = _pseudonymized(full, key)
+                if isinstance(people, Issue):
+                    key_issue = people
+                else:
+                    keep(table, coerce(table, people))
+            else:
+                keep(table, coerce(table, full))
+        crossing = {c.key for c in TABLES[table].columns if c.type in ("id", "ref")}
+        crossing.update(CROSS_COLUMNS.get(table, ()))
+        typed[table] = full[[c for c in full.columns if c in crossing]]
+        text = [c for c in CROSS_TEXT.get(table, ()) if c in raw.data.columns]
+        raws[table] = dataclasses.replace(raw, data=raw.data[text])
+        del read, raw, parsed, full
+    for t in v.REQUIRED_TABLES:
+        if t not in raws:
+            errors.append(
+                Issue(
+                    t, None, None, None, f"缺少必需的表 missing required table {t} ({TABLES[t].zh})"
+                )
+            )
+    if tick:
+        tick("checking links between tables")
+    ctx = v.Ctx(raws, typed)
+    for check in (
+        v.check_duplicate_ids,
+        v.check_refs,
+        v.check_parents,
+        v.check_links,
+        v.check_dates,
+        v.check_conditions,
+    ):
+        errors += check(ctx)
+    warnings += v.warn(ctx)
+    order = {t: i for i, t in enumerate(TABLES)}
+    errors.sort(key=lambda e: (order.get(e.table or "", -1), e.row or 0))
+    if not errors and key_issue is not None:
+        errors.append(key_issue)
+    if not errors:
+        for name in TABLES:
+            if name not in raws:
+                keep(name, coerce(name, pd.DataFrame()))
+    counts = {t: len(ctx.raw[t].data) if t in raws else 0 for t in TABLES}
+    return v.Checked(typed, errors, warnings, counts)
+
+
 def _check(
     path: str | Path, key: bytes | str | None, progress: bool
 ) -> tuple[Checked, Network | None]:
     from graph.network import Network
-    from loaders.pseudonymize import pseudonymize_people
-    from loaders.read import read_raw
-    from loaders.validate import validate_raw
 
-    with _progress(progress) as tick:
-        raw = read_raw(path, tick)
-        checked = validate_raw(raw, tick)
-        if checked.errors:
-            return checked, None
-        if tick:
-            tick("pseudonymizing people")
-        tables = dict(checked.tables)
-        if "people" in tables:
-            try:
-                tables["people"] = pseudonymize_people(tables["people"], key)
-            except (OSError, ValueError) as exc:  # unreadable config or key file
-                problem = f"无法取得假名密钥 cannot get the pseudonym key: {exc}"
-                checked.errors.append(Issue("people", None, None, None, problem))
-                return checked, None
-        if tick:
-            tick("building network")
-        return checked, Network(tables, warnings=checked.warnings)
+    tables: dict[str, pd.DataFrame] = {}
+    checked = read_tables(path, tables.__setitem__, key=key, progress=progress)
+    if checked.errors:
+        return checked, None
+    return checked, Network(tables, warnings=checked.warnings)
 
 
 def read_ledger(

@@ -23,6 +23,9 @@ from __future__ import annotations
 
 import json
 import shutil
+import tempfile
+from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -64,87 +67,155 @@ class Part:
     own: dict[str, set[str]]  # node table → ids of own rows
 
 
-def node_streets(tables: Tables) -> pd.Series:
-    """id → street key of every node (NONE for nodes outside any street)."""
-    scopes = place_scopes(tables["places"])
-    place_street = pd.Series(
-        scopes["street_id"].astype(object).fillna(NONE).to_numpy(),
-        index=scopes["id"].astype(object).to_numpy(),
+@dataclass
+class Codes:
+    """A ledger's nodes as integers, so the joins that find the halo run on numbers.
+
+    Node ``c`` is ``ids[c]``: places, organizations, people, matters and resources in
+    ledger order, table ``t`` from ``start[t]``. Arrays indexed by a code have one slot
+    more, read by code -1 (a missing or unknown id): string joins over a province's
+    millions of rows took gigabytes and minutes, integer joins take a fraction.
+    """
+
+    ids: pa.Array
+    start: dict[str, int]
+    size: dict[str, int]
+    refs: dict[tuple[str, str], np.ndarray]  # (table, column) → each row's code, -1 if none
+    street: np.ndarray  # code → its street as the street place's code, -1 outside any
+
+    def rows(self, table: str) -> np.ndarray:
+        """The codes of a node table's rows."""
+        first = self.start[table]
+        return np.arange(first, first + self.size[table], dtype=np.int64)
+
+
+# The reference columns the partitioning follows.
+REFS = {
+    "places": ("parent_id",),
+    "organizations": ("place_id",),
+    "people": ("place_id",),
+    "matters": ("place_id",),
+    "resources": ("place_id", "provider_id"),
+    "conditions": ("place_id",),
+    "links": ("source_id", "target_id"),
+}
+
+
+def _text(df: pd.DataFrame | None, column: str) -> pa.Array:
+    """A text column as one Arrow string array (all missing when the column is absent)."""
+    if df is None or column not in df.columns:
+        return pa.nulls(0 if df is None else len(df), pa.string())
+    arr = pa.array(df[column].array)
+    if isinstance(arr, pa.ChunkedArray):
+        arr = arr.combine_chunks()
+    return arr.cast(pa.string())
+
+
+def _places(tables: Tables) -> pd.DataFrame:
+    places = tables.get("places", pd.DataFrame())
+    return pd.DataFrame(
+        {c: places[c] if c in places else [None] * len(places) for c in ("id", "parent_id", "kind")}
     )
-    parts = [place_street]
-    for table in ("organizations", "people", "matters"):
-        df = tables[table]
-        parts.append(
-            pd.Series(
-                df["place_id"].astype(object).map(place_street).fillna(NONE).to_numpy(),
-                index=df["id"].astype(object).to_numpy(),
-            )
-        )
-    key = pd.concat(parts)
-    r = tables["resources"]
-    provider_key = r["provider_id"].astype(object).map(key)
-    own_key = r["place_id"].astype(object).map(place_street)
-    parts.append(
-        pd.Series(
-            own_key.fillna(provider_key).fillna(NONE).to_numpy(),
-            index=r["id"].astype(object).to_numpy(),
-        )
+
+
+def encode(tables: Tables) -> Codes:
+    """Every id and reference as a code, and every node's street.
+
+    A node's street is its place's (places: the street above them); a resource's is its
+    place's, else its provider's. ``tables`` needs only the ids, kinds and references.
+    """
+    scopes = place_scopes(_places(tables))
+    ids = [_text(tables.get(t), "id") for t in NODE_TABLES]
+    refs = [(t, c) for t, cols in REFS.items() for c in cols]
+    parts = [*ids, *(_text(tables.get(t), c) for t, c in refs), _text(scopes, "street_id")]
+    enc = pa.chunked_array(parts, pa.string()).dictionary_encode().combine_chunks()
+    codes = enc.indices.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int64)
+    n = sum(len(a) for a in ids)
+    first = np.full(len(enc.dictionary) + 1, -1, np.int64)  # dictionary code → node code
+    uniq, at = np.unique(codes[:n], return_index=True)  # a repeated id: the first one
+    first[uniq[uniq >= 0]] = at[uniq >= 0]
+    sizes = [len(a) for a in parts]
+    bounds = np.cumsum([0, *sizes])
+    coded = [first[codes[a:b]] for a, b in zip(bounds[:-1], bounds[1:], strict=True)]
+    c = Codes(
+        ids=pa.concat_arrays(ids),
+        start=dict(zip(NODE_TABLES, bounds[: len(NODE_TABLES)].tolist(), strict=True)),
+        size=dict(zip(NODE_TABLES, sizes, strict=False)),
+        refs=dict(zip(refs, coded[len(ids) : -1], strict=True)),
+        street=np.full(n + 1, -1, np.int64),
     )
-    return pd.concat(parts)
+    n_places = c.size["places"]
+    c.street[:n_places] = coded[-1]
+
+    def place(ref: np.ndarray) -> np.ndarray:  # the code of a referenced place, else -1
+        return np.where((ref >= 0) & (ref < n_places), ref, -1)
+
+    for t in ("organizations", "people", "matters"):
+        c.street[c.rows(t)] = c.street[place(c.refs[(t, "place_id")])]
+    at_place = place(c.refs[("resources", "place_id")])
+    provider = c.refs[("resources", "provider_id")]
+    provider = np.where(provider < c.start["resources"], provider, -1)
+    c.street[c.rows("resources")] = np.where(at_place >= 0, c.street[at_place], c.street[provider])
+    return c
 
 
-def _pairs(street: pd.Series, ids: pd.Series) -> pd.DataFrame:
-    return pd.DataFrame({"street": street.to_numpy(), "id": ids.to_numpy()})
+def _which(values: pa.Array, names: list[str]) -> np.ndarray:
+    """Index of each value in ``names`` (-1 for any other or missing value)."""
+    enc = values.dictionary_encode()
+    lut = [names.index(v) if v in names else -1 for v in enc.dictionary.to_pylist()]
+    return np.array([*lut, -1], np.int64)[enc.indices.fill_null(-1).to_numpy(zero_copy_only=False)]
 
 
-def halo(tables: Tables, key: pd.Series) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """(street, id) rows and (street, link position) links each street needs from others."""
-    links = tables["links"]
+def _node_flags(tables: Tables, c: Codes, table: str, column: str, test) -> np.ndarray:
+    """A per-code flag: ``test(value)`` of a node table's column (false elsewhere)."""
+    out = np.zeros(len(c.street), bool)
+    values = _text(tables.get(table), column).to_pylist()
+    out[c.rows(table)] = np.array([v is not None and test(v) for v in values], bool)
+    return out
+
+
+def halo(tables: Tables, c: Codes) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(street, node) rows and (street, link position) links each street needs from others.
+
+    Streets and nodes are codes (``Codes``); -1 is the partition outside any street.
+    """
+    S = c.street
+    link_types = ["ESTABLISHED_IN", "MEMBER_OF", "LEADS", "SUBORDINATE_TO"]
+    src, dst = c.refs[("links", "source_id")], c.refs[("links", "target_id")]
     lk = pd.DataFrame(
         {
-            "src": links["source_id"].astype(object).to_numpy(),
-            "dst": links["target_id"].astype(object).to_numpy(),
-            "type": links["type"].astype(object).to_numpy(),
-            "pos": range(len(links)),
+            "src": src,
+            "dst": dst,
+            "type": _which(_text(tables.get("links"), "type"), link_types),
+            "pos": np.arange(len(src), dtype=np.int64),
+            "ks": S[src],
+            "kd": S[dst],
         }
     )
-    lk["ks"] = lk["src"].map(key).fillna(NONE)
-    lk["kd"] = lk["dst"].map(key).fillna(NONE)
     cross = lk[lk["ks"] != lk["kd"]]
     need_links = [pd.DataFrame({"street": cross["kd"], "pos": cross["pos"]})]
 
-    r = tables["resources"]
-    rk = pd.DataFrame(
-        {"id": r["id"].astype(object).to_numpy(), "provider": r["provider_id"].astype(object)}
-    )
-    rk["kr"] = rk["id"].map(key).fillna(NONE)
-    rk["kp"] = rk["provider"].map(key).fillna(NONE)
+    rid = c.rows("resources")
+    provider = c.refs[("resources", "provider_id")]
+    rk = pd.DataFrame({"rid": rid, "provider": provider, "kr": S[rid], "kp": S[provider]})
     rx = rk[rk["kr"] != rk["kp"]]
     h1 = pd.concat(
         [
             _pairs(cross["kd"], cross["src"]),
             _pairs(cross["ks"], cross["dst"]),
             _pairs(rx["kr"], rx["provider"]),
-            _pairs(rx["kp"], rx["id"]),
+            _pairs(rx["kp"], rx["rid"]),
         ]
     ).drop_duplicates()
     need_rows = [h1]
 
     # Second hop: party organizations established in an outside node, members of an
     # outside volunteer team, and the links among outside nodes (structure metrics).
-    kinds = (
-        tables["organizations"]
-        .set_index(tables["organizations"]["id"].astype(object))["kind"]
-        .astype(object)
-    )
+    team = _node_flags(tables, c, "organizations", "kind", lambda k: k == "volunteer_team")
     into = h1.merge(lk, left_on="id", right_on="dst")
     into = into[into["ks"] != into["street"]]
-    hop = pd.Series(False, index=into.index)
-    for type_, kind in SECOND_HOP.items():
-        hit = into["type"] == type_
-        if kind is not None:
-            hit &= into["dst"].map(kinds) == kind
-        hop |= hit
+    established, member = link_types.index("ESTABLISHED_IN"), link_types.index("MEMBER_OF")
+    hop = (into["type"] == established) | ((into["type"] == member) & team[into["dst"].to_numpy()])
     among = h1.merge(lk, left_on="id", right_on="src").merge(
         h1.rename(columns={"id": "dst"}), on=["street", "dst"]
     )
@@ -153,31 +224,36 @@ def halo(tables: Tables, key: pd.Series) -> tuple[pd.DataFrame, pd.DataFrame]:
         need_links.append(df[["street", "pos"]])
         need_rows.append(_pairs(df["street"], df["src"]))
     provided = h1.merge(rk, left_on="id", right_on="provider")
-    need_rows.append(_pairs(provided["street"], provided["id_y"]))
+    need_rows.append(_pairs(provided["street"], provided["rid"]))
 
     # What the cores lead: party organizations reachable in L from a street's own nodes.
-    need_links.append(_led_links(tables, lk, key))
+    party = _node_flags(tables, c, "organizations", "kind", lambda k: k.startswith("party_"))
+    need_links.append(_led_links(lk, link_types, party, S))
     need_links = pd.concat(need_links).drop_duplicates()
     ends = need_links.merge(lk[["pos", "src", "dst"]], on="pos")
     need_rows += [_pairs(ends["street"], ends["src"]), _pairs(ends["street"], ends["dst"])]
-    need_rows.append(_ancestors(tables["places"], key))
+    need_rows.append(_ancestors(c))
     rows = pd.concat(need_rows).drop_duplicates()
-    rows = rows[rows["id"].map(key).fillna(NONE) != rows["street"]]
+    rows = rows[S[rows["id"].to_numpy()] != rows["street"].to_numpy()]
     links_out = need_links.merge(lk[["pos", "ks"]], on="pos")
     links_out = links_out[links_out["ks"] != links_out["street"]][["street", "pos"]]
     return rows.reset_index(drop=True), links_out.reset_index(drop=True)
 
 
-def _led_links(tables: Tables, lk: pd.DataFrame, key: pd.Series) -> pd.DataFrame:
+def _pairs(street: pd.Series, ids: pd.Series) -> pd.DataFrame:
+    return pd.DataFrame({"street": street.to_numpy(), "id": ids.to_numpy()})
+
+
+def _led_links(
+    lk: pd.DataFrame, link_types: list[str], party: np.ndarray, S: np.ndarray
+) -> pd.DataFrame:
     """(street, link position) of L-links out of outside party organizations a street reaches.
 
     L as in docs/metrics.md: LEADS and ESTABLISHED_IN point source → target, SUBORDINATE_TO
     superior → subordinate. Links of every year are followed (a superset of any one year).
     """
-    orgs = tables["organizations"]
-    party = set(orgs.loc[orgs["kind"].astype(object).str.startswith("party_"), "id"].astype(object))
-    fwd = lk[lk["type"].isin(["LEADS", "ESTABLISHED_IN"])]
-    sub = lk[lk["type"] == "SUBORDINATE_TO"]
+    fwd = lk[lk["type"].isin([link_types.index("LEADS"), link_types.index("ESTABLISHED_IN")])]
+    sub = lk[lk["type"] == link_types.index("SUBORDINATE_TO")]
     edges = pd.concat(
         [
             fwd[["src", "dst", "pos"]],
@@ -186,14 +262,14 @@ def _led_links(tables: Tables, lk: pd.DataFrame, key: pd.Series) -> pd.DataFrame
         ignore_index=True,
     )
     edges = edges[edges["src"] != edges["dst"]]
-    to_party = edges[edges["dst"].isin(party)]
-    seen = pd.DataFrame({"street": to_party["src"].map(key).fillna(NONE), "id": to_party["dst"]})
-    seen = seen[seen["id"].map(key).fillna(NONE) != seen["street"]].drop_duplicates()
+    to_party = edges[party[edges["dst"].to_numpy()]]
+    seen = pd.DataFrame({"street": S[to_party["src"].to_numpy()], "id": to_party["dst"]})
+    seen = seen[S[seen["id"].to_numpy()] != seen["street"].to_numpy()].drop_duplicates()
     frontier = seen
     while len(frontier):
         step = frontier.merge(to_party, left_on="id", right_on="src")
         nxt = pd.DataFrame({"street": step["street"], "id": step["dst"]}).drop_duplicates()
-        nxt = nxt[nxt["id"].map(key).fillna(NONE) != nxt["street"]]
+        nxt = nxt[S[nxt["id"].to_numpy()] != nxt["street"].to_numpy()]
         nxt = nxt.merge(seen, how="left", indicator=True)
         frontier = nxt[nxt["_merge"] == "left_only"][["street", "id"]]
         seen = pd.concat([seen, frontier], ignore_index=True)
@@ -201,34 +277,39 @@ def _led_links(tables: Tables, lk: pd.DataFrame, key: pd.Series) -> pd.DataFrame
     return led[["street", "pos"]]
 
 
-def _ancestors(places: pd.DataFrame, key: pd.Series) -> pd.DataFrame:
+def _ancestors(c: Codes) -> pd.DataFrame:
     """(street, id) of the places above every street (its district), for scope tagging."""
-    parent = dict(zip(places["id"].astype(object), places["parent_id"].astype(object), strict=True))
+    parent = np.full(len(c.street), -1, np.int64)
+    places = c.rows("places")
+    parent[places] = c.refs[("places", "parent_id")]
     rows = []
-    for street in set(key.unique()) - {NONE}:
+    for street in set(np.unique(c.street[:-1]).tolist()) - {-1}:
         seen = {street}
-        node = parent.get(street)
-        while isinstance(node, str) and node not in seen:
+        node = int(parent[street])
+        while node >= 0 and node not in seen:
             rows.append((street, node))
             seen.add(node)
-            node = parent.get(node)
-    return pd.DataFrame(rows, columns=["street", "id"])
+            node = int(parent[node])
+    return pd.DataFrame(rows, columns=["street", "id"], dtype=np.int64)
 
 
-def _row_keys(table: str, df: pd.DataFrame, key: pd.Series) -> pd.Series:
-    """The street key of every row of a table (links: their source's street)."""
-    col = {"conditions": "place_id", "links": "source_id"}.get(table, "id")
-    return df[col].astype(object).map(key).fillna(NONE)
+def _row_streets(table: str, c: Codes) -> np.ndarray:
+    """The street code of every row of a table (links: their source's street)."""
+    if table in NODE_TABLES:
+        return c.street[c.rows(table)]
+    return c.street[c.refs[(table, {"conditions": "place_id", "links": "source_id"}[table])]]
 
 
-def _write(df: pd.DataFrame, streets: pd.Series, folder: Path) -> None:
-    """One table's rows into hive partitions street_id=<S> (null for NONE)."""
-    out = df.copy()
-    out[ROW] = pd.array(df.index.to_numpy() if ROW not in df else df[ROW], dtype="int64")
-    out[STREET] = pd.array(streets.where(streets != NONE).to_numpy(), dtype="string")
-    table = pa.Table.from_pandas(out.reset_index(drop=True), preserve_index=False)
+def _street_ids(c: Codes, streets: np.ndarray) -> pa.Array:
+    """Street codes as street ids (null outside any street)."""
+    return c.ids.take(pa.array(np.where(streets < 0, 0, streets), mask=streets < 0))
+
+
+def _write(table: pa.Table, rows: np.ndarray, streets: np.ndarray, c: Codes, folder: Path) -> None:
+    """Rows of a table (their ledger positions ``rows``) into hive partitions street_id=<S>."""
+    out = table.append_column(ROW, pa.array(rows, pa.int64()))
     ds.write_dataset(
-        table,
+        out.append_column(STREET, _street_ids(c, streets)),
         folder,
         format="parquet",
         partitioning=ds.partitioning(pa.schema([(STREET, pa.string())]), flavor="hive"),
@@ -255,62 +336,149 @@ def _dirs(folder: Path, stamp: int = 0) -> dict[str | None, Path]:
     return out
 
 
-def convert(network: Network, out: str | Path, progress: bool = False) -> dict:
-    """Write ``network`` as a street-partitioned Parquet dataset with halos; the manifest."""
-    from rich.progress import Progress
+def _facts(name: str, df: pd.DataFrame) -> dict:
+    """What the manifest says of one table: rows, years spoken of, whether replies exist."""
+    out: dict = {"rows": len(df), "years": set()}
+    if name == "conditions":
+        out["years"] = set(df["year"].dropna().astype(int))
+    if name == "matters":
+        out["years"] = set(df["submitted_at"].dropna().dt.year.astype(int))
+        out["replies"] = bool(df["replied_at"].notna().any())
+    return out
 
-    root = Path(out)
-    if root.exists():
-        shutil.rmtree(root)
-    root.mkdir(parents=True)
-    tables = {t: df.reset_index(drop=True) for t, df in network.tables.items()}
-    key = node_streets(tables)
-    key = key[~key.index.duplicated()]
-    with Progress(disable=not progress, transient=True) as bar:
-        task = bar.add_task("halo", total=2 * len(TABLES) + 1)
-        rows, links = halo(tables, key)
+
+@dataclass
+class Layout:
+    """Where every row of a ledger goes: its own street's partition and the halos."""
+
+    codes: Codes  # without the references: only ids and streets are needed to write
+    own: dict[str, np.ndarray]  # table → street code of each row
+    rows: pd.DataFrame  # halo (street, node code)
+    links: pd.DataFrame  # halo (street, link position)
+    communities: Counter  # street id → communities and villages
+
+
+def layout(tables: Tables) -> Layout:
+    """The layout of a ledger; ``tables`` needs the ids, kinds and references only."""
+    codes = encode(tables)
+    rows, links = halo(tables, codes)
+    own = {name: _row_streets(name, codes) for name in TABLES}
+    units = tables["places"]["kind"].isin(["community", "village"]).to_numpy()
+    communities = Counter(_street_ids(codes, own["places"][units]).to_pylist())
+    codes.refs = {}
+    return Layout(codes, own, rows, links, communities)
+
+
+def write_dataset(
+    plan: Layout, load: Callable[[str], pa.Table], facts: dict[str, dict], out: Path, bar
+) -> dict:
+    """The partitioned dataset of a valid ledger, written into the new folder ``out``.
+
+    ``load(name)`` gives a whole table (typed as in a ``Network``) when its turn comes,
+    so one table is in memory at a time.
+    """
+    out.mkdir(parents=True)
+    codes, rows, links = plan.codes, plan.rows, plan.links
+    task = bar.add_task("write", total=len(TABLES))
+    for name in TABLES:
+        bar.update(task, description=name)
+        table = load(name)
+        _write(table, np.arange(table.num_rows), plan.own[name], codes, out / name)
+        if name == "links":
+            at, street = links["pos"].to_numpy(), links["street"].to_numpy()
+        elif name in NODE_TABLES:
+            first = codes.start[name]
+            hit = rows[(rows["id"] >= first) & (rows["id"] < first + table.num_rows)]
+            at, street = hit["id"].to_numpy() - first, hit["street"].to_numpy()
+        else:
+            at = street = np.zeros(0, np.int64)
+        if len(at):
+            _write(table.take(at), at, street, codes, out / HALO / name)
+        del table
         bar.advance(task)
-        for name in TABLES:
-            df = tables[name]
-            _write(df, _row_keys(name, df, key), root / name)
-            bar.update(task, advance=1, description=name)
-            if name == "links":
-                extra = df.iloc[links["pos"].to_numpy()]
-                extra = extra.assign(**{ROW: links["pos"].to_numpy()})
-                street = pd.Series(links["street"].to_numpy(), index=extra.index)
-            elif name in NODE_TABLES:
-                pos = pd.Series(range(len(df)), index=df["id"].astype(object).to_numpy())
-                hit = rows[rows["id"].isin(pos.index)]
-                at = pos.reindex(hit["id"]).to_numpy()
-                extra = df.iloc[at].assign(**{ROW: at})
-                street = pd.Series(hit["street"].to_numpy(), index=extra.index)
-            else:
-                extra = df.iloc[:0]
-                street = pd.Series([], dtype=object)
-            if len(extra):
-                _write(
-                    extra.reset_index(drop=True), street.reset_index(drop=True), root / HALO / name
-                )
-            bar.advance(task)
-    places = tables["places"]
-    units = places[places["kind"].isin(["community", "village"])]
-    per_street = _row_keys("places", units, key).value_counts()
-    streets = sorted(_dirs.__wrapped__(root / "places"), key=lambda s: (s is not None, s or ""))
+    streets = sorted(_dirs.__wrapped__(out / "places"), key=lambda s: (s is not None, s or ""))
     manifest = {
         "format": "govnet-parquet/1",
-        "years": network.years,
-        "counts": network.counts(),
+        "years": sorted(set().union(*(f["years"] for f in facts.values()))),
+        "counts": {t: facts[t]["rows"] for t in TABLES},
         "halo_rows": len(rows),
         "halo_links": len(links),
         # whether the ledger records replies (13710's reply limit is judged ledger-wide)
-        "replies": bool(tables["matters"]["replied_at"].notna().any()),
-        "streets": [
-            {"id": s, "communities": int(per_street.get(NONE if s is None else s, 0))}
-            for s in streets
-        ],
+        "replies": facts["matters"]["replies"],
+        "streets": [{"id": s, "communities": plan.communities.get(s, 0)} for s in streets],
     }
-    (root / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False, indent=1), "utf-8")
+    (out / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False, indent=1), "utf-8")
     return manifest
+
+
+def convert(network: Network, out: str | Path, progress: bool = False) -> dict:
+    """Write ``network`` as a street-partitioned Parquet dataset with halos; the manifest."""
+    tables = {t: df.reset_index(drop=True) for t, df in network.tables.items()}
+    facts = {t: _facts(t, df) for t, df in tables.items()}
+    root = Path(out)
+    if root.exists():
+        shutil.rmtree(root)
+    with _bar(progress) as bar:
+        return write_dataset(
+            layout(tables),
+            lambda t: pa.Table.from_pandas(tables[t], preserve_index=False),
+            facts,
+            root,
+            bar,
+        )
+
+
+def convert_ledger(
+    ledger: str | Path, out: str | Path, *, key: bytes | str | None = None, progress: bool = False
+) -> dict:
+    """Read, validate and convert a ledger file by file; the manifest of the dataset.
+
+    Each table is checked and pseudonymized as it is read (``loaders.ledger.read_tables``)
+    and kept as an Arrow file in a work folder beside ``out``; only when the whole ledger
+    is valid is the dataset written, from those files one table at a time, and moved to
+    ``out`` (replacing it). So the peak is one table and the halo's codes, not the ledger,
+    and an invalid ledger (``LedgerInvalid``) leaves ``out`` as it was.
+    """
+    from loaders.errors import LedgerInvalid
+    from loaders.ledger import read_tables
+
+    root = Path(out).resolve()
+    root.parent.mkdir(parents=True, exist_ok=True)
+    work = Path(tempfile.mkdtemp(prefix=f".{root.name}.", dir=root.parent))
+    facts: dict[str, dict] = {}
+
+    def keep(name: str, df: pd.DataFrame) -> None:
+        facts[name] = _facts(name, df)
+        table = pa.Table.from_pandas(df, preserve_index=False)
+        with (
+            pa.OSFile(str(work / f"{name}.arrow"), "wb") as f,
+            pa.ipc.new_file(f, table.schema) as w,
+        ):
+            w.write_table(table)
+
+    def load(name: str) -> pa.Table:
+        return pa.ipc.open_file(pa.memory_map(str(work / f"{name}.arrow"))).read_all()
+
+    try:
+        checked = read_tables(ledger, keep, key=key, progress=progress)
+        if checked.errors:
+            raise LedgerInvalid(checked.errors, checked.warnings)
+        plan = layout(checked.tables)
+        del checked  # its ids and references: the layout has what writing needs
+        with _bar(progress) as bar:
+            manifest = write_dataset(plan, load, facts, work / "dataset", bar)
+        if root.exists():
+            shutil.rmtree(root)
+        (work / "dataset").rename(root)
+        return manifest
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def _bar(progress: bool):
+    from rich.progress import Progress
+
+    return Progress(disable=not progress, transient=True)
 
 
 def read_manifest(root: str | Path) -> dict:

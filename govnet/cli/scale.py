@@ -12,8 +12,13 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
-from govnet.cli.analyze import _load, is_dataset
+from govnet.cli.analyze import is_dataset
 from govnet.cli.cli import app
+
+
+def _fail(message: str) -> None:
+    Console(stderr=True).print(f"[red]{message}[/red]")
+    raise typer.Exit(1)
 
 
 @app.command("convert")
@@ -23,14 +28,24 @@ def convert_command(
     ],
     out: Annotated[Path, typer.Argument(help="output folder of the Parquet dataset")],
 ) -> None:
-    """转换 Convert a ledger to a Parquet dataset partitioned by street (for big runs)."""
-    network = _load(ledger, None, None)
-    if out.exists() and any(out.iterdir()) and not is_dataset(out):
-        Console(stderr=True).print(f"[red]{out} exists and is not a govnet dataset[/red]")
-        raise typer.Exit(1)
-    from loaders.parquet import convert  # pyarrow.dataset: only for this command
+    """转换 Convert a ledger to a Parquet dataset partitioned by street (for big runs).
 
-    manifest = convert(network, out, progress=True)
+    The ledger is read and checked one table at a time and the dataset replaces OUT only
+    when all of it is valid, so a province converts in bounded memory.
+    """
+    if out.exists() and any(out.iterdir()) and not is_dataset(out):
+        _fail(f"{out} exists and is not a govnet dataset")
+    from loaders.errors import LedgerInvalid
+    from loaders.parquet import convert_ledger  # pyarrow.dataset: only for this command
+
+    try:
+        manifest = convert_ledger(ledger, out, progress=True)
+    except LedgerInvalid as e:
+        lines = [str(i) for i in e.errors[:20]]
+        more = f"\n… and {len(e.errors) - 20} more" if len(e.errors) > 20 else ""
+        _fail(f"台账有误 invalid ledger ({len(e.errors)} errors):\n" + "\n".join(lines) + more)
+    except OSError as e:
+        _fail(f"cannot convert {ledger}: {e}")
     streets = len(manifest["streets"])
     Console(stderr=True).print(
         f"wrote {out}: {streets} street partitions, "
