@@ -76,18 +76,6 @@ def _progress(enabled: bool) -> Iterator:
 
 Keep = Callable[[str, "pd.DataFrame"], None]
 
-# What the cross-table checks read besides ids and references (loaders.validate): typed
-# columns, and the raw text some messages quote. Nothing else of a table is kept.
-CROSS_COLUMNS = {
-    "places": ("kind",),
-    "organizations": ("kind",),
-    "resources": ("kind",),
-    "matters": ("submitted_at", "closed_at", "replied_at"),
-    "conditions": ("year",),
-    "links": ("type", "weight", "since", "until"),
-}
-CROSS_TEXT = {"matters": ("closed_at", "replied_at"), "links": ("until",)}
-
 
 def read_tables(
     path: str | Path, keep: Keep, *, key: bytes | str | None = None, progress: bool = False
@@ -210,40 +198,24 @@ def _tablewise(
             else:
                 keep(table, coerce(table, full))
         crossing = {c.key for c in TABLES[table].columns if c.type in ("id", "ref")}
-        crossing.update(CROSS_COLUMNS.get(table, ()))
+        crossing.update(v.CROSS_COLUMNS.get(table, ()))
         typed[table] = full[[c for c in full.columns if c in crossing]]
-        text = [c for c in CROSS_TEXT.get(table, ()) if c in raw.data.columns]
+        text = [c for c in v.CROSS_TEXT.get(table, ()) if c in raw.data.columns]
         raws[table] = dataclasses.replace(raw, data=raw.data[text])
         del read, raw, parsed, full
-    for t in v.REQUIRED_TABLES:
-        if t not in raws:
-            errors.append(
-                Issue(
-                    t, None, None, None, f"缺少必需的表 missing required table {t} ({TABLES[t].zh})"
-                )
-            )
+    errors += v.missing_tables(raws)
     if tick:
         tick("checking links between tables")
-    ctx = v.Ctx(raws, typed)
-    for check in (
-        v.check_duplicate_ids,
-        v.check_refs,
-        v.check_parents,
-        v.check_links,
-        v.check_dates,
-        v.check_conditions,
-    ):
-        errors += check(ctx)
-    warnings += v.warn(ctx)
-    order = {t: i for i, t in enumerate(TABLES)}
-    errors.sort(key=lambda e: (order.get(e.table or "", -1), e.row or 0))
+    across, warned = v.check_across(v.Ctx(raws, typed))
+    errors = v.in_table_order(errors + across)
+    warnings += warned
     if not errors and key_issue is not None:
         errors.append(key_issue)
     if not errors:
         for name in TABLES:
             if name not in raws:
                 keep(name, coerce(name, pd.DataFrame()))
-    counts = {t: len(ctx.raw[t].data) if t in raws else 0 for t in TABLES}
+    counts = {t: len(raws[t].data) if t in raws else 0 for t in TABLES}
     return v.Checked(typed, errors, warnings, counts)
 
 

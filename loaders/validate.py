@@ -12,7 +12,7 @@ Nothing here loops in Python over rows of a big table, so a city-sized ledger st
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 
 import numpy as np
@@ -560,32 +560,32 @@ def warn(ctx: Ctx) -> list[Issue]:
 # --- entry -----------------------------------------------------------------------------------
 
 
-def validate_raw(raw: RawLedger, tick: Callable[[str], None] | None = None) -> Checked:
-    """Check a raw ledger and parse it into typed tables; every problem becomes an Issue."""
-    errors = list(raw.errors)
-    warnings = list(raw.warnings)
-    if raw.tables or not errors:
-        for t in REQUIRED_TABLES:
-            if t not in raw.tables:
-                errors.append(
-                    Issue(
-                        t,
-                        None,
-                        None,
-                        None,
-                        f"缺少必需的表 missing required table {t} ({TABLES[t].zh})",
-                    )
-                )
-    typed: Tables = {}
-    for table, rt in raw.tables.items():
-        if tick:
-            tick(f"checking {table}")
-        parsed = parse_table(table, rt)
-        errors += check_columns(table, rt, parsed)
-        typed[table] = with_defaults(table, parsed)
-    if tick:
-        tick("checking links between tables")
-    ctx = Ctx(raw.tables, typed)
+def missing_tables(present: Collection[str]) -> list[Issue]:
+    """One issue per required table that is not among ``present``."""
+    return [
+        Issue(t, None, None, None, f"缺少必需的表 missing required table {t} ({TABLES[t].zh})")
+        for t in REQUIRED_TABLES
+        if t not in present
+    ]
+
+
+# What check_across reads besides ids and references: typed columns, and the raw text
+# some messages quote. The table-by-table reader keeps only these of a table.
+CROSS_COLUMNS = {
+    "places": ("kind",),
+    "organizations": ("kind",),
+    "resources": ("kind",),
+    "matters": ("submitted_at", "closed_at", "replied_at"),
+    "conditions": ("year",),
+    "links": ("type", "weight", "since", "until"),
+}
+CROSS_TEXT = {"matters": ("closed_at", "replied_at"), "links": ("until",)}
+
+
+def check_across(ctx: Ctx) -> tuple[list[Issue], list[Issue]]:
+    """The checks between tables (errors, warnings); the whole-ledger and the
+    table-by-table readers both run exactly these."""
+    errors: list[Issue] = []
     for check in (
         check_duplicate_ids,
         check_refs,
@@ -595,8 +595,32 @@ def validate_raw(raw: RawLedger, tick: Callable[[str], None] | None = None) -> C
         check_conditions,
     ):
         errors += check(ctx)
-    warnings += warn(ctx)
+    return errors, warn(ctx)
+
+
+def in_table_order(errors: list[Issue]) -> list[Issue]:
+    """Errors by table (the ledger's order) then row, as users read them."""
     order = {t: i for i, t in enumerate(TABLES)}
-    errors.sort(key=lambda e: (order.get(e.table or "", -1), e.row or 0))
+    return sorted(errors, key=lambda e: (order.get(e.table or "", -1), e.row or 0))
+
+
+def validate_raw(raw: RawLedger, tick: Callable[[str], None] | None = None) -> Checked:
+    """Check a raw ledger and parse it into typed tables; every problem becomes an Issue."""
+    errors = list(raw.errors)
+    warnings = list(raw.warnings)
+    if raw.tables or not errors:
+        errors += missing_tables(raw.tables)
+    typed: Tables = {}
+    for table, rt in raw.tables.items():
+        if tick:
+            tick(f"checking {table}")
+        parsed = parse_table(table, rt)
+        errors += check_columns(table, rt, parsed)
+        typed[table] = with_defaults(table, parsed)
+    if tick:
+        tick("checking links between tables")
+    across, warned = check_across(Ctx(raw.tables, typed))
+    errors = in_table_order(errors + across)
+    warnings += warned
     counts = {t: len(raw.tables[t].data) if t in raw.tables else 0 for t in TABLES}
     return Checked(typed, errors, warnings, counts)
