@@ -20,6 +20,7 @@ if TYPE_CHECKING:  # imported where used: the CLI starts without the engine, ope
     from graph.analysis import Analysis
     from graph.analysis.rubric import Rubric
     from graph.network import Network
+    from loaders.errors import LedgerInvalid
 
 
 class Format(StrEnum):
@@ -40,6 +41,13 @@ SHOWN += ["volunteers_per_1000", "closure_rate", "sla_rate", "backlog", "weak_sc
 def _fail(message: str, code: int = 1) -> None:
     Console(stderr=True).print(f"[red]{message}[/red]")
     raise typer.Exit(code)
+
+
+def invalid_ledger(e: LedgerInvalid) -> str:
+    """The first 20 problems of an invalid ledger, one per line, and how many more."""
+    lines = [str(i) for i in e.errors[:20]]
+    more = f"\n… and {len(e.errors) - 20} more" if len(e.errors) > 20 else ""
+    return f"台账有误 invalid ledger ({len(e.errors)} errors):\n" + "\n".join(lines) + more
 
 
 def _load(ledger: Path | None, db: str | None, graph: str | None) -> Network:
@@ -65,9 +73,7 @@ def _load(ledger: Path | None, db: str | None, graph: str | None) -> Network:
     try:
         return read_ledger(ledger)
     except LedgerInvalid as e:
-        lines = [str(i) for i in e.errors[:20]]
-        more = f"\n… and {len(e.errors) - 20} more" if len(e.errors) > 20 else ""
-        _fail(f"台账有误 invalid ledger ({len(e.errors)} errors):\n" + "\n".join(lines) + more)
+        _fail(invalid_ledger(e))
     except (FileNotFoundError, OSError) as e:
         _fail(f"cannot read {ledger}: {e}")
     raise AssertionError("unreachable")
@@ -95,7 +101,8 @@ def analyze_partitioned(
     """
     from graph.analysis.partitioned import analyze_dataset
     from graph.analysis.rubric import load_rubric
-    from loaders.parquet import Dataset, convert
+    from loaders.errors import LedgerInvalid
+    from loaders.parquet import Dataset, convert_ledger
 
     if isinstance(rubric, list):
         rubric = load_rubric(rubric or None)
@@ -108,7 +115,10 @@ def analyze_partitioned(
                     f"{source} OUT` on a path every worker can read, then analyze OUT"
                 )
             root = Path(stack.enter_context(tempfile.TemporaryDirectory())) / "dataset"
-            convert(_load(source, None, None), root, progress=True)
+            try:  # table by table, as govnet convert: bounded memory for a big ledger
+                convert_ledger(source, root, progress=True)
+            except LedgerInvalid as e:
+                _fail(invalid_ledger(e))
         return analyze_dataset(
             Dataset(root),
             year,

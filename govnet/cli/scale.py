@@ -12,7 +12,7 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
-from govnet.cli.analyze import is_dataset
+from govnet.cli.analyze import invalid_ledger, is_dataset
 from govnet.cli.cli import app
 
 
@@ -41,9 +41,7 @@ def convert_command(
     try:
         manifest = convert_ledger(ledger, out, progress=True)
     except LedgerInvalid as e:
-        lines = [str(i) for i in e.errors[:20]]
-        more = f"\n… and {len(e.errors) - 20} more" if len(e.errors) > 20 else ""
-        _fail(f"台账有误 invalid ledger ({len(e.errors)} errors):\n" + "\n".join(lines) + more)
+        _fail(invalid_ledger(e))
     except OSError as e:
         _fail(f"cannot convert {ledger}: {e}")
     streets = len(manifest["streets"])

@@ -212,6 +212,12 @@ def test_analyze_command_on_a_dataset_locally_and_on_dask(fixture_ds: Path, tmp_
         got = runner.invoke(app, ["analyze", str(fixture_ds), "-f", "json", "-o", str(out), *extra])
         assert got.exit_code == 0, got.output
         assert json.loads(out.read_text("utf-8")) == json.loads(want.stdout), extra
+    on_the_fly = tmp_path / "b.json"  # a ledger converted table by table into a temporary dataset
+    got = runner.invoke(
+        app, ["analyze", str(FIXTURE), "--engine", "local", "-f", "json", "-o", str(on_the_fly)]
+    )
+    assert got.exit_code == 0, got.output
+    assert json.loads(on_the_fly.read_text("utf-8")) == json.loads(want.stdout)
     remote = runner.invoke(
         app, ["analyze", str(FIXTURE), "--engine", "dask", "--scheduler", "tcp://127.0.0.1:1"]
     )
