@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Collection, Iterable, Mapping
 
+import numpy as np
 import pandas as pd
 
 from graph.analysis import evidence as ev
@@ -267,22 +268,20 @@ def _typed(tables: Tables) -> Tables:
         if name in ("places", "conditions") or list(df.columns) != list(TABLES[name].column_keys):
             out[name] = coerce(name, df)
             continue
-        cols = {}
-        for c in df.columns:
+        fixed: dict[str, np.ndarray] = {}
+        for c, dtype in df.dtypes.items():
             want = pd.api.types.pandas_dtype(column_dtype(name, c))
-            if df[c].dtype == want:
-                cols[c] = df[c]
-            elif df[c].dtype == object and isinstance(want, pd.StringDtype):
-                values = df[c].to_numpy()
-                missing = pd.isna(values)
-                if missing.any():
-                    values = values.copy()
-                    values[missing] = None
-                cols[c] = pd.Series(values, index=df.index, dtype=object)
-            else:
+            if dtype == want:
+                continue
+            if not pd.api.types.is_object_dtype(dtype) or not isinstance(want, pd.StringDtype):
                 break
+            values = df[c].to_numpy()
+            missing = pd.isna(values)
+            if missing.any():
+                fixed[c] = np.where(missing, None, values)
         else:
-            out[name] = pd.DataFrame(cols).reset_index(drop=True)
+            df = df.reset_index(drop=True)
+            out[name] = df.assign(**fixed) if fixed else df
             continue
         out[name] = coerce(name, df)
     return out
