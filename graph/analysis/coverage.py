@@ -81,9 +81,9 @@ def social_candidates(ctx: Context) -> pd.DataFrame:
     return out.drop_duplicates().reset_index(drop=True)
 
 
-def extension_evidence(ctx: Context) -> list[pd.DataFrame]:
+def extension_evidence(ctx: Context) -> list[ev.Piece]:
     """Numerator and denominator ids of ext_grid … ext_owners (ext_social needs reachability)."""
-    out: list[pd.DataFrame] = []
+    out: list[ev.Piece] = []
     places = ctx.places[ctx.places["community_id"].notna()]
     for metric, kind in (("ext_grid", "grid"), ("ext_compound", "compound")):
         den = places[places["kind"] == kind]

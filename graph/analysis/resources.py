@@ -73,13 +73,13 @@ def on_time(m: pd.DataFrame, limits: pd.DataFrame, year: int, replies: bool) -> 
 
 def resource_evidence(
     ctx: Context, actors: pd.DataFrame, limits: pd.DataFrame, replies: bool
-) -> list[pd.DataFrame]:
+) -> list[ev.Piece]:
     """Evidence rows of every resource-link metric.
 
     ``limits``: the 13710 day limits per community id (``sla_limits``); ``replies``:
     whether the ledger records replies (``records_replies`` of the whole ledger).
     """
-    out: list[pd.DataFrame] = []
+    out: list[ev.Piece] = []
     links = ctx.links
     out.append(ev.rows(actors[actors["group"] == "unit"], "co_building_units", ev.NUM))
 

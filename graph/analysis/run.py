@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Collection, Iterable, Mapping
 
+import numpy as np
 import pandas as pd
 
 from graph.analysis import evidence as ev
@@ -48,9 +49,9 @@ from graph.analysis.suggest import (
 from graph.analysis.weak import WEAK_COLUMNS, weak_columns
 from graph.forked import Pending
 from graph.network import Network
-from graph.schema import ACTOR_KIND_GROUPS
+from graph.schema import ACTOR_KIND_GROUPS, TABLES
 from graph.scope import place_scopes
-from graph.tables import Tables
+from graph.tables import Tables, coerce, column_dtype
 
 MATTER_COLUMNS = ["id", "domain", "submitted_at", "community_id", "street_id", "district_id"]
 SPARE_COLUMNS = ["id", "domain", "spare", "loc_community_id", "loc_street_id", "loc_district_id"]
@@ -175,7 +176,7 @@ def nodes_in(tables: Tables, inside: set[str]) -> dict[str, set[str]]:
 
 
 def measure(
-    network: Network,
+    network: Network | Tables,
     year: int | None = None,
     rubric: Rubric | str | None = None,
     *,
@@ -198,15 +199,22 @@ def measure(
     ``evidence=False`` drops the ids behind each metric (they grow with the ledger).
     ``replies``: whether the ledger records replies (13710's reply limit); default: any
     matter of ``network`` has a replied_at — a part of a ledger passes the whole's.
-    ``parallel``/``baseline``: as in ``analyze``.
+    ``parallel``/``baseline``: as in ``analyze``. ``network`` may also be a network's
+    tables with string columns held as Python objects (a what-if's part of a ledger): they
+    are read as they are, sparing the round trip through arrow strings (``_typed``).
     """
     if communities is not None and own is not None:
         raise ValueError("pass communities or own, not both")
+    if not isinstance(network, Network):
+        tables = _typed(network)
+        network = Network(tables) if year is None or communities is not None else None
+    else:
+        tables = network.tables
     rubric = rubric if isinstance(rubric, Rubric) else load_rubric(rubric)
     year = latest_year(network) if year is None else int(year)
     if communities is not None:
         own = community_nodes(network, communities)
-    ctx = build_context(network.tables, year)
+    ctx = build_context(tables, year)
     if own is not None:  # only the communities asked for go through the graph searches
         ctx.units = ctx.units[ctx.units["id"].isin(set(own.get("places", ())))]
         ctx.units = ctx.units.reset_index(drop=True)
@@ -218,7 +226,7 @@ def measure(
         pending = started(ctx, core, acts, targets, parallel)
     try:
         if replies is None:
-            replies = records_replies(network.tables["matters"])
+            replies = records_replies(tables["matters"])
         found = extension_evidence(ctx) + resource_evidence(
             ctx, acts, sla_limits(ctx.units, rubric), replies
         )
@@ -235,9 +243,9 @@ def measure(
         raise
     results = pending.result()
     found = ev.combine(found + _graph_evidence(results, acts, social))
-    places = network.tables["places"]
+    places = tables["places"]
     table = _table(ctx, core, results, found, acts)
-    table["three_zero"] = three_zero(network.tables["conditions"], table["id"], year).array
+    table["three_zero"] = three_zero(tables["conditions"], table["id"], year).array
     out = Measured(
         year,
         table[[*ID_ORDER, *MEASURED]],
@@ -246,6 +254,37 @@ def measure(
         places[places["kind"].isin([*STREET_KINDS, "district"])][["id", "name", "kind"]],
     )
     return out if own is None else out.only(own)
+
+
+def _typed(tables: Tables) -> Tables:
+    """Tables as ``Network`` keeps them, but string columns may stay Python objects.
+
+    ``build_context`` turns strings into objects anyway, so only missing values are made
+    None (as the round trip does); any other dtype off the schema, and the places and
+    conditions (read outside the context, and small), go through ``coerce``."""
+    out: Tables = {}
+    for name in TABLES:
+        df = tables.get(name, pd.DataFrame())
+        if name in ("places", "conditions") or list(df.columns) != list(TABLES[name].column_keys):
+            out[name] = coerce(name, df)
+            continue
+        fixed: dict[str, np.ndarray] = {}
+        for c, dtype in df.dtypes.items():
+            want = pd.api.types.pandas_dtype(column_dtype(name, c))
+            if dtype == want:
+                continue
+            if not pd.api.types.is_object_dtype(dtype) or not isinstance(want, pd.StringDtype):
+                break
+            values = df[c].to_numpy()
+            missing = pd.isna(values)
+            if missing.any():
+                fixed[c] = np.where(missing, None, values)
+        else:
+            df = df.reset_index(drop=True)
+            out[name] = df.assign(**fixed) if fixed else df
+            continue
+        out[name] = coerce(name, df)
+    return out
 
 
 Rater = Callable[[pd.DataFrame, Rubric], tuple[pd.DataFrame, pd.DataFrame, pd.Series]]

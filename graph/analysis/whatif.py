@@ -534,7 +534,7 @@ class Baseline:
         sub = self.sub_ledger(applied.tables, touched, seeds, applied)
         # whether replies are recorded is a property of the whole ledger, not of the part
         replies = records_replies(applied.tables["matters"])
-        return measure(Network(sub), self.year, self.rubric, own=own, replies=replies)
+        return measure(sub, self.year, self.rubric, own=own, replies=replies)
 
 
 def _blocks(ids: pd.Series) -> dict[str, tuple[int, int]] | None:
