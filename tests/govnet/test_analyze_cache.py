@@ -10,8 +10,6 @@ import pytest
 from typer.testing import CliRunner
 
 import govnet
-import graph.analysis.run
-import loaders.ledger
 from govnet.cli.main import app
 from graph.analysis.rubric import RUBRIC_DIR
 from tests.conftest import ROOT
@@ -32,36 +30,22 @@ def _json(*args: str) -> dict:
     return json.loads(r.stdout)
 
 
-def _counting(monkeypatch) -> list[str]:
-    """Every ledger read and analysis from now on, by name (the real ones still run)."""
-    calls: list[str] = []
-    for module, name in ((loaders.ledger, "read_ledger"), (graph.analysis.run, "analyze")):
-        real = getattr(module, name)
-
-        def counted(*args, _real=real, _name=name, **kwargs):
-            calls.append(_name)
-            return _real(*args, **kwargs)
-
-        monkeypatch.setattr(module, name, counted)
-    return calls
-
-
-def test_a_second_run_is_the_same_json_without_analyzing(cache, monkeypatch) -> None:
+def test_a_second_run_is_the_same_json_without_analyzing(cache, calls) -> None:
     fresh = _json(str(SMALL), "--no-cache")
     assert not cache.exists()  # --no-cache keeps nothing
     first = _json(str(SMALL))
     # the latest year's analysis, kept under "latest" and under its number (as the app asks)
     assert first == fresh and len(list(cache.glob("*.pickle"))) == 2
-    calls = _counting(monkeypatch)
+    calls.clear()
     assert _json(str(SMALL)) == fresh
     assert calls == []  # read from disk: no ledger read, no analysis
     _json(str(SMALL), "--no-cache")
     assert calls == ["read_ledger", "analyze"]
 
 
-def test_changed_ledger_rubric_year_or_release_misses(cache, monkeypatch, tmp_path) -> None:
+def test_changed_ledger_rubric_year_or_release_misses(cache, calls, monkeypatch, tmp_path) -> None:
     _json(str(SMALL))
-    calls = _counting(monkeypatch)
+    calls.clear()
     copy = shutil.copytree(SMALL, tmp_path / "copy")
     _json(str(copy))
     assert calls == []  # the same bytes elsewhere: a hit

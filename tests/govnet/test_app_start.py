@@ -15,8 +15,6 @@ import pytest
 import streamlit as st
 from typer.testing import CliRunner
 
-import graph.analysis.run
-import loaders.ledger
 from govnet.app import disk
 from govnet.cli.main import app as cli
 from tests.apptest import app, problems
@@ -35,21 +33,6 @@ def ledger(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
     st.cache_resource.clear()  # a new server process: nothing in memory
     yield path
     st.cache_resource.clear()
-
-
-@pytest.fixture
-def calls(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """Every ledger read and analysis from now on, by name (the real ones still run)."""
-    seen: list[str] = []
-    for module, name in ((loaders.ledger, "read_ledger"), (graph.analysis.run, "analyze")):
-        real = getattr(module, name)
-
-        def spy(*args, _real=real, _name=name, **kwargs):
-            seen.append(_name)
-            return _real(*args, **kwargs)
-
-        monkeypatch.setattr(module, name, spy)
-    return seen
 
 
 def _shown(at) -> list[str]:
