@@ -18,6 +18,7 @@ import os
 import pickle
 import tempfile
 from collections.abc import Callable
+from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import TypeVar
@@ -140,9 +141,9 @@ def persisted_analysis(
     ``network`` may then be a function that reads it, called only on a miss, so a hit reads
     no ledger. The one cache both use: either warms it for the other. ``rubric`` None is the
     shipped rubric, whose files ``code_digest`` covers: a hit then parses no rubric either.
-    A ``year`` of None is the latest: kept under None and under that year, so an analysis of
-    the latest year by number is the same entry."""
-    load = network if callable(network) else lambda: network
+    A ``year`` of None is the latest: its entry is a ``Latest`` naming that year, whose
+    analysis is kept once, under its number (the same entry as asking for it by number)."""
+    load = cache(network) if callable(network) else lambda: network  # read at most once
     if ledger is None:
         ledger = fingerprint(load())
     rubric, rules = _rules(rubric) if rubric is not None else (None, None)
@@ -153,11 +154,23 @@ def persisted_analysis(
         from graph.analysis.run import analyze  # the engine: only for a miss
 
         net = load()
-        if year is None and net.years:  # analyzed as the latest year's own entry
-            return persisted_analysis(net, max(net.years), rubric, version, directory, ledger)[0]
+        if year is None and net.years:  # the latest year's own entry holds the analysis
+            return Latest(max(net.years))
         return analyze(net, year, rubric)
 
-    return persisted("analysis", key, compute, directory)
+    entry, hit = persisted("analysis", key, compute, directory)
+    if isinstance(entry, Latest):
+        a, year_hit = persisted_analysis(load, entry.year, rubric, version, directory, ledger)
+        return a, hit and year_hit
+    return entry, hit
+
+
+@dataclass(frozen=True)
+class Latest:
+    """The entry of a ledger's latest year (``year`` None): which year that is. A few bytes
+    instead of a second copy of that year's analysis (half the disk, half the writing)."""
+
+    year: int
 
 
 def _rules(rubric):

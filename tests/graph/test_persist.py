@@ -122,3 +122,23 @@ def test_a_hit_by_content_key_reads_no_ledger(net, tmp_path) -> None:
     _same(by_number, latest)
     assert not persisted_analysis(read, None, None, "1.0", tmp_path, ledger="bytes-2")[1]
     assert reads == [1, 1]
+
+
+def test_the_latest_is_an_alias_of_its_year(net, tmp_path) -> None:
+    """The latest year (None) is kept once: its own entry only names the year, and a
+    changed ledger or version misses it as it misses the year's entry."""
+    latest, hit = persisted_analysis(net, None, None, "1.0", tmp_path, ledger="bytes-1")
+    assert not hit and latest.year == max(net.years)
+    sizes = sorted(p.stat().st_size for p in (tmp_path / "analysis").glob("*.pickle"))
+    assert len(sizes) == 2 and sizes[0] < 1024 < sizes[1]  # the alias and the one analysis
+    by_number, hit = persisted_analysis(net, latest.year, None, "1.0", tmp_path, ledger="bytes-1")
+    assert hit
+    _same(by_number, latest)
+    for year_entry in (tmp_path / "analysis").glob("*.pickle"):
+        if year_entry.stat().st_size > 1024:
+            year_entry.unlink()  # the year's entry lost: the alias recomputes it
+    again, hit = persisted_analysis(net, None, None, "1.0", tmp_path, ledger="bytes-1")
+    assert not hit
+    _same(again, latest)
+    assert not persisted_analysis(net, None, None, "1.1", tmp_path, ledger="bytes-1")[1]
+    assert not persisted_analysis(net, None, None, "1.0", tmp_path, ledger="bytes-2")[1]
