@@ -1,14 +1,17 @@
 """总览 Overview page: how the district is doing at a glance, and what changed since last year.
 
-Its two charts are Vega-Lite (Altair), not Plotly: the first page every analyst opens then
-does not make the browser load and run Plotly's 4.7 MB script (measured in
-``bench/app_browser.py``: several CPU seconds of the browser's, on a shared machine)."""
+Its two charts are Vega-Lite, not Plotly: the first page every analyst opens then does not
+make the browser load and run Plotly's 4.7 MB script (measured in ``bench/app_browser.py``:
+several CPU seconds of the browser's, on a shared machine). The specs are written here as
+the dicts Altair would make (``tests/govnet/test_overview_charts.py`` checks they are), so a
+start does not import Altair (a few tenths of a CPU second before the first page)."""
 
 from __future__ import annotations
 
-import altair as alt
 import pandas as pd
 import streamlit as st
+from streamlit import dataframe_util
+from streamlit.util import calc_hash
 
 from govnet.app.common import get_analysis, metric_table, require_context
 from govnet.app.i18n import (
@@ -40,6 +43,8 @@ STREET_COLUMNS = [
     "goods",
 ]
 LOWER_IS_BETTER = frozenset({"weak_count", "weak_share", "unmatched_needs"})
+# The Vega-Lite version the frontend's embed compiles; what Altair 6 writes in its specs.
+SCHEMA = "https://vega.github.io/schema/vega-lite/v6.4.1.json"
 
 
 def _value(row: pd.Series | None, metric: str) -> object:
@@ -81,26 +86,40 @@ def kpis(district: pd.Series, previous: pd.Series | None, prev_year: int | None)
     )
 
 
-def stars_chart(communities: pd.DataFrame) -> None:
+def _named(frame: pd.DataFrame) -> tuple[dict, dict]:
+    """A chart's data as Streamlit keeps an Altair chart's: Arrow bytes under their hash,
+    so the spec, and what the browser gets, are what ``st.altair_chart`` would send."""
+    data = dataframe_util.convert_anything_to_arrow_bytes(frame)
+    name = calc_hash(data)
+    return {"name": name}, {name: data}
+
+
+def stars_spec(communities: pd.DataFrame) -> dict:
+    """Bars of communities by stars, each labelled with its count (Vega-Lite)."""
     counts = communities["stars"].astype(int).value_counts().reindex(range(6), fill_value=0)
     frame = pd.DataFrame({"stars": [t("n_stars", n=n) for n in counts.index], "n": counts.values})
-    bars = (
-        alt.Chart(frame, title=t("stars_dist"))
-        .mark_bar(color="#c62828")
-        .encode(
-            x=alt.X("stars:N", sort=None, title=t("stars"), axis=alt.Axis(labelAngle=0)),
-            y=alt.Y("n:Q", title=t("communities")),
-            tooltip=[
-                alt.Tooltip("stars:N", title=t("stars")),
-                alt.Tooltip("n:Q", title=t("communities")),
-            ],
-        )
-    )
-    labels = bars.mark_text(dy=-8).encode(text="n:Q")
-    st.altair_chart((bars + labels).properties(height=320), width="stretch", key="ov_stars")
+    stars, n = _field("stars", "nominal", t("stars")), _field("n", "quantitative", t("communities"))
+    encoding = {
+        "tooltip": [stars, n],
+        "x": {"axis": {"labelAngle": 0}, "field": "stars", "sort": None, **_titled(stars)},
+        "y": n,
+    }
+    title = t("stars_dist")
+    data, datasets = _named(frame)
+    bars = {"mark": {"type": "bar", "color": "#c62828"}, "encoding": encoding, "title": title}
+    text = {"text": {"field": "n", "type": "quantitative"}, **encoding}
+    labels = {"mark": {"type": "text", "dy": -8}, "encoding": text, "title": title}
+    return {
+        "layer": [bars, labels],
+        "data": data,
+        "height": 320,
+        "$schema": SCHEMA,
+        "datasets": datasets,
+    }
 
 
-def street_chart(streets: pd.DataFrame) -> None:
+def street_spec(streets: pd.DataFrame) -> dict:
+    """Bars of each street's mean coverage, coloured by its weak communities (Vega-Lite)."""
     frame = pd.DataFrame(
         {
             "name": streets["name"].astype(str),
@@ -109,26 +128,53 @@ def street_chart(streets: pd.DataFrame) -> None:
         }
     )
     coverage, weak = metric_label("mean_coverage_index"), metric_label("weak_count")
-    chart = (
-        alt.Chart(frame, title=t("coverage_by_street"))
-        .mark_bar()
-        .encode(
-            x=alt.X("name:N", sort=None, title=t("street")),
-            y=alt.Y(
-                "coverage:Q",
-                title=coverage,
-                scale=alt.Scale(domain=[0, 1]),
-                axis=alt.Axis(format=".0%"),
-            ),
-            color=alt.Color("weak:Q", title=weak, scale=alt.Scale(scheme="orangered")),
-            tooltip=[
-                alt.Tooltip("name:N", title=t("street")),
-                alt.Tooltip("coverage:Q", title=coverage, format=".1%"),
-                alt.Tooltip("weak:Q", title=weak),
-            ],
-        )
-    )
-    st.altair_chart(chart.properties(height=320), width="stretch", key="ov_streets")
+    data, datasets = _named(frame)
+    encoding = {
+        "color": {
+            "field": "weak",
+            "scale": {"scheme": "orangered"},
+            "title": weak,
+            "type": "quantitative",
+        },
+        "tooltip": [
+            _field("name", "nominal", t("street")),
+            {"field": "coverage", "format": ".1%", "title": coverage, "type": "quantitative"},
+            _field("weak", "quantitative", weak),
+        ],
+        "x": {"field": "name", "sort": None, "title": t("street"), "type": "nominal"},
+        "y": {
+            "axis": {"format": ".0%"},
+            "field": "coverage",
+            "scale": {"domain": [0, 1]},
+            "title": coverage,
+            "type": "quantitative",
+        },
+    }
+    return {
+        "data": data,
+        "mark": {"type": "bar"},
+        "encoding": encoding,
+        "height": 320,
+        "title": t("coverage_by_street"),
+        "$schema": SCHEMA,
+        "datasets": datasets,
+    }
+
+
+def _field(field: str, kind: str, title: str) -> dict:
+    return {"field": field, "title": title, "type": kind}
+
+
+def _titled(encoding: dict) -> dict:
+    return {"title": encoding["title"], "type": encoding["type"]}
+
+
+def stars_chart(communities: pd.DataFrame) -> None:
+    st.vega_lite_chart(stars_spec(communities), width="stretch", key="ov_stars")
+
+
+def street_chart(streets: pd.DataFrame) -> None:
+    st.vega_lite_chart(street_spec(streets), width="stretch", key="ov_streets")
 
 
 def goods_grid(goods: pd.DataFrame, streets: pd.DataFrame) -> None:
