@@ -21,8 +21,9 @@ import subprocess
 import sys
 import threading
 
-# The app frame, the first page, and what reading its tables from disk needs.
-FIRST_PAGE = ("govnet.app.main", "govnet.app.overview", "govnet.app.disk")
+# The app frame, the first page (its metrics' help texts too), and what reading its tables
+# from disk needs.
+FIRST_PAGE = ("govnet.app.main", "govnet.app.overview", "govnet.app.disk", "govnet.docs")
 log = logging.getLogger("govnet.app")
 
 
@@ -57,9 +58,30 @@ def _warm() -> None:
     subprocess.Popen(warm, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
 
+def _skip_streamlit_start_work() -> None:
+    """Two things Streamlit does at every start that find nothing for govnet, measured with
+    py-spy (``bench/app_browser.py --profile``) at a few tenths of a CPU second each, on the
+    way to the first page:
+
+    - the server scans every installed package's metadata for packaged custom components
+      (``components.v2.manifest_scanner``); govnet's one component is declared inline
+      (``govnet/app/drawn.py``) and none is installed (``tests/govnet/test_app_launch.py``
+      checks that the scan finds none);
+    - the first element a script sends checks whether Python runs in a REPL, through
+      ``inspect.stack()`` (source lookups for every frame of the script thread), to print a
+      hint that never applies under ``streamlit run``.
+    """
+    from streamlit import delta_generator
+    from streamlit.components.v2 import manifest_scanner
+
+    manifest_scanner.scan_component_manifests = lambda max_workers=None: []
+    delta_generator._use_warning_has_been_displayed = True
+
+
 def main(args: list[str] | None = None) -> None:
     """Streamlit's ``streamlit ARGS`` (``sys.argv`` when None), with the cache warmed beside."""
     threading.Thread(target=_prepare, name="govnet-prepare", daemon=True).start()
+    _skip_streamlit_start_work()
     from streamlit.web import cli
 
     cli.main(args=args, prog_name="streamlit")
