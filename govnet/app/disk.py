@@ -153,17 +153,29 @@ def ready(ledger: str | Path | None = None) -> bool:
     return all(stored("summary", summary_key(content, y, None)) for y in network.years[-2:])
 
 
+def _source(ledger: str | Path | None) -> tuple[str, Network]:
+    if ledger is None:
+        return demo_key(), demo_network()
+    content = ledger_key(ledger)
+    return content, ledger_network(ledger, content)
+
+
 def warm(ledger: str | Path | None = None) -> None:
     """Put on disk what the overview shows first: the source, then its latest two years'
-    analyses and summaries, the earlier one first — the server, once started, asks for the
-    latest first, so on two cores the two are computed at once, each by one process."""
-    if ledger is None:
-        content, network = demo_key(), demo_network()
-    else:
-        content = ledger_key(ledger)
-        network = ledger_network(ledger, content)
+    analyses and summaries, the earlier one first — the server computes the latest at once
+    (``warm_latest``), so on two cores the two are computed at once, each by one process."""
+    content, network = _source(ledger)
     for year in network.years[-2:]:
         summary(content, year, None, lambda y=year: analysis(content, network, y))
+
+
+def warm_latest(ledger: str | Path | None = None) -> None:
+    """Put on disk what the overview shows of the latest year: run by the starting server
+    while the browser loads the page, instead of once the page asks for it."""
+    content, network = _source(ledger)
+    if network.years:
+        year = network.years[-1]
+        summary(content, year, None, lambda: analysis(content, network, year))
 
 
 if __name__ == "__main__":  # the source the app shows first: GOVNET_LEDGER, else the demo

@@ -2,9 +2,10 @@
 line, plus what the first page needs made ready while the server starts.
 
 The first page's data is put on disk by a second process (``python -m govnet.app.disk``):
-on a first start it analyzes the year before while the server, once a browser asks,
-analyzes the latest, each on its own core. A restart that finds the first page's tables on
-disk starts no such process (it would import pandas and the engine for nothing).
+on a first start it analyzes the year before while the server analyzes the latest as soon
+as the source is on disk (not once a browser has loaded the page), each on its own core.
+A restart that finds the first page's tables on disk starts no such process (it would
+import pandas and the engine for nothing).
 
 Streamlit runs the app's script only when a browser connects, so a plain ``streamlit run``
 sits idle while the browser fetches the page and its scripts, and then spends seconds
@@ -30,7 +31,9 @@ log = logging.getLogger("govnet.app")
 def _prepare() -> None:
     """Warm the cache in a second process unless a restart finds the first page on disk
     (the check needs the first page's imports: they are done here first, once a fresh
-    cache folder has its process started without waiting); then the other imports."""
+    cache folder has its process started without waiting); then the other imports, and
+    when warming, the latest year's overview here while the second process does the year
+    before (on two cores, each on its own, while the browser loads the page)."""
     from graph import config
 
     ledger = config.get("ledger") or None
@@ -43,14 +46,19 @@ def _prepare() -> None:
             importlib.import_module(name)
         except Exception:  # the script will import it again and show what is wrong
             log.debug("pre-import of %s failed", name, exc_info=True)
+    ready = False
     if not fresh:
         try:
             ready = importlib.import_module("govnet.app.disk").ready(ledger)
         except Exception:  # what is wrong shows in the server, warming or not
             log.debug("checking the cache failed", exc_info=True)
-            ready = False
         if not ready:
             _warm()
+    if not ready:  # the latest year here and now, not once the browser has loaded the page
+        try:
+            importlib.import_module("govnet.app.disk").warm_latest(ledger)
+        except Exception:  # the page computes it again and shows what is wrong
+            log.debug("analyzing the latest year failed", exc_info=True)
 
 
 def _warm() -> None:

@@ -71,6 +71,23 @@ def test_what_govnet_app_warms_is_what_the_server_reads(ledger: Path, calls: lis
     assert "2024" in at.header[0].value
 
 
+def test_the_server_analyzes_the_latest_year_beside_the_warming_process(
+    ledger: Path, calls: list[str]
+) -> None:
+    """On a first start the server puts the latest year's overview on disk as it starts
+    (``disk.warm_latest``), the warming process the year before: the page then reads both."""
+    disk.warm_latest(ledger)
+    assert calls == ["read_ledger", "analyze"]  # one year, not two
+    assert not disk.ready(ledger)
+    subprocess.run([sys.executable, "-m", "govnet.app.disk"], cwd=ROOT, check=True)
+    assert disk.ready(ledger)
+    calls.clear()
+    at = app("en")
+    assert not problems(at)
+    assert calls == []
+    assert "2024" in at.header[0].value and any(m.delta for m in at.metric)
+
+
 def test_an_edited_ledger_file_is_read_and_analyzed_again(ledger: Path, calls: list[str]) -> None:
     at = app("en")
     before = calls.count("analyze")
