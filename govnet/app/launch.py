@@ -25,6 +25,7 @@ import threading
 # The app frame, the first page (its metrics' help texts too), and what reading its tables
 # from disk needs.
 FIRST_PAGE = ("govnet.app.main", "govnet.app.overview", "govnet.app.disk", "govnet.docs")
+ENGINE = "graph.analysis.run"  # what analyzing a year imports (NetworkX, the rubric models)
 log = logging.getLogger("govnet.app")
 
 
@@ -56,6 +57,7 @@ def _prepare() -> None:
             _warm()
     if not ready:  # the latest year here and now, not once the browser has loaded the page
         try:
+            importlib.import_module(ENGINE)  # while the other process makes the source
             importlib.import_module("govnet.app.disk").warm_latest(ledger)
         except Exception:  # the page computes it again and shows what is wrong
             log.debug("analyzing the latest year failed", exc_info=True)
