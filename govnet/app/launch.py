@@ -80,12 +80,20 @@ def _skip_streamlit_start_work() -> None:
     - the first element a script sends checks whether Python runs in a REPL, through
       ``inspect.stack()`` (source lookups for every frame of the script thread), to print a
       hint that never applies under ``streamlit run``.
-    """
-    from streamlit import delta_generator
-    from streamlit.components.v2 import manifest_scanner
 
-    manifest_scanner.scan_component_manifests = lambda max_workers=None: []
-    delta_generator._use_warning_has_been_displayed = True
+    Both are Streamlit internals: a release without them (``streamlit>=1.40`` allows
+    several) starts with the work done, never fails.
+    """
+    try:
+        from streamlit import delta_generator
+        from streamlit.components.v2 import manifest_scanner
+    except ImportError:
+        log.debug("Streamlit's start work is done as usual", exc_info=True)
+        return
+    if hasattr(manifest_scanner, "scan_component_manifests"):
+        manifest_scanner.scan_component_manifests = lambda max_workers=None: []
+    if hasattr(delta_generator, "_use_warning_has_been_displayed"):
+        delta_generator._use_warning_has_been_displayed = True
 
 
 def main(args: list[str] | None = None) -> None:
