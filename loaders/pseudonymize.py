@@ -18,7 +18,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from graph.config import config_dir, get
-from graph.forked import beside
+from graph.forked import beside, spare_core
 from graph.schema import PERSONAL_COLUMNS
 from loaders.parse import arrow
 from loaders.read import TEXT
@@ -137,14 +137,15 @@ def pseudonymize_people(people: pd.DataFrame, key: bytes | str | None = None) ->
 
     The HMACs are most of the time: from ``BESIDE_MIN_VALUES`` distinct values on, the
     second half of each column's runs in a forked process beside the first
-    (``graph.forked``), so a district's people take half the wall time on 2 cores.
+    (``graph.forked``) when a core is idle, so a district's people take half the wall time
+    on 2 cores.
     """
     key = load_key() if key is None else key.encode() if isinstance(key, str) else key
     out = people.copy()
     columns = [c for c in PREFIXES if c in out.columns]
     encoded = {c: _encoded(c, out[c]) for c in columns}
     jobs = [(_tag(c), encoded[c][2].dictionary.to_pylist()) for c in columns]
-    if sum(len(v) for _, v in jobs) < BESIDE_MIN_VALUES:
+    if sum(len(v) for _, v in jobs) < BESIDE_MIN_VALUES or not spare_core():
         digests = _hashed(key, jobs)
     else:
         second = beside(_hashed, key, [(t, v[len(v) // 2 :]) for t, v in jobs])

@@ -29,7 +29,7 @@ from graph.analysis.structure import (
     reached,
     structure_metrics,
 )
-from graph.forked import Pending, beside
+from graph.forked import Pending, beside, spare_core
 
 # Below this many structure edges in total a serial run is faster than starting workers.
 PARALLEL_MIN_EDGES = 150_000
@@ -134,13 +134,14 @@ def started(
 
     With ``parallel=None`` a mid-sized input (a district: about a CPU second of joins and
     graph searches) is partitioned and analyzed in a forked process (``graph.forked``)
-    while the caller computes its other metrics, so both cores work; otherwise the work is
-    done here before returning. The size is estimated before partitioning from the
-    structure nodes (their edges are about as many: community graphs are mostly trees).
+    while the caller computes its other metrics, so both cores work, if one is idle
+    (``spare_core``); otherwise the work is done here before returning. The size is
+    estimated before partitioning from the structure nodes (their edges are about as
+    many: community graphs are mostly trees).
     """
     members = structure_members(ctx, core, actors)
     size = 2 * int(members["community_id"].isin(core.index).sum())  # of the measured units
-    if parallel is None and BESIDE_MIN_EDGES <= size < PARALLEL_MIN_EDGES:
+    if parallel is None and BESIDE_MIN_EDGES <= size < PARALLEL_MIN_EDGES and spare_core():
         return beside(_partitions_analyzed, ctx, core, actors, targets, members)
     return Pending.done(
         run_partitions(build_partitions(ctx, core, actors, targets, members), parallel)

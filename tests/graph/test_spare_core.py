@@ -1,0 +1,37 @@
+"""Forking beside the caller only while a core is idle; the results do not depend on it."""
+
+from __future__ import annotations
+
+import os
+
+import pandas as pd
+import pytest
+
+from graph import forked
+from loaders import pseudonymize as ps
+
+
+@pytest.mark.parametrize(("load", "spare"), [(0.2, True), (1.6, False), (15.0, False)])
+def test_a_core_is_spare_below_cores_minus_a_half(monkeypatch, load, spare) -> None:
+    monkeypatch.setattr(os, "cpu_count", lambda: 2)
+    monkeypatch.setattr(os, "getloadavg", lambda: (load, load, load))
+    assert forked.spare_core() is spare
+
+
+def test_pseudonyms_are_the_same_forked_or_not(monkeypatch) -> None:
+    n = ps.BESIDE_MIN_VALUES + 1  # enough distinct values to fork where it may
+    people = pd.DataFrame(
+        {
+            "name": pd.array([f"张{i}" for i in range(n)], dtype="string"),
+            "phone": pd.array([f"+86 138{i:08d}" for i in range(n)], dtype="string"),
+        }
+    )
+    forks = []
+    monkeypatch.setattr(ps, "beside", lambda *a: forks.append(1) or forked.beside(*a))
+    runs = {}
+    for load in (0.0, 99.0):
+        monkeypatch.setattr(os, "getloadavg", lambda load=load: (load, load, load))
+        runs[load] = ps.pseudonymize_people(people, b"test-key")
+    assert len(forks) == 1  # the idle machine's run only
+    pd.testing.assert_frame_equal(runs[0.0], runs[99.0])
+    assert runs[0.0]["name"].str.match(r"^人员-[0-9a-f]{12}$").all()
