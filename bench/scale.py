@@ -3,6 +3,7 @@
 Usage: .venv/bin/python bench/scale.py [--scales district,city,province] [--year 2024]
        [--workers 2] [--batch 200] [--baseline-scales district] [--dask-check city]
        [--whole-convert-scales city] [--ledgers /tmp/govnet-ledgers]
+       [--before /work/wt/_base] [--before-scales city,province]
 
 Per scale: generate the demo and write it as CSV (kept in ``--ledgers`` and reused when
 given: the province takes minutes to generate), ``govnet convert`` it
@@ -18,6 +19,10 @@ partitions in a process pool) and the naive whole-graph NetworkX baseline
 (``analyze(..., baseline=True)``) on the scales it can finish, and the whole-ledger
 convert (``read_ledger`` then ``convert``: the ledger held in memory) where asked. The growth
 exponent between two scales is log(t2/t1) / log(n2/n1), n = communities.
+
+With ``--before DIR`` (a checkout of the previous release) the convert and partitioned
+steps of ``--before-scales`` also run on DIR's code, on the same ledger and in the same
+run, and each target is printed beside the previous release's figure.
 """
 
 from __future__ import annotations
@@ -25,6 +30,7 @@ from __future__ import annotations
 import argparse
 import json
 import math
+import os
 import subprocess
 import sys
 import tempfile
@@ -87,10 +93,16 @@ def child(mode: str, ledger: str, dataset: str, year: int, workers: int, batch: 
     print(json.dumps(out))
 
 
-def measure(args: list[str], timeout: float) -> dict:
-    """Run a child step; its JSON plus the peak summed RSS of its process tree (GB)."""
+def measure(args: list[str], timeout: float, code: Path = ROOT) -> dict:
+    """Run a child step; its JSON plus the peak summed RSS of its process tree (GB).
+
+    ``code``: the checkout whose ``graph`` and ``loaders`` the child imports (this one, or
+    the previous release's)."""
     cmd = [sys.executable, __file__, "--child", *args]
-    proc = psutil.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT)
+    env = {**os.environ, "PYTHONPATH": str(code)}
+    proc = psutil.Popen(
+        cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=code, env=env
+    )
     peak, start, load = 0, time.perf_counter(), psutil.getloadavg()[0]
     cpu: dict[int, float] = {}  # pid → latest user+system seconds seen
     while proc.poll() is None:
@@ -135,6 +147,8 @@ def main() -> None:
         "--whole-convert-scales", default="city", help="whole-ledger convert (baseline) on these"
     )
     ap.add_argument("--ledgers", help="keep the generated CSV ledgers here and reuse them")
+    ap.add_argument("--before", type=Path, help="previous release's checkout, timed alongside")
+    ap.add_argument("--before-scales", default="city,province", help="scales --before runs")
     ap.add_argument("--timeout", type=float, default=3600, help="seconds per step")
     ap.add_argument("--baseline-timeout", type=float, default=900, help="seconds, naive run")
     ap.add_argument("--child", nargs=6, metavar=("MODE", "LEDGER", "DS", "Y", "W", "B"))
@@ -156,13 +170,22 @@ def main() -> None:
                 argv = ["generate", ledger, scale, "0", "0", "0"]
                 prep = measure(argv, a.timeout)["seconds"]
 
-            def step(mode: str, ledger: str = ledger, ds: str = ds, scale: str = scale) -> dict:
+            def step(
+                mode: str, ledger: str = ledger, ds: str = ds, scale: str = scale, code=ROOT
+            ) -> dict:
                 argv = [mode, ledger, ds, str(a.year), str(a.workers), str(a.batch)]
-                done = measure(argv, a.baseline_timeout if mode == "baseline" else a.timeout)
-                print(scale, mode, json.dumps(done), file=sys.stderr, flush=True)  # long runs
+                limit = a.baseline_timeout if mode == "baseline" else a.timeout
+                done = measure(argv, limit, code)
+                print(scale, mode, code, json.dumps(done), file=sys.stderr, flush=True)
                 return done
 
-            row = {"scale": scale, "generate_s": prep, "convert": step("convert")}
+            row = {"scale": scale, "generate_s": prep}
+            if a.before and scale in a.before_scales.split(","):
+                old = str(folder / "dataset-before")
+                row["before"] = {
+                    k: step(k, ds=old, code=a.before.resolve()) for k in ("convert", "partitioned")
+                }
+            row["convert"] = step("convert")
             if scale in a.whole_convert_scales.split(","):
                 row["convert-whole"] = step("convert-whole")
             row["partitioned"] = step("partitioned")
@@ -200,34 +223,62 @@ def _convert_cell(step: dict | None) -> str:
     return f"{step['seconds']:6.1f} s {step['peak_gb']:5.2f} GB"
 
 
-# Targets: city analyze < 15 s and 1.5 GB; province read + convert + analyze < 4 min, 3 GB.
+# Targets: city analyze < 15 s and 1.5 GB; province read + convert + analyze < 4 min, 3 GB;
+# growth city → province ≤ 1.0.
 TARGETS = {"city": (15.0, 1.5), "province": (240.0, 3.0)}
+GROWTH = 1.0
+
+
+def _pipeline(r: dict) -> dict:
+    """convert + partitioned analyze as one step (sums; peak: the larger)."""
+    steps = [r["convert"], r["partitioned"]]
+    return {
+        "seconds": sum(s["seconds"] for s in steps),
+        "peak_gb": max(s["peak_gb"] for s in steps),
+        "cpu_s": sum(s["cpu_s"] for s in steps),
+        "load": max(s["load"] for s in steps),
+    }
+
+
+def _fig(s: dict) -> str:
+    return (
+        f"wall {s['seconds']:.1f} s, CPU {s['cpu_s']:.0f} s, {s['peak_gb']:.2f} GB "
+        f"(load up to {s['load']:.1f})"
+    )
 
 
 def _targets(r: dict) -> None:
-    """The scale's target beside what was measured (the city: either engine)."""
+    """The scale's target beside what was measured and the previous release's figure."""
     if r["scale"] not in TARGETS or "seconds" not in r["partitioned"]:
         return
     limit_s, limit_gb = TARGETS[r["scale"]]
+    before = r.get("before", {})
     if r["scale"] == "city":
-        runs = {k: r[k] for k in ("partitioned", "whole") if k in r and "seconds" in r[k]}
-    else:
-        steps = [r["convert"], r["partitioned"]]
         runs = {
-            "pipeline (convert + partitioned)": {
-                "seconds": sum(s["seconds"] for s in steps),
-                "peak_gb": max(s["peak_gb"] for s in steps),
-                "cpu_s": sum(s["cpu_s"] for s in steps),
-                "load": max(s["load"] for s in steps),
-            }
+            k: (r[k], before.get(k)) for k in ("partitioned", "whole") if "seconds" in r.get(k, {})
         }
-    for name, s in runs.items():
+    else:
+        old = _pipeline(before) if "seconds" in before.get("partitioned", {}) else None
+        runs = {"pipeline (convert + partitioned)": (_pipeline(r), old)}
+    for name, (s, old) in runs.items():
         ok = s["seconds"] < limit_s and s["peak_gb"] < limit_gb
         print(
-            f"{r['scale']} {name}: wall {s['seconds']:.1f} s (CPU {s['cpu_s']:.0f} s, load "
-            f"up to {s['load']:.1f}), {s['peak_gb']:.2f} GB; target < {limit_s:.0f} s and "
-            f"< {limit_gb} GB: {'met' if ok else 'NOT met'}"
+            f"{r['scale']} {name}: {_fig(s)}; target < {limit_s:.0f} s and < {limit_gb} GB: "
+            f"{'met' if ok else 'NOT met'}"
         )
+        if old and "seconds" in old:
+            print(
+                f"{'':{len(r['scale'])}s} previous release, same run: {_fig(old)}; today / "
+                f"previous: CPU {s['cpu_s'] / old['cpu_s']:.2f}×, memory "
+                f"{s['peak_gb'] / old['peak_gb']:.2f}×"
+            )
+    for k in ("convert",):
+        if k in before and "seconds" in before[k]:
+            s, old = r[k], before[k]
+            print(
+                f"{r['scale']} {k}: {_fig(s)}; previous release {_fig(old)}; today / previous: "
+                f"CPU {s['cpu_s'] / old['cpu_s']:.2f}×, memory {s['peak_gb'] / old['peak_gb']:.2f}×"
+            )
 
 
 def report(rows: list[dict]) -> None:
@@ -256,6 +307,10 @@ def report(rows: list[dict]) -> None:
         steps = [k for k in steps if k in r]
         cpu = ", ".join(f"{k} {r[k]['cpu_s']:.0f}" for k in steps if "cpu_s" in r[k])
         load = max(r[k].get("load", 0) for k in steps)
+        old = r.get("before", {})
+        if old:
+            prev = ", ".join(f"{k} {s['cpu_s']:.0f}" for k, s in old.items() if "cpu_s" in s)
+            cpu += f" (previous release, same run: {prev})"
         print(f"{r['scale']} CPU seconds (process tree): {cpu}; load average up to {load:.1f}")
     for r in rows:
         _targets(r)
@@ -266,7 +321,13 @@ def report(rows: list[dict]) -> None:
             s1, s2 = r1.get(key), r2.get(key)
             if s1 and s2 and "seconds" in s1 and "seconds" in s2:
                 e = exponent(s1["seconds"], s2["seconds"], n1, n2)
-                parts.append(f"{key} exponent {e:.2f}")
+                # CPU seconds: wall time on a shared machine grows with the load, not n
+                c = exponent(s1["cpu_s"], s2["cpu_s"], n1, n2)
+                parts.append(f"{key} exponent {e:.2f} wall, {c:.2f} CPU (target ≤ {GROWTH})")
+        b1, b2 = r1.get("before", {}).get("partitioned"), r2.get("before", {}).get("partitioned")
+        if b1 and b2 and "seconds" in b1 and "seconds" in b2:
+            c = exponent(b1["cpu_s"], b2["cpu_s"], n1, n2)
+            parts.append(f"previous release {c:.2f} CPU")
         print("  ".join(parts))
     sys.stdout.flush()
 

@@ -38,7 +38,7 @@ import pyarrow.dataset as ds
 
 from graph.network import Network
 from graph.schema import NODE_TABLES, TABLES
-from graph.scope import place_scopes
+from graph.scope import STREET_KINDS
 from graph.tables import Tables, coerce
 
 MANIFEST = "govnet.json"
@@ -111,23 +111,15 @@ def _text(df: pd.DataFrame | None, column: str) -> pa.Array:
     return arr.cast(pa.string())
 
 
-def _places(tables: Tables) -> pd.DataFrame:
-    places = tables.get("places", pd.DataFrame())
-    return pd.DataFrame(
-        {c: places[c] if c in places else [None] * len(places) for c in ("id", "parent_id", "kind")}
-    )
-
-
 def encode(tables: Tables) -> Codes:
     """Every id and reference as a code, and every node's street.
 
     A node's street is its place's (places: the street above them); a resource's is its
     place's, else its provider's. ``tables`` needs only the ids, kinds and references.
     """
-    scopes = place_scopes(_places(tables))
     ids = [_text(tables.get(t), "id") for t in NODE_TABLES]
     refs = [(t, c) for t, cols in REFS.items() for c in cols]
-    parts = [*ids, *(_text(tables.get(t), c) for t, c in refs), _text(scopes, "street_id")]
+    parts = [*ids, *(_text(tables.get(t), c) for t, c in refs)]
     enc = pa.chunked_array(parts, pa.string()).dictionary_encode().combine_chunks()
     codes = enc.indices.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int64)
     n = sum(len(a) for a in ids)
@@ -141,11 +133,12 @@ def encode(tables: Tables) -> Codes:
         ids=pa.concat_arrays(ids),
         start=dict(zip(NODE_TABLES, bounds[: len(NODE_TABLES)].tolist(), strict=True)),
         size=dict(zip(NODE_TABLES, sizes, strict=False)),
-        refs=dict(zip(refs, coded[len(ids) : -1], strict=True)),
+        refs=dict(zip(refs, coded[len(ids) :], strict=True)),
         street=np.full(n + 1, -1, np.int64),
     )
     n_places = c.size["places"]
-    c.street[:n_places] = coded[-1]
+    kinds = _which(_text(tables.get("places"), "kind"), list(STREET_KINDS))
+    c.street[:n_places] = _street_places(c.refs[("places", "parent_id")], kinds >= 0)
 
     def place(ref: np.ndarray) -> np.ndarray:  # the code of a referenced place, else -1
         return np.where((ref >= 0) & (ref < n_places), ref, -1)
@@ -157,6 +150,28 @@ def encode(tables: Tables) -> Codes:
     provider = np.where(provider < c.start["resources"], provider, -1)
     c.street[c.rows("resources")] = np.where(at_place >= 0, c.street[at_place], c.street[provider])
     return c
+
+
+def _street_places(parent: np.ndarray, street: np.ndarray) -> np.ndarray:
+    """Each place's nearest street-or-self (``graph.scope``'s street_id), -1 where none.
+
+    ``parent``: each place's parent code, ``street``: whether it is a street or town. All
+    places climb together one level per step (a few steps: the depth of the place tree),
+    instead of a walk per place over string dictionaries.
+    """
+    n = len(street)
+    parent = np.where((parent >= 0) & (parent < n), parent, -1)
+    out = np.where(street, np.arange(n), -1)
+    at = np.flatnonzero(~street & (parent >= 0))
+    up = parent[at]
+    for _ in range(n):  # a valid ledger's places form a tree: no cycle keeps this going
+        if not len(at):
+            break
+        hit = street[up]
+        out[at[hit]] = up[hit]
+        at, up = at[~hit], parent[up[~hit]]
+        at, up = at[up >= 0], up[up >= 0]
+    return out
 
 
 def _which(values: pa.Array, names: list[str]) -> np.ndarray:
@@ -174,20 +189,51 @@ def _node_flags(tables: Tables, c: Codes, table: str, column: str, test) -> np.n
     return out
 
 
-def halo(tables: Tables, c: Codes) -> tuple[pd.DataFrame, pd.DataFrame]:
+# Link types the halo follows (``Coded.link_type`` indexes this list).
+LINK_TYPES = ["ESTABLISHED_IN", "MEMBER_OF", "LEADS", "SUBORDINATE_TO"]
+
+
+@dataclass
+class Coded:
+    """All the layout reads of a ledger, as numbers, so the tables can go before the joins."""
+
+    codes: Codes
+    link_type: np.ndarray  # each link's index in LINK_TYPES, -1 for any other
+    team: np.ndarray  # per code: a volunteer team
+    party: np.ndarray  # per code: a party organization
+    units: np.ndarray  # per place: a community or village
+
+
+def coded(tables: Tables) -> Coded:
+    """``encode`` plus the kinds and link types the halo and the manifest need."""
+    c = encode(tables)
+    kinds = tables.get("places")
+    return Coded(
+        c,
+        _which(_text(tables.get("links"), "type"), LINK_TYPES).astype(np.int8),
+        _node_flags(tables, c, "organizations", "kind", lambda k: k == "volunteer_team"),
+        _node_flags(tables, c, "organizations", "kind", lambda k: k.startswith("party_")),
+        _which(_text(kinds, "kind"), ["community", "village"]) >= 0,
+    )
+
+
+def halo(x: Coded) -> tuple[pd.DataFrame, pd.DataFrame]:
     """(street, node) rows and (street, link position) links each street needs from others.
 
-    Streets and nodes are codes (``Codes``); -1 is the partition outside any street.
+    Streets and nodes are codes (``Codes``); -1 is the partition outside any street. The
+    joins run on 32-bit integers (a province's join tables took gigabytes at 64).
     """
-    S = c.street
-    link_types = ["ESTABLISHED_IN", "MEMBER_OF", "LEADS", "SUBORDINATE_TO"]
-    src, dst = c.refs[("links", "source_id")], c.refs[("links", "target_id")]
+    c = x.codes
+    S = c.street.astype(np.int32)
+    link_types = LINK_TYPES
+    src = c.refs[("links", "source_id")].astype(np.int32)
+    dst = c.refs[("links", "target_id")].astype(np.int32)
     lk = pd.DataFrame(
         {
             "src": src,
             "dst": dst,
-            "type": _which(_text(tables.get("links"), "type"), link_types),
-            "pos": np.arange(len(src), dtype=np.int64),
+            "type": x.link_type,
+            "pos": np.arange(len(src), dtype=np.int32),
             "ks": S[src],
             "kd": S[dst],
         }
@@ -195,8 +241,8 @@ def halo(tables: Tables, c: Codes) -> tuple[pd.DataFrame, pd.DataFrame]:
     cross = lk[lk["ks"] != lk["kd"]]
     need_links = [pd.DataFrame({"street": cross["kd"], "pos": cross["pos"]})]
 
-    rid = c.rows("resources")
-    provider = c.refs[("resources", "provider_id")]
+    rid = c.rows("resources").astype(np.int32)
+    provider = c.refs[("resources", "provider_id")].astype(np.int32)
     rk = pd.DataFrame({"rid": rid, "provider": provider, "kr": S[rid], "kp": S[provider]})
     rx = rk[rk["kr"] != rk["kp"]]
     h1 = pd.concat(
@@ -211,7 +257,7 @@ def halo(tables: Tables, c: Codes) -> tuple[pd.DataFrame, pd.DataFrame]:
 
     # Second hop: party organizations established in an outside node, members of an
     # outside volunteer team, and the links among outside nodes (structure metrics).
-    team = _node_flags(tables, c, "organizations", "kind", lambda k: k == "volunteer_team")
+    team = x.team
     into = h1.merge(lk, left_on="id", right_on="dst")
     into = into[into["ks"] != into["street"]]
     established, member = link_types.index("ESTABLISHED_IN"), link_types.index("MEMBER_OF")
@@ -227,7 +273,7 @@ def halo(tables: Tables, c: Codes) -> tuple[pd.DataFrame, pd.DataFrame]:
     need_rows.append(_pairs(provided["street"], provided["rid"]))
 
     # What the cores lead: party organizations reachable in L from a street's own nodes.
-    party = _node_flags(tables, c, "organizations", "kind", lambda k: k.startswith("party_"))
+    party = x.party
     need_links.append(_led_links(lk, link_types, party, S))
     need_links = pd.concat(need_links).drop_duplicates()
     ends = need_links.merge(lk[["pos", "src", "dst"]], on="pos")
@@ -237,7 +283,10 @@ def halo(tables: Tables, c: Codes) -> tuple[pd.DataFrame, pd.DataFrame]:
     rows = rows[S[rows["id"].to_numpy()] != rows["street"].to_numpy()]
     links_out = need_links.merge(lk[["pos", "ks"]], on="pos")
     links_out = links_out[links_out["ks"] != links_out["street"]][["street", "pos"]]
-    return rows.reset_index(drop=True), links_out.reset_index(drop=True)
+    return (
+        rows.reset_index(drop=True).astype(np.int64),
+        links_out.reset_index(drop=True).astype(np.int64),
+    )
 
 
 def _pairs(street: pd.Series, ids: pd.Series) -> pd.DataFrame:
@@ -290,7 +339,7 @@ def _ancestors(c: Codes) -> pd.DataFrame:
             rows.append((street, node))
             seen.add(node)
             node = int(parent[node])
-    return pd.DataFrame(rows, columns=["street", "id"], dtype=np.int64)
+    return pd.DataFrame(rows, columns=["street", "id"], dtype=np.int32)
 
 
 def _row_streets(table: str, c: Codes) -> np.ndarray:
@@ -360,11 +409,15 @@ class Layout:
 
 def layout(tables: Tables) -> Layout:
     """The layout of a ledger; ``tables`` needs the ids, kinds and references only."""
-    codes = encode(tables)
-    rows, links = halo(tables, codes)
+    return place_rows(coded(tables))
+
+
+def place_rows(x: Coded) -> Layout:
+    """The layout from a ledger's codes alone (its tables may be gone: less memory)."""
+    codes = x.codes
+    rows, links = halo(x)
     own = {name: _row_streets(name, codes) for name in TABLES}
-    units = tables["places"]["kind"].isin(["community", "village"]).to_numpy()
-    communities = Counter(_street_ids(codes, own["places"][units]).to_pylist())
+    communities = Counter(_street_ids(codes, own["places"][x.units]).to_pylist())
     codes.refs = {}
     return Layout(codes, own, rows, links, communities)
 
@@ -463,8 +516,10 @@ def convert_ledger(
         checked = read_tables(ledger, keep, key=key, progress=progress)
         if checked.errors:
             raise LedgerInvalid(checked.errors, checked.warnings)
-        plan = layout(checked.tables)
-        del checked  # its ids and references: the layout has what writing needs
+        numbers = coded(checked.tables)
+        del checked  # its ids and references, before the halo's joins: codes are enough
+        plan = place_rows(numbers)
+        del numbers
         with _bar(progress) as bar:
             manifest = write_dataset(plan, load, facts, work / "dataset", bar)
         if root.exists():

@@ -59,13 +59,16 @@ def street_units(ctx: Context) -> pd.DataFrame:
     return units[["id", "street_id"]].reset_index(drop=True)
 
 
-def _groups(df: pd.DataFrame, cols: list[str], order: list[str]) -> dict[tuple, list[dict]]:
-    """Rows grouped by place (community, street, district; "" where none), in ``order``."""
-    out: dict[tuple, list[dict]] = {}
-    keep = [c for c in ("id", "spare", *cols) if c in df.columns]
-    for rec in df.sort_values(order)[keep].to_dict("records"):
-        key = tuple(rec[c] if isinstance(rec[c], str) else "" for c in cols)
-        out.setdefault(key, []).append(rec)
+def _groups(df: pd.DataFrame, cols: list[str], order: list[str]) -> dict[tuple, list[tuple]]:
+    """(id, spare) of rows grouped by place (community, street, district; "" where none),
+    in ``order``. Read column by column: per-row records cost seconds on a province."""
+    df = df.sort_values(order)
+    spare = df["spare"].tolist() if "spare" in df.columns else [None] * len(df)
+    text = [[v if isinstance(v, str) else "" for v in df[c].tolist()] for c in cols]
+    keys = zip(*text, strict=True)
+    out: dict[tuple, list[tuple]] = {}
+    for key, i, n in zip(keys, df["id"].tolist(), spare, strict=True):
+        out.setdefault(key, []).append((i, n))
     return out
 
 
@@ -80,37 +83,43 @@ def _solve(matters: pd.DataFrame, resources: pd.DataFrame) -> list[dict]:
     """
     mg = _groups(matters, ["community_id", "street_id", "district_id"], ["submitted_at", "id"])
     rg = _groups(resources, ["loc_community_id", "loc_street_id", "loc_district_id"], ["id"])
-    g = nx.DiGraph()
+    g: Arcs = {}
+
+    def arc(u: tuple | str, v: tuple | str, capacity: int, weight: int) -> None:
+        g.setdefault(u, {})
+        g.setdefault(v, {})
+        g[u][v] = (capacity, weight)
+
     for (c, st, d), items in rg.items():
-        node, spare = ("r", c, st, d), sum(int(x["spare"]) for x in items)
-        g.add_edge(node, "T", capacity=spare, weight=0)
+        node, spare = ("r", c, st, d), sum(int(n) for _, n in items)
+        arc(node, "T", spare, 0)
         if st:
-            g.add_edge(("street", st), node, capacity=spare, weight=0)
-        g.add_edge(("district", d), node, capacity=spare, weight=0)
+            arc(("street", st), node, spare, 0)
+        arc(("district", d), node, spare, 0)
     for (c, st, d), items in mg.items():
         node, n = ("m", c, st, d), len(items)
-        g.add_edge("S", node, capacity=n, weight=0)
+        arc("S", node, n, 0)
         if c and (c, st, d) in rg:
-            g.add_edge(node, ("r", c, st, d), capacity=n, weight=1)
+            arc(node, ("r", c, st, d), n, 1)
         if st and ("street", st) in g:
-            g.add_edge(node, ("street", st), capacity=n, weight=2)
+            arc(node, ("street", st), n, 2)
         if ("district", d) in g:
-            g.add_edge(node, ("district", d), capacity=n, weight=4)
+            arc(node, ("district", d), n, 4)
     if "S" not in g or "T" not in g:
         return []
     flow = max_flow_min_cost(g, "S", "T")
-    # decompose: every unit leaving a matter group reaches one resource group (paths ≤ 2 hops)
-    supply = {
-        k: [r["id"] for r in items for _ in range(int(r["spare"]))] for k, items in rg.items()
-    }
+    # decompose: every unit leaving a matter group reaches one resource group (paths ≤ 2
+    # hops); a hub hands out its flow to resource groups in sorted order
+    supply = {k: iter([i for i, n in items for _ in range(int(n))]) for k, items in rg.items()}
+    hubs: dict[tuple, list[list]] = {}
     pairs = []
     for k, items in mg.items():
-        waiting = [m["id"] for m in items]
+        waiting = iter(items)
         node = ("m", *k)
         for nxt, units in sorted(flow[node].items()):
             for _ in range(units):
-                hop = nxt if nxt[0] == "r" else _take(flow, nxt)
-                pairs.append({"matter_id": waiting.pop(0), "resource_id": supply[hop[1:]].pop(0)})
+                hop = nxt if nxt[0] == "r" else _take(flow, hubs, nxt)
+                pairs.append({"matter_id": next(waiting)[0], "resource_id": next(supply[hop[1:]])})
     return pairs
 
 
@@ -122,49 +131,73 @@ def load_solver() -> None:
         import ortools.graph.python.min_cost_flow  # noqa: F401
 
 
+# A flow network as plain dicts, u → v → (capacity, weight), nodes and arcs in insertion
+# order like a ``nx.DiGraph``'s (so either form gives the solver the same problem): building
+# NetworkX graphs cost more than solving them.
+Arcs = dict[object, dict[object, tuple[int, int]]]
+
+
+def _digraph(g: Arcs) -> nx.DiGraph:
+    out = nx.DiGraph()
+    out.add_nodes_from(g)
+    out.add_edges_from(
+        (u, v, {"capacity": c, "weight": w}) for u, vs in g.items() for v, (c, w) in vs.items()
+    )
+    return out
+
+
 def max_flow_min_cost(
-    g: nx.DiGraph, s: object, t: object, *, reference: bool = False
+    g: nx.DiGraph | Arcs, s: object, t: object, *, reference: bool = False
 ) -> dict[object, dict[object, int]]:
     """A maximum ``s``→``t`` flow of least total ``weight``, shaped as ``nx.max_flow_min_cost``.
 
     OR-Tools' ``SimpleMinCostFlow`` (C++) where installed — two orders of magnitude faster
     than NetworkX's network simplex; NetworkX when not, or with ``reference`` (tests). Both
     give a maximum flow of the same least cost; where several are optimal (equal-cost ties)
-    they may pick different ones.
+    they may pick different ones. ``g``: a ``nx.DiGraph`` or its ``Arcs``.
     """
     try:
         from ortools.graph.python.min_cost_flow import SimpleMinCostFlow
     except ImportError:
         reference = True
     if reference:
-        return nx.max_flow_min_cost(g, s, t)
+        return nx.max_flow_min_cost(g if isinstance(g, nx.DiGraph) else _digraph(g), s, t)
+    if isinstance(g, nx.DiGraph):
+        g = {u: {v: (d["capacity"], d["weight"]) for v, d in vs.items()} for u, vs in g.adj.items()}
     index = {n: i for i, n in enumerate(g)}
-    edges = list(g.edges(data=True))
+    edges = [(u, v, c, w) for u, vs in g.items() for v, (c, w) in vs.items()]
     solver = SimpleMinCostFlow()
     arcs = solver.add_arcs_with_capacity_and_unit_cost(
-        np.array([index[u] for u, _, _ in edges], dtype=np.int32),
-        np.array([index[v] for _, v, _ in edges], dtype=np.int32),
-        np.array([d["capacity"] for _, _, d in edges], dtype=np.int64),
-        np.array([d["weight"] for _, _, d in edges], dtype=np.int64),
+        np.array([index[e[0]] for e in edges], dtype=np.int32),
+        np.array([index[e[1]] for e in edges], dtype=np.int32),
+        np.array([e[2] for e in edges], dtype=np.int64),
+        np.array([e[3] for e in edges], dtype=np.int64),
     )
-    most = sum(d["capacity"] for _, _, d in g.out_edges(s, data=True))
+    most = sum(c for c, _ in g[s].values())
     solver.set_node_supply(index[s], most)
     solver.set_node_supply(index[t], -most)
     if solver.solve_max_flow_with_min_cost() != solver.OPTIMAL:
         raise RuntimeError("min-cost flow: no optimal solution")
     flow: dict[object, dict[object, int]] = {n: {} for n in g}
-    for (u, v, _), f in zip(edges, solver.flows(arcs), strict=True):
-        flow[u][v] = int(f)
+    for (u, v, _, _), f in zip(edges, solver.flows(arcs).tolist(), strict=True):
+        flow[u][v] = f
     return flow
 
 
-def _take(flow: dict, hub: tuple) -> tuple:
-    """One unit of a hub's outgoing flow (first resource group with flow left)."""
-    for nxt, units in sorted(flow[hub].items()):
-        if units:
-            flow[hub][nxt] -= 1
-            return nxt
-    raise AssertionError("flow conservation violated")
+def _take(flow: dict, hubs: dict[tuple, list[list]], hub: tuple) -> tuple:
+    """One unit of a hub's outgoing flow: the first resource group (sorted) with flow left.
+
+    ``hubs`` keeps each hub's groups with flow left, sorted once and used up from the end
+    (re-sorting a district hub's thousands of groups per unit was quadratic)."""
+    left = hubs.get(hub)
+    if left is None:
+        left = hubs[hub] = [[nxt, units] for nxt, units in sorted(flow[hub].items(), reverse=True)]
+    while left and not left[-1][1]:
+        left.pop()
+    if not left:
+        raise AssertionError("flow conservation violated")
+    left[-1][1] -= 1
+    return left[-1][0]
 
 
 def resource_suggestions(matters: pd.DataFrame, resources: pd.DataFrame) -> pd.DataFrame:

@@ -1,0 +1,64 @@
+"""The dataset's layout: every node's street from integer codes equals ``place_scopes``'."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from graph.scope import place_scopes
+from loaders.parquet import encode
+
+
+def _streets(tables: dict[str, pd.DataFrame]) -> dict[str, str | None]:
+    """place id → its street id as ``encode`` finds it (None outside any street)."""
+    c = encode(tables)
+    ids = c.ids.to_pylist()
+    n = c.size["places"]
+    return {ids[i]: (ids[s] if s >= 0 else None) for i, s in enumerate(c.street[:n].tolist())}
+
+
+def _expected(places: pd.DataFrame) -> dict[str, str | None]:
+    scopes = place_scopes(places)
+    return dict(
+        zip(
+            scopes["id"],
+            scopes["street_id"].astype(object).where(scopes["street_id"].notna(), None),
+            strict=True,
+        )
+    )
+
+
+def test_demo_streets_equal_place_scopes(demo_net) -> None:
+    tables = {t: df.reset_index(drop=True) for t, df in demo_net.tables.items()}
+    got = _streets(tables)
+    assert got == _expected(tables["places"])
+    assert sum(v is not None for v in got.values()) > 100
+
+
+def test_streets_of_odd_trees() -> None:
+    """A street inside a street, a town, places above any street, a parent that is no
+    place, and a missing parent."""
+    places = pd.DataFrame(
+        {
+            "id": ["D", "S1", "S2", "C1", "C2", "T", "V", "B", "X", "Y"],
+            "kind": [
+                "district",
+                "street",
+                "street",
+                "community",
+                "community",
+                "town",
+                "village",
+                "building",
+                "building",
+                "building",
+            ],
+            "parent_id": [None, "D", "S1", "S2", "D", "D", "T", "V", "O1", None],
+        },
+        dtype="string",
+    )
+    orgs = pd.DataFrame({"id": ["O1"], "kind": ["unit"], "place_id": ["C1"]}, dtype="string")
+    got = _streets({"places": places, "organizations": orgs})
+    assert got == _expected(places)
+    assert got["C1"] == "S2" and got["B"] == "T" and got["X"] is None and got["C2"] is None
+    assert np.array_equal(list(got), places["id"].tolist())
