@@ -11,15 +11,25 @@ compare with, value for value.
 from __future__ import annotations
 
 import itertools
-from typing import TYPE_CHECKING
+from dataclasses import dataclass
 
 import igraph as ig
 import numpy as np
 
-if TYPE_CHECKING:
-    from graph.analysis.structure import Partition
-
 BROKERS = 3
+
+
+@dataclass
+class Partition:
+    """Everything the graph metrics of community ``cid`` need, and nothing more."""
+
+    cid: str
+    core: str | None
+    l_edges: list[tuple[str, str]]  # edges of L out of the party orgs the core reaches
+    targets: list[str]  # ids whose reachability from the core matters (actors, social orgs)
+    nodes: list[str]  # structure graph nodes: actors, core, party orgs and people in C
+    actors: list[str]
+    edges: list[tuple[str, str]]  # links among ``nodes``
 
 
 def analyze_batch(parts: list[Partition]) -> list[dict]:

@@ -9,24 +9,9 @@ here define them and are the reference the tests and the naive baseline of
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import networkx as nx
 
-from graph.analysis.kernels import BROKERS, analyze_batch
-
-
-@dataclass
-class Partition:
-    """Everything the graph metrics of community ``cid`` need, and nothing more."""
-
-    cid: str
-    core: str | None
-    l_edges: list[tuple[str, str]]  # edges of L out of the party orgs the core reaches
-    targets: list[str]  # ids whose reachability from the core matters (actors, social orgs)
-    nodes: list[str]  # structure graph nodes: actors, core, party orgs and people in C
-    actors: list[str]
-    edges: list[tuple[str, str]]  # links among ``nodes``
+from graph.analysis.kernels import BROKERS, Partition, analyze_batch
 
 
 def core_cut_points(g: nx.Graph, core: str, actors: set[str]) -> list[str]:
