@@ -10,15 +10,12 @@ from __future__ import annotations
 
 import json
 
-import networkx as nx
 import pandas as pd
-import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from graph.analysis import analyze, to_json
 from graph.analysis.metrics import SHARE_METRICS
-from graph.analysis.structure import betweenness, burt_constraint
 from graph.network import Network
 
 ORG_KINDS = [
@@ -262,18 +259,3 @@ def _check_flow(net: Network, a) -> None:
     for m, r in zip(s["matter_id"], s["resource_id"], strict=True):
         assert domains[m] == res.loc[r, "domain"]
         assert m not in set(active["target_id"])
-
-
-@settings(max_examples=100, deadline=None)
-@given(st.integers(1, 25), st.integers(0, 50), st.integers(0, 15), st.randoms())
-def test_fast_betweenness_and_constraint_equal_networkx(n, m, leaves, rnd) -> None:
-    g = nx.gnm_random_graph(n, m, seed=rnd.randint(0, 10**6))
-    for k in range(leaves):
-        g.add_edge(f"leaf{k}", rnd.randrange(n))
-    want = nx.betweenness_centrality(g)
-    got = betweenness(g)
-    assert all(got[v] == pytest.approx(want[v], abs=1e-12) for v in g)
-    for v in list(g)[:4]:
-        c = nx.constraint(g, [v])[v]
-        mine = burt_constraint(g, v)
-        assert (mine is None and c != c) or mine == pytest.approx(c)

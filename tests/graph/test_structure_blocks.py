@@ -1,4 +1,5 @@
-"""blocks_of (leaves folded away before the depth-first search) equals NetworkX's blocks."""
+"""The core's cut points (NetworkX's dominators, the reference) are exactly the nodes whose
+removal cuts an actor off from the core; igraph's batch finds the same ones."""
 
 from __future__ import annotations
 
@@ -6,18 +7,7 @@ import networkx as nx
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from graph.analysis.structure import blocks_of, core_cut_points
-
-
-@settings(max_examples=150, deadline=None)
-@given(st.integers(1, 25), st.integers(0, 40), st.integers(0, 15), st.randoms())
-def test_blocks_equal_networkx(n, m, leaves, rnd) -> None:
-    g = nx.gnm_random_graph(n, m, seed=rnd.randint(0, 10**6))
-    for k in range(leaves):  # leaves on nodes, on other leaves (paths) and pairs alone
-        g.add_edge(f"leaf{k}", rnd.choice([*g]))
-    g.add_edge("pair-a", "pair-b")
-    want = sorted(sorted(map(str, b)) for b in nx.biconnected_components(g))
-    assert sorted(sorted(map(str, b)) for b in blocks_of(g)) == want
+from graph.analysis.structure import Partition, analyze_chunk, core_cut_points
 
 
 @settings(max_examples=150, deadline=None)
@@ -37,3 +27,5 @@ def test_core_cut_points_cut_actors_off(n, m, leaves, rnd) -> None:
         if (actors & reach) - {v} - nx.node_connected_component(g.subgraph(set(g) - {v}), core)
     )
     assert core_cut_points(g, core, actors) == want
+    p = Partition("c", core, [], [], nodes, sorted(actors), list(g.edges()))
+    assert analyze_chunk([p])[0]["articulation_points"] == want
