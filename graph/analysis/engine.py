@@ -25,7 +25,6 @@ from graph.analysis.scope import Context
 from graph.analysis.structure import (
     Partition,
     analyze_chunk,
-    analyze_partition,
     reached,
     structure_metrics,
 )
@@ -164,7 +163,7 @@ def run_partitions(parts: list[Partition], parallel: bool | None = None) -> list
     if parallel is None:
         parallel = workers > 1 and _size(parts) >= PARALLEL_MIN_EDGES
     if not parallel or len(parts) < 2:
-        return [analyze_partition(p) for p in parts]
+        return analyze_chunk(parts)  # one igraph graph for the lot (graph.analysis.kernels)
     # Big partitions first, dealt round-robin, so chunks carry similar work.
     order = sorted(range(len(parts)), key=lambda i: -(len(parts[i].edges) + len(parts[i].nodes)))
     n_chunks = min(len(parts), workers * 8)
