@@ -282,6 +282,11 @@ STATUS_QUERY = (
 
 def marker_statements(g: nx.MultiDiGraph) -> tuple[Statement, Statement]:
     """The load marker's first statement (incomplete, fresh ``load_id``) and its last."""
+    return load_marker(g.number_of_nodes(), g.number_of_edges())
+
+
+def load_marker(nodes: int, relationships: int) -> tuple[Statement, Statement]:
+    """The load marker's statements for a load of so many nodes and relationships."""
     start = (
         f"MERGE (m:{META_LABEL} {{id: $id}}) SET m.complete = false, "
         "m.started_at = timestamp(), m.load_id = $load_id, m.nodes = $nodes, "
@@ -289,8 +294,8 @@ def marker_statements(g: nx.MultiDiGraph) -> tuple[Statement, Statement]:
         {
             "id": META_ID,
             "load_id": uuid.uuid4().hex,
-            "nodes": g.number_of_nodes(),
-            "relationships": g.number_of_edges(),
+            "nodes": nodes,
+            "relationships": relationships,
         },
     )
     finish = (
@@ -418,27 +423,23 @@ class GraphStore:
         ``on_batch(rows)`` is called after each committed statement or bulk request
         (progress bars, and the hook tests use to interrupt a load halfway).
         """
-        g = network.graph
         if self._use_bulk(bulk, replace):
-            from graph.store.falkor_bulk import stream
+            from graph.store.falkor_bulk import counts, stream
 
-            after = marker_statements(g)
+            nodes, rels = counts(network.tables)
             with (
                 paused_gc(),
-                self._progress(
-                    progress, g.number_of_nodes() + g.number_of_edges() + 2, on_batch
-                ) as cb,
+                self._progress(progress, nodes + rels + 2, on_batch) as cb,
             ):
                 sent = self.backend.bulk_load(
                     [*LABELS, META_LABEL],
-                    stream(g, self.bulk_bytes, self.bulk_entities),
-                    after,
+                    stream(network.tables, self.bulk_bytes, self.bulk_entities),
+                    load_marker(nodes, rels),
                     replace=replace,
                     on_batch=cb,
                 )
-            return LoadSummary(
-                g.number_of_nodes(), g.number_of_edges(), sent + 2, replace, False, False
-            )
+            return LoadSummary(nodes, rels, sent + 2, replace, False, False)
+        g = network.graph
         before = None if replace else self.status()
         resumed = before is not None and not before["complete"]
         merged = before is not None and before["complete"]
