@@ -36,6 +36,8 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from graph.network import FIXED_KIND, NODE_KIND_COLUMN, link_key, second_label
 from graph.schema import IMPLICIT_EDGES, NODE_TABLES, TABLES
@@ -331,7 +333,7 @@ def counts(tables: Tables) -> tuple[int, int]:
     return nodes, implicit + len(tables["links"])
 
 
-def node_groups(tables: Tables) -> tuple[pd.Index, Iterator[Group]]:
+def node_groups(tables: Tables) -> tuple[pa.Array, Iterator[Group]]:
     """The node ids in the order they are sent (a node's position is the number the server
     gives it), and the node groups, one per main + kind label (both checked against the
     schema), each encoded when asked for. Properties as ``Network.graph`` gives them:
@@ -349,11 +351,15 @@ def node_groups(tables: Tables) -> tuple[pd.Index, Iterator[Group]]:
         for k, kind in enumerate(names):
             labels = labels_pattern(label, second_label(label, kind))
             order.append((table, labels, by_kind[bounds[k] : bounds[k + 1]]))
-    ids = pd.Index(np.concatenate([tables[t]["id"].to_numpy(object)[r] for t, _, r in order]))
-    if ids.hasnans:
+    ids = pa.concat_arrays(
+        [_arrow(tables[t]["id"]).take(pa.array(r, pa.int64())) for t, _, r in order]
+        or [pa.array([], pa.large_string())]
+    )
+    if ids.null_count:
         raise StoreError("a node without an id")
-    if not ids.is_unique:
-        raise StoreError(f"node {ids[ids.duplicated()][0]!r} is in the ledger twice")
+    if pc.count_distinct(ids).as_py() != len(ids):
+        seen = pd.Index(ids.to_pylist())
+        raise StoreError(f"node {seen[seen.duplicated()][0]!r} is in the ledger twice")
 
     def groups() -> Iterator[Group]:
         encoded: dict[str, Encoded] = {}
@@ -379,52 +385,74 @@ def _node_table(table: str, tables: Tables) -> Encoded:
     return _table(columns, ids.__getitem__, "node")
 
 
-def edge_groups(tables: Tables, ids: pd.Index) -> Iterator[Group]:
+def _arrow(s: pd.Series) -> pa.Array:
+    """A text column as one Arrow array: no Python string per value."""
+    arr = pa.array(s.array)
+    if isinstance(arr, pa.ChunkedArray):
+        arr = arr.combine_chunks()
+    return arr.cast(pa.large_string())
+
+
+def edge_groups(tables: Tables, ids: pa.Array) -> Iterator[Group]:
     """Relationships by type, each row its two node numbers (positions in ``ids``) and its
     properties: ``key`` (the edge key ``Network.graph`` gives it, as the UNWIND path
-    stores it) and a link's own columns; each group is encoded when asked for."""
+    stores it) and a link's own columns; each group is encoded when asked for. Every end
+    is looked up in one Arrow hash of the ids (a lookup per group rebuilt it each time)."""
+    parts: list[tuple[str, pa.Array, pa.Array, Callable[[], dict[str, Any]]]] = []
     for (table, col), (type_, direction) in IMPLICIT_EDGES.items():
         df = tables[table]
-        held = df[col].notna().to_numpy()
-        own, other = df["id"].to_numpy(object)[held], df[col].to_numpy(object)[held]
+        held = pa.array(df[col].notna().to_numpy())
+        own, other = _arrow(df["id"]).filter(held), _arrow(df[col]).filter(held)
         ends = (own, other) if direction == "out" else (other, own)
-        yield _edges(type_, *ends, {"key": _constant(type_, len(own))}, ids)
+        key = _constant(type_, len(own))
+        parts.append((type_, *ends, lambda key=key: {"key": key}))
     links = tables["links"]
-    if not len(links):
+    if len(links):
+        n = links.groupby(["source_id", "target_id", "type"], sort=False).cumcount().to_numpy()
+        sources, targets = _arrow(links["source_id"]), _arrow(links["target_id"])
+        for type_, rows in sorted(links.groupby("type", sort=False).indices.items()):
+            at = pa.array(rows, pa.int64())
+
+            def props(type_: str = type_, rows: np.ndarray = rows) -> dict[str, Any]:
+                part = links.iloc[rows]
+                keys = [link_key(type_, int(i)) for i in n[rows]]
+                return {"key": keys} | {
+                    c: _plain(part[c]) for c in part.columns if c not in _LINK_ENDS
+                }
+
+            parts.append((safe_type(type_), sources.take(at), targets.take(at), props))
+    every = [end for _, s, t, _ in parts for end in (s, t)]
+    if not every:
         return
-    n = links.groupby(["source_id", "target_id", "type"], sort=False).cumcount().to_numpy()
-    for type_, rows in sorted(links.groupby("type", sort=False).indices.items()):
-        part = links.iloc[rows]
-        keys = [link_key(type_, int(i)) for i in n[rows]]
-        props = {c: _plain(part[c]) for c in part.columns if c not in _LINK_ENDS}
-        yield _edges(
-            safe_type(type_),
-            part["source_id"].to_numpy(object),
-            part["target_id"].to_numpy(object),
-            {"key": keys, **props},
-            ids,
-        )
+    found = pc.index_in(pa.concat_arrays(every), value_set=ids).fill_null(-1).to_numpy()
+    offset = 0
+    for type_, s, t, props in parts:
+        ends = found[offset : offset + 2 * len(s)].reshape(2, -1).T
+        offset += 2 * len(s)
+        yield _edges(type_, s, t, ends, props())
 
 
 _LINK_ENDS = ("source_id", "target_id", "type")
 
 
 def _edges(
-    type_: str, sources: np.ndarray, targets: np.ndarray, props: dict[str, Any], ids: pd.Index
+    type_: str, sources: pa.Array, targets: pa.Array, ends: np.ndarray, props: dict[str, Any]
 ) -> Group:
-    ends = np.stack([ids.get_indexer(sources), ids.get_indexer(targets)], axis=1)
+    """One type's relationships (``ends``: node numbers, -1 for an unknown id) as a group."""
     if (ends < 0).any():
         i, j = np.argwhere(ends < 0)[0]
-        raise StoreError(
-            f"{type_} {sources[i]}->{targets[i]}: no node {(sources, targets)[j][i]!r}"
-        )
+        s, t = sources[int(i)].as_py(), targets[int(i)].as_py()
+        raise StoreError(f"{type_} {s}->{t}: no node {(s, t)[j]!r}")
     width = 16
     numbers = (
-        ends.astype(np.uint64).tobytes(),
+        np.ascontiguousarray(ends, dtype=np.uint64).tobytes(),
         np.arange(len(ends), dtype=np.int64) * width,
         np.full(len(ends), width, np.int64),
     )
-    name = lambda i: f"{sources[i]}->{targets[i]}"  # noqa: E731
+
+    def name(i: int) -> str:
+        return f"{sources[i].as_py()}->{targets[i].as_py()}"
+
     table = _table({"": numbers, **props}, name, type_)
     return table.group(type_, np.arange(len(ends)), first=2)
 
