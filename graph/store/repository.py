@@ -30,13 +30,16 @@ import gc
 import json
 import uuid
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
 import networkx as nx
+import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from graph import config
 from graph.network import NODE_KIND_COLUMN, Network, second_label
@@ -223,17 +226,23 @@ def _columns(rows: list[list], width: int) -> list[tuple]:
     return list(zip(*rows, strict=True)) if rows else [()] * width
 
 
+def _text(values: Sequence[str | None]) -> pd.api.extensions.ExtensionArray:
+    """Text values as the ledger's string column, through Arrow directly (pandas' own
+    conversion of a list checks and copies every value first: twice as slow)."""
+    return pd.arrays.ArrowStringArray(pa.array(values, type=pa.large_string()))
+
+
 def _node_table(table: str, props: PropertyTypes, rows: list[list]) -> pd.DataFrame:
     """The rows of one label (decoded by ``read_typed``) as its table's columns, as
     ``graph_to_tables`` makes them; yearly conditions stay in a ``conditions`` column of
     JSON text."""
     ids, *values = _columns(rows, 1 + len(props))
-    data: dict[str, Any] = {"id": ids}
-    for (name, _type), column in zip(props, values, strict=True):
+    data: dict[str, Any] = {"id": _text(ids)}
+    for (name, type_), column in zip(props, values, strict=True):
         if name == "kind" and table not in NODE_KIND_COLUMN:
             continue  # people and matters: the label's own kind, no column
         key = NODE_KIND_COLUMN.get(table, name) if name == "kind" else name
-        data[key] = column
+        data[key] = _text(column) if type_ == "str" else column
     return pd.DataFrame(data)
 
 
@@ -248,6 +257,14 @@ def _conditions(places: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+def _references(ids: pd.Series, owners: np.ndarray, targets: np.ndarray) -> pd.Series:
+    """Each id's target among (owner, target) pairs, the last pair of an owner winning
+    (one Arrow hash lookup, not a pandas index checked for uniqueness)."""
+    at = pc.index_in(pa.array(ids.array), value_set=pa.array(owners[::-1], pa.large_string()))
+    found = pa.array(targets[::-1], pa.large_string()).take(at)
+    return pd.Series(pd.arrays.ArrowStringArray(found), index=ids.index)
+
+
 def _tables(nodes: dict[str, list[list]], edges: list[list]) -> dict[str, pd.DataFrame]:
     """The ledger tables from the node rows of each label and the relationship rows: the
     inverse of ``Network.graph``, column by column instead of node by node."""
@@ -259,18 +276,25 @@ def _tables(nodes: dict[str, list[list]], edges: list[list]) -> dict[str, pd.Dat
     tables["conditions"] = _conditions(places)
     tables["places"] = places.drop(columns="conditions")
     link_props = edge_properties(next(iter(LINK_TYPES)))
-    sources, targets, types, _keys, *values = _columns(edges, 4 + len(link_props))
-    rels = pd.DataFrame({"source_id": sources, "target_id": targets, "type": types})
+    sources, targets, types, *values = (
+        np.array(c, dtype=object) for c in _columns(edges, 3 + len(link_props))
+    )
+    codes, names = pd.factorize(types)
+    code = {name: k for k, name in enumerate(names)}
     for (table, col), (type_, direction) in IMPLICIT_EDGES.items():
-        owner, target = ("source_id", "target_id")[:: 1 if direction == "out" else -1]
-        of_type = rels[rels["type"] == type_]
-        refs = of_type.drop_duplicates(owner, keep="last").set_index(owner)[target]
+        of_type = codes == code.get(type_, -2)
+        ends = (sources[of_type], targets[of_type])
+        owner, target = ends[:: 1 if direction == "out" else -1]
         df = tables[table]
-        df[col] = df["id"].map(refs)
-    links = rels["type"].isin(list(LINK_TYPES)).to_numpy()
-    data = {name: rels[name].to_numpy()[links] for name in rels.columns}
+        df[col] = _references(df["id"], owner, target)
+    links = np.isin(codes, [code[t] for t in LINK_TYPES if t in code])
+    data = {
+        "source_id": _text(sources[links]),
+        "target_id": _text(targets[links]),
+        "type": _text(types[links]),
+    }
     for (name, _type), column in zip(link_props, values, strict=True):
-        data[name] = pd.Series(column, dtype=object).to_numpy()[links]
+        data[name] = column[links]
     tables["links"] = pd.DataFrame(data)
     return tables
 
@@ -282,6 +306,11 @@ STATUS_QUERY = (
 
 def marker_statements(g: nx.MultiDiGraph) -> tuple[Statement, Statement]:
     """The load marker's first statement (incomplete, fresh ``load_id``) and its last."""
+    return load_marker(g.number_of_nodes(), g.number_of_edges())
+
+
+def load_marker(nodes: int, relationships: int) -> tuple[Statement, Statement]:
+    """The load marker's statements for a load of so many nodes and relationships."""
     start = (
         f"MERGE (m:{META_LABEL} {{id: $id}}) SET m.complete = false, "
         "m.started_at = timestamp(), m.load_id = $load_id, m.nodes = $nodes, "
@@ -289,8 +318,8 @@ def marker_statements(g: nx.MultiDiGraph) -> tuple[Statement, Statement]:
         {
             "id": META_ID,
             "load_id": uuid.uuid4().hex,
-            "nodes": g.number_of_nodes(),
-            "relationships": g.number_of_edges(),
+            "nodes": nodes,
+            "relationships": relationships,
         },
     )
     finish = (
@@ -329,9 +358,9 @@ def read_queries() -> list[tuple[str, list[str]]]:
     ]
     props = edge_properties(next(iter(LINK_TYPES)))
     edges = (
-        "MATCH (a)-[r]->(b) RETURN a.id, b.id, type(r), r.key"
+        "MATCH (a)-[r]->(b) RETURN a.id, b.id, type(r)"
         + "".join(f", r.{name}" for name, _ in props),
-        ["str", "str", "str", "str", *(t for _, t in props)],
+        ["str", "str", "str", *(t for _, t in props)],
     )
     return [*nodes, edges]
 
@@ -418,27 +447,23 @@ class GraphStore:
         ``on_batch(rows)`` is called after each committed statement or bulk request
         (progress bars, and the hook tests use to interrupt a load halfway).
         """
-        g = network.graph
         if self._use_bulk(bulk, replace):
-            from graph.store.falkor_bulk import stream
+            from graph.store.falkor_bulk import counts, stream
 
-            after = marker_statements(g)
+            nodes, rels = counts(network.tables)
             with (
                 paused_gc(),
-                self._progress(
-                    progress, g.number_of_nodes() + g.number_of_edges() + 2, on_batch
-                ) as cb,
+                self._progress(progress, nodes + rels + 2, on_batch) as cb,
             ):
                 sent = self.backend.bulk_load(
                     [*LABELS, META_LABEL],
-                    stream(g, self.bulk_bytes, self.bulk_entities),
-                    after,
+                    stream(network.tables, self.bulk_bytes, self.bulk_entities),
+                    load_marker(nodes, rels),
                     replace=replace,
                     on_batch=cb,
                 )
-            return LoadSummary(
-                g.number_of_nodes(), g.number_of_edges(), sent + 2, replace, False, False
-            )
+            return LoadSummary(nodes, rels, sent + 2, replace, False, False)
+        g = network.graph
         before = None if replace else self.status()
         resumed = before is not None and not before["complete"]
         merged = before is not None and before["complete"]

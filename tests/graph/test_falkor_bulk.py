@@ -87,9 +87,27 @@ def test_bulk_and_unwind_store_the_same_graph(stores: tuple[GraphStore, GraphSto
     assert bulk.read().equals(unwind.read())
 
 
+def test_bulk_from_tables_stores_what_the_graph_holds(
+    stores: tuple[GraphStore, GraphStore],
+) -> None:
+    """The bulk path encodes the tables, the UNWIND path walks ``Network.graph``: the same
+    graph either way for a timestamp with a time of day, a duplicate link (edge key #1),
+    an extra conditions column and missing optional values."""
+    bulk, unwind = stores
+    net = Network(network_tables())
+    bulk.write(net)
+    unwind.write(net, bulk=False)
+    a, b = dump(bulk), dump(unwind)
+    assert len(a["rels"]) == net.graph.number_of_edges()
+    assert any("2024-01-02T09:30:00" in n for n in a["nodes"])
+    assert any("LEADS#1" in r for r in a["rels"])
+    assert a == b
+
+
 def test_requests_stay_within_their_bounds(falkor_server) -> None:
-    g = read_ledger(SMALL).graph
-    requests = plan(g, max_bytes=600, max_entities=9)
+    net = read_ledger(SMALL)
+    g = net.graph
+    requests = plan(net.tables, max_bytes=600, max_entities=9)
     assert len(requests) > 5
     assert all(r.nodes + r.edges <= 9 for r in requests)
     # a request's bytes: its rows plus one header per token (600 unless one row is bigger)
@@ -194,7 +212,7 @@ def test_the_bulk_reply_counts_are_checked(stores) -> None:
     (the server's reply only echoes the declared numbers)."""
     store, _ = stores
     net = read_ledger(SMALL)
-    requests = plan(net.graph, 10**6, 10**6)
+    requests = plan(net.tables, 10**6, 10**6)
     assert len(requests) == 1
     requests[0].edge_tokens.pop()  # one type's relationships declared, never sent
     backend = store.backend
