@@ -37,6 +37,12 @@ HEAVY_FIRST = (
     "tests/graph/test_neo4j_syntax.py",
     "tests/loaders/test_demo.py",
     "tests/govnet/test_browser.py",
+    "tests/govnet/test_profile.py",
+    "tests/govnet/test_extras.py",
+    "tests/govnet/test_query_browser.py",
+    "tests/govnet/test_access.py",
+    "tests/govnet/test_app_start.py",
+    "tests/govnet/test_load.py",
 )
 
 
