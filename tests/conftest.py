@@ -57,18 +57,13 @@ def pytest_configure(config: pytest.Config) -> None:
         config.add_cleanup(lambda: shutil.rmtree(folder, ignore_errors=True))
 
 
-@pytest.hookimpl(tryfirst=True)  # before xdist reads the groups off the items
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Under ``--dist loadgroup`` each test module is one unit of work (its module fixtures
-    are computed once, on one worker) unless a test names its own ``xdist_group``; the
-    heaviest modules go first."""
-    if not WORKER:
-        return
-    for item in items:
-        if not item.get_closest_marker("xdist_group"):
-            item.add_marker(pytest.mark.xdist_group(item.nodeid.split("::")[0]))
-    rank = {name: i for i, name in enumerate(HEAVY_FIRST)}
-    items.sort(key=lambda item: rank.get(item.nodeid.split("::")[0], len(rank)))
+    """Under xdist (``--dist loadscope --no-loadscope-reorder``: each test module is one unit
+    of work, so its module fixtures are computed once, on one worker) the heaviest modules
+    are handed out first; a serial run keeps collection order."""
+    if WORKER:
+        rank = {name: i for i, name in enumerate(HEAVY_FIRST)}
+        items.sort(key=lambda item: rank.get(item.nodeid.split("::")[0], len(rank)))
 
 
 def made_once(tmp_path_factory: pytest.TempPathFactory, name: str, make: Callable) -> Path:
