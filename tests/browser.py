@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import ARTIFACTS, ROOT
+from tests.conftest import ARTIFACTS, ROOT, WORKER
 
 CHROMIUM = os.environ.get("GOVNET_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -55,10 +55,10 @@ def _chromium() -> str:
 @pytest.fixture(scope="session")
 def server() -> Iterator[str]:
     """``streamlit run app.py`` on a free port, one for every browser test (a server's shared
-    caches are what users share too); yields its base URL."""
+    caches are what users share too; under xdist one per worker); yields its base URL."""
     port = _free_port()
     ARTIFACTS.mkdir(exist_ok=True)
-    log = (ARTIFACTS / "streamlit-test.log").open("w")
+    log = (ARTIFACTS / f"streamlit-test{'-' + WORKER if WORKER else ''}.log").open("w")
     proc = subprocess.Popen(
         [
             sys.executable, "-m", "streamlit", "run", "app.py",

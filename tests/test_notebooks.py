@@ -9,6 +9,7 @@ to ``artifacts/notebooks/`` (gitignored) for inspection, also when a cell fails.
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -63,8 +64,15 @@ def inject(nb: nbformat.NotebookNode, **params: object) -> None:
     nb.cells.insert(idx + 1, cell)
 
 
+def kernel_env() -> dict[str, str]:
+    """The environment a kernel starts with, taken in the test's own thread: a kernel started
+    from a pool thread must not copy ``os.environ`` itself while pytest sets and unsets
+    ``PYTEST_CURRENT_TEST`` in the main thread (a KeyError when the two meet)."""
+    return {k: v for k, v in os.environ.items() if k != "PYTEST_CURRENT_TEST"}
+
+
 def run(
-    name: str, kernel: str, probe: str, copy: str = "", **params: object
+    name: str, kernel: str, probe: str, copy: str = "", env: dict | None = None, **params: object
 ) -> tuple[nbformat.NotebookNode, dict]:
     """Execute a notebook with a probe cell appended; return it and the probe's JSON.
 
@@ -82,7 +90,7 @@ def run(
         nb, kernel_name=kernel, timeout=CELL_TIMEOUT, resources={"metadata": {"path": str(ROOT)}}
     )
     try:
-        client.execute()
+        client.execute(env=env if env is not None else kernel_env())
     finally:
         nbformat.write(nb, out / f"{name}{'.' + copy if copy else ''}.ipynb")
     text = "".join(o.get("text", "") for o in nb.cells[-1].outputs if o.output_type == "stream")
@@ -200,7 +208,7 @@ def runs(
     pool = ThreadPoolExecutor(max_workers=2)
     try:
         yield {
-            test: pool.submit(run, name, venv_kernel, probe, copy, **params)
+            test: pool.submit(run, name, venv_kernel, probe, copy, kernel_env(), **params)
             for test in wanted
             if test in plan
             for name, probe, copy, params in [plan[test]]

@@ -12,12 +12,7 @@ from graph.analysis.run import graph_partitions
 from graph.analysis.structure import analyze_chunk
 from graph.forked import beside
 
-YEAR = 2024
-
-
-@pytest.fixture(scope="module")
-def demo_analysis(demo_net):
-    return analyze(demo_net, YEAR, parallel=False)
+YEAR = 2024  # the year of the session fixture ``demo_analysis`` (serial)
 
 
 @pytest.fixture(scope="module")
