@@ -11,11 +11,34 @@ compare with, value for value.
 from __future__ import annotations
 
 import itertools
+import sys
 from dataclasses import dataclass
+from types import ModuleType
 
-import igraph as ig
 import numpy as np
 
+
+def _igraph() -> ModuleType:
+    """igraph without its plotting back end, unless the process already plots.
+
+    With matplotlib installed, ``import igraph`` imports ``matplotlib.pyplot`` (0.8 CPU s,
+    more than a district's kernels take) for drawing govnet never does. Matplotlib is hidden
+    only while igraph imports and only if nothing has imported it yet: a notebook that plots
+    imports it first and keeps igraph's plotting; a later ``import matplotlib`` works.
+    """
+    if "igraph" in sys.modules or "matplotlib" in sys.modules:
+        import igraph
+
+        return igraph
+    sys.modules["matplotlib"] = None  # type: ignore[assignment]  # importing it fails
+    try:
+        import igraph
+    finally:
+        del sys.modules["matplotlib"]
+    return igraph
+
+
+ig = _igraph()
 BROKERS = 3
 
 

@@ -1,0 +1,33 @@
+"""igraph is imported for its kernels without matplotlib's start-up cost, and without
+taking plotting away from a process that already plots."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+from tests.conftest import ROOT
+
+
+def _run(code: str) -> str:
+    done = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True
+    )
+    return done.stdout.strip()
+
+
+def test_the_kernels_do_not_import_matplotlib_and_leave_it_importable() -> None:
+    out = _run(
+        "import sys; import graph.analysis.kernels as k; "
+        "print('matplotlib' in sys.modules, k.ig.Graph(n=2, edges=[(0, 1)]).ecount()); "
+        "import matplotlib.pyplot; print(matplotlib.pyplot.__name__)"
+    )
+    assert out.split("\n") == ["False 1", "matplotlib.pyplot"]
+
+
+def test_a_process_that_plots_first_keeps_igraphs_plotting() -> None:
+    out = _run(
+        "import matplotlib; import graph.analysis.kernels; "
+        "from igraph.drawing import shapes; print(shapes.mpl is matplotlib)"
+    )
+    assert out == "True"
