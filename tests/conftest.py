@@ -25,6 +25,7 @@ HEAVY_FIRST = (
     "tests/govnet/test_wheel.py",
     "tests/graph/test_analysis_properties.py",
     "tests/graph/test_analysis_demo.py",
+    "tests/graph/test_spare_core.py",
     "tests/govnet/test_browser_network.py",
     "tests/graph/test_export_graph.py",
     "tests/loaders/test_write.py",
