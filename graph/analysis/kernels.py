@@ -17,24 +17,26 @@ from types import ModuleType
 
 import numpy as np
 
+# What igraph plots with; it imports each one it finds when it is imported itself.
+PLOTTING = ("matplotlib", "plotly", "cairo", "cairocffi")
+
 
 def _igraph() -> ModuleType:
-    """igraph without its plotting back end, unless the process already plots.
+    """igraph without the plotting back ends the process has not imported yet.
 
-    With matplotlib installed, ``import igraph`` imports ``matplotlib.pyplot`` (0.8 CPU s,
-    more than a district's kernels take) for drawing govnet never does. Matplotlib is hidden
-    only while igraph imports and only if nothing has imported it yet: a notebook that plots
-    imports it first and keeps igraph's plotting; a later ``import matplotlib`` works.
+    ``import igraph`` imports every plotting library installed (``matplotlib.pyplot`` alone is
+    0.8 CPU s, more than a district's kernels take) for drawing govnet never does. Those not
+    yet imported are hidden only while igraph imports: a notebook that plots imports its
+    library first and keeps igraph's plotting; a later ``import matplotlib`` works.
     """
-    if "igraph" in sys.modules or "matplotlib" in sys.modules:
-        import igraph
-
-        return igraph
-    sys.modules["matplotlib"] = None  # type: ignore[assignment]  # importing it fails
+    hidden = [] if "igraph" in sys.modules else [m for m in PLOTTING if m not in sys.modules]
+    for name in hidden:
+        sys.modules[name] = None  # type: ignore[assignment]  # importing it fails
     try:
         import igraph
     finally:
-        del sys.modules["matplotlib"]
+        for name in hidden:
+            del sys.modules[name]
     return igraph
 
 
