@@ -90,11 +90,23 @@ def _db_source() -> Context | None:
     return Context("db", f"db:{uri}#{graph}", network, None, db_uri=uri, db_graph=graph)
 
 
+def _keep(key: str) -> None:
+    """Keep the data source chosen on the radio ``key`` (one per language) as "src"."""
+    st.session_state["src"] = st.session_state[key]
+
+
 def _data_source() -> Context | None:
     path = source.ledger_path()
     first = t("src_ledger", name=path.name) if path else t("src_demo")
     kinds = {"demo": first, "upload": t("src_upload"), "db": t("src_db")}
-    kind = st.sidebar.radio(t("data_source"), list(kinds), format_func=kinds.get, key="src")
+    # "src" holds the choice; the radio is one per language: its options read differently in
+    # each, and Streamlit takes a radio whose options change for a new one with none chosen.
+    st.session_state.setdefault("src", "demo")
+    key = f"src_{st.session_state['lang']}"
+    st.session_state[key] = st.session_state["src"]
+    kind = st.sidebar.radio(
+        t("data_source"), list(kinds), format_func=kinds.get, key=key, on_change=_keep, args=(key,)
+    )
     if kind == "upload":
         return _upload_source()
     if kind == "db":

@@ -92,3 +92,28 @@ def test_clicking_a_coverage_cell_explains_it(page, server, external) -> None:
     assert after != before and "网格延伸" in after
     page.screenshot(path=str(SHOTS / "coverage_click.png"), full_page=True)
     assert not external, external
+
+
+def test_the_data_source_stays_chosen_when_the_language_changes(page, server, external) -> None:
+    """The source radio reads differently in each language; switching keeps the choice (a
+    radio whose options change is a new widget to Streamlit, which showed none chosen)."""
+
+    def chosen() -> list[str]:
+        return page.eval_on_selector_all(
+            '[data-testid="stSidebar"] input[type=radio]',
+            "els => els.filter(e => e.checked).map(e => e.closest('label').innerText.trim())",
+        )
+
+    page.goto(server)
+    page.get_by_role("heading", name="总览").wait_for(timeout=FIRST_PAGE_MS)
+    page.get_by_text("上传台账", exact=True).click()
+    page.get_by_text("选择台账文件").first.wait_for(timeout=STEP_MS)
+    page.get_by_text("English", exact=True).click()
+    page.get_by_text("Language", exact=True).wait_for(timeout=STEP_MS)
+    page.wait_for_timeout(1000)
+    assert chosen() == ["English", "Upload a ledger"]
+    page.get_by_text("中文", exact=True).click()
+    page.get_by_text("语言", exact=True).wait_for(timeout=STEP_MS)
+    page.wait_for_timeout(1000)
+    assert chosen() == ["中文", "上传台账"]
+    assert not external, external
