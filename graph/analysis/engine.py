@@ -195,7 +195,7 @@ def run_whole_graph(ctx: Context, parts: list[Partition]) -> list[dict]:
             {
                 "cid": p.cid,
                 "reached": reached(lg, p.core, p.targets),
-                **structure_metrics(view, p.core, set(p.actors), fast=False),
+                **structure_metrics(view, p.core, set(p.actors)),
             }
         )
     return out

@@ -29,21 +29,6 @@ def core_cut_points(g: nx.Graph, core: str, actors: set[str]) -> list[str]:
     return sorted(cut)
 
 
-def structure_metrics(g: nx.Graph, core: str | None, actors: set[str], fast: bool = True) -> dict:
-    """components, isolates, articulation points, bridges, brokers and the core's constraint.
-
-    On igraph (``graph.analysis.kernels``); ``fast=False`` makes the plain NetworkX calls
-    (``nx.bridges``, ``nx.betweenness_centrality``, ``nx.constraint``) instead: the naive
-    baseline and the reference, with the same results.
-    """
-    if not fast:
-        return _networkx_metrics(g, core, actors)
-    p = Partition("", core, [], [], list(g), list(actors), list(g.edges()))
-    out = analyze_batch([p])[0]
-    del out["cid"], out["reached"]
-    return out
-
-
 def _brokers(between: dict) -> list[str]:
     ranked = sorted(
         ((round(b, 9), n) for n, b in between.items() if b > 1e-12), key=lambda t: (-t[0], t[1])
@@ -51,8 +36,11 @@ def _brokers(between: dict) -> list[str]:
     return [n for _b, n in ranked[:BROKERS]]
 
 
-def _networkx_metrics(g: nx.Graph, core: str | None, actors: set[str]) -> dict:
-    """``structure_metrics`` by the plain NetworkX calls."""
+def structure_metrics(g: nx.Graph, core: str | None, actors: set[str]) -> dict:
+    """components, isolates, articulation points, bridges, brokers and the core's constraint,
+    by the plain NetworkX calls (``nx.bridges``, ``nx.betweenness_centrality``,
+    ``nx.constraint``): the definition, the naive baseline and the reference the igraph
+    kernels (``graph.analysis.kernels``) are tested against."""
     constraint = None
     if core is not None and core in g:
         value = nx.constraint(g, [core])[core]
@@ -89,7 +77,7 @@ def analyze_partition(p: Partition, fast: bool = True) -> dict:
     return {
         "cid": p.cid,
         "reached": reached(nx.DiGraph(p.l_edges), p.core, p.targets),
-        **_networkx_metrics(g, p.core, set(p.actors)),
+        **structure_metrics(g, p.core, set(p.actors)),
     }
 
 
