@@ -97,14 +97,6 @@ def test_forked_partitions_equal_serial(parts) -> None:
     assert beside(analyze_chunk, partitions).result() == run_partitions(partitions, parallel=False)
 
 
-def test_default_analysis_equals_serial(demo_net, demo_analysis) -> None:
-    """The default (graph searches beside the other metrics where it can fork) changes nothing."""
-    a = analyze(demo_net, YEAR)
-    assert a.communities.equals(demo_analysis.communities)
-    assert a.evidence.equals(demo_analysis.evidence)
-    assert a.suggestions.equals(demo_analysis.suggestions)
-
-
 def test_demo_tables_are_complete(demo_analysis) -> None:
     c = demo_analysis.communities
     assert len(c) > 100 and c["id"].is_unique
