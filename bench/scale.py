@@ -272,13 +272,12 @@ def _targets(r: dict) -> None:
                 f"previous: CPU {s['cpu_s'] / old['cpu_s']:.2f}×, memory "
                 f"{s['peak_gb'] / old['peak_gb']:.2f}×"
             )
-    for k in ("convert",):
-        if k in before and "seconds" in before[k]:
-            s, old = r[k], before[k]
-            print(
-                f"{r['scale']} {k}: {_fig(s)}; previous release {_fig(old)}; today / previous: "
-                f"CPU {s['cpu_s'] / old['cpu_s']:.2f}×, memory {s['peak_gb'] / old['peak_gb']:.2f}×"
-            )
+    if "seconds" in before.get("convert", {}):
+        s, old = r["convert"], before["convert"]
+        print(
+            f"{r['scale']} convert: {_fig(s)}; previous release {_fig(old)}; today / previous: "
+            f"CPU {s['cpu_s'] / old['cpu_s']:.2f}×, memory {s['peak_gb'] / old['peak_gb']:.2f}×"
+        )
 
 
 def report(rows: list[dict]) -> None:
