@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from functools import cached_property
 from typing import TYPE_CHECKING
 
+import numpy as np
 import pandas as pd
 
 from graph.schema import IMPLICIT_EDGES, LABEL_TABLE, NODE_TABLES, TABLES, pascal
@@ -37,23 +38,26 @@ def second_label(label: str, kind: str) -> str | None:
     return pascal(kind) if label in ("Place", "Organization", "Resource") else None
 
 
-def _iso(values: pd.Series) -> pd.Series:
-    """Timestamps as ISO strings: a date alone when the time is midnight."""
-    with_time = values.dt.strftime("%Y-%m-%dT%H:%M:%S")
-    date_only = values.dt.strftime("%Y-%m-%d")
-    midnight = values.dt.normalize() == values
-    return date_only.where(midnight, with_time)
+def plain_values(s: pd.Series) -> list:
+    """A table column as the graph holds it: plain Python values, None where missing,
+    timestamps as ISO text (a date alone at midnight). The one conversion for
+    ``Network.graph`` and the database bulk load, so both store the same values."""
+    if pd.api.types.is_datetime64_any_dtype(s):
+        v = s.to_numpy("datetime64[ns]")
+        day = v.astype("datetime64[D]")
+        text = np.where(
+            day == v,
+            np.datetime_as_string(day),
+            np.datetime_as_string(v.astype("datetime64[s]")),
+        )
+        s = pd.Series(text, index=s.index).where(s.notna())
+    return s.astype(object).where(s.notna(), None).tolist()
 
 
 def _records(table: str, df: pd.DataFrame, skip: set[str]) -> Iterator[dict]:
     """Rows as dicts of plain Python values, missing values left out (graph-friendly)."""
     cols = [c for c in df.columns if c not in skip]
-    data = {}
-    for c in cols:
-        s = df[c]
-        if pd.api.types.is_datetime64_any_dtype(s):
-            s = _iso(s)
-        data[c] = s.astype(object).where(s.notna(), None).tolist()
+    data = {c: plain_values(df[c]) for c in cols}
     for i in range(len(df)):
         yield {c: data[c][i] for c in cols if data[c][i] is not None}
 
@@ -135,17 +139,23 @@ def build_graph(tables: Tables) -> nx.MultiDiGraph:
     return g
 
 
-def _add_conditions(g: nx.MultiDiGraph, conditions: pd.DataFrame) -> None:
-    """Yearly conditions go on their place as one JSON property ``conditions``."""
-    if conditions.empty:
-        return
+def conditions_json(conditions: pd.DataFrame) -> dict[str, str]:
+    """Yearly conditions of each place as the one JSON property ``conditions`` the graph
+    (and a database) gives it."""
     by_place: dict[str, dict[str, dict]] = {}
     for rec in _records("conditions", conditions, set()):
         place = rec.pop("place_id")
-        year = str(rec.pop("year"))
-        by_place.setdefault(place, {})[year] = rec
-    for place, years in by_place.items():
-        g.nodes[place]["conditions"] = json.dumps(years, ensure_ascii=False, sort_keys=True)
+        by_place.setdefault(place, {})[str(rec.pop("year"))] = rec
+    return {
+        place: json.dumps(years, ensure_ascii=False, sort_keys=True)
+        for place, years in by_place.items()
+    }
+
+
+def _add_conditions(g: nx.MultiDiGraph, conditions: pd.DataFrame) -> None:
+    """Yearly conditions go on their place as one JSON property ``conditions``."""
+    for place, text in conditions_json(conditions).items():
+        g.nodes[place]["conditions"] = text
 
 
 def graph_to_tables(g: nx.MultiDiGraph) -> Tables:

@@ -28,7 +28,6 @@ interleaved into rows by one numpy gather.
 
 from __future__ import annotations
 
-import json
 import struct
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -39,7 +38,14 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from graph.network import FIXED_KIND, NODE_KIND_COLUMN, link_key, second_label
+from graph.network import (
+    FIXED_KIND,
+    NODE_KIND_COLUMN,
+    conditions_json,
+    link_key,
+    plain_values,
+    second_label,
+)
 from graph.schema import IMPLICIT_EDGES, NODE_TABLES, TABLES
 from graph.store.errors import StoreError
 from graph.store.names import labels_pattern, safe_type
@@ -232,21 +238,6 @@ def _problem(v: Any) -> str | None:
     return None
 
 
-def _plain(s: pd.Series) -> list[Any]:
-    """A table column as the graph holds it: plain Python values, None where missing,
-    timestamps as ISO text (a date alone at midnight), as ``Network.graph`` makes them."""
-    if pd.api.types.is_datetime64_any_dtype(s):
-        v = s.to_numpy("datetime64[ns]")
-        day = v.astype("datetime64[D]")
-        text = np.where(
-            day == v,
-            np.datetime_as_string(day),
-            np.datetime_as_string(v.astype("datetime64[s]")),
-        )
-        s = pd.Series(text, index=s.index).where(s.notna())
-    return s.astype(object).where(s.notna(), None).tolist()
-
-
 @dataclass
 class Encoded:
     """The property columns of one node table or relationship list, encoded whole (once,
@@ -312,20 +303,6 @@ def _constant(text: str, n: int) -> Column:
     return value(text), np.zeros(n, np.int64), np.full(n, len(value(text)), np.int64)
 
 
-def _conditions(conditions: pd.DataFrame) -> dict[str, str]:
-    """Yearly conditions of each place as the one JSON property the graph gives it."""
-    cols = {c: _plain(conditions[c]) for c in conditions.columns}
-    by_place: dict[str, dict[str, dict]] = {}
-    for i in range(len(conditions)):
-        rec = {c: v[i] for c, v in cols.items() if v[i] is not None}
-        place = rec.pop("place_id")
-        by_place.setdefault(place, {})[str(rec.pop("year"))] = rec
-    return {
-        place: json.dumps(years, ensure_ascii=False, sort_keys=True)
-        for place, years in by_place.items()
-    }
-
-
 def counts(tables: Tables) -> tuple[int, int]:
     """Nodes and relationships of a network, from its tables."""
     nodes = sum(len(tables[t]) for t in NODE_TABLES)
@@ -376,11 +353,11 @@ def _node_table(table: str, tables: Tables) -> Encoded:
     refs = {col for (_t, col) in IMPLICIT_EDGES}
     ids = df["id"].tolist()
     columns: dict[str, Any] = {"id": ids}
-    columns.update((c, _plain(df[c])) for c in df.columns if c != "id" and c not in refs)
+    columns.update((c, plain_values(df[c])) for c in df.columns if c != "id" and c not in refs)
     if table not in NODE_KIND_COLUMN:
         columns["kind"] = _constant(FIXED_KIND[table], len(df))
     if table == "places" and len(tables["conditions"]):
-        by_place = _conditions(tables["conditions"])
+        by_place = conditions_json(tables["conditions"])
         columns["conditions"] = list(map(by_place.get, ids))
     return _table(columns, ids.__getitem__, "node")
 
@@ -417,7 +394,7 @@ def edge_groups(tables: Tables, ids: pa.Array) -> Iterator[Group]:
                 part = links.iloc[rows]
                 keys = [link_key(type_, int(i)) for i in n[rows]]
                 return {"key": keys} | {
-                    c: _plain(part[c]) for c in part.columns if c not in _LINK_ENDS
+                    c: plain_values(part[c]) for c in part.columns if c not in _LINK_ENDS
                 }
 
             parts.append((safe_type(type_), sources.take(at), targets.take(at), props))
