@@ -45,9 +45,6 @@ MANIFEST = "govnet.json"
 HALO = "halo"
 ROW = "_row"
 STREET = "street_id"
-NONE = ""  # in-memory key of the street-less partition (ids are never empty)
-# Second-hop links a community's metrics follow from an outside node into it.
-SECOND_HOP = {"ESTABLISHED_IN": None, "MEMBER_OF": "volunteer_team"}
 
 _PANDAS_TYPES = {
     pa.string(): pd.StringDtype(),

@@ -12,13 +12,8 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
-from govnet.cli.analyze import invalid_ledger, is_dataset
+from govnet.cli.analyze import _fail, invalid_ledger, is_dataset
 from govnet.cli.cli import app
-
-
-def _fail(message: str) -> None:
-    Console(stderr=True).print(f"[red]{message}[/red]")
-    raise typer.Exit(1)
 
 
 @app.command("convert")
