@@ -110,9 +110,15 @@ def external() -> list[str]:
     return []
 
 
+# Browsers report this when a layout settles over two frames; it is not a fault of the page.
+BENIGN_ERRORS = ("ResizeObserver loop",)
+
+
 @pytest.fixture()
 def page(browser, server, external):
-    """A fresh page that records any request leaving the app's own server."""
+    """A fresh page that records any request leaving the app's own server, and fails its test
+    on any uncaught script error (Streamlit's own page breaks that way, e.g. "Bad delta path"
+    when a fragment writes where the page no longer is)."""
     context = browser.new_context(viewport={"width": 1400, "height": 1000}, locale="zh-CN")
     context.set_default_timeout(STEP_MS)  # a step on a busy machine, not Playwright's 30 s
     pg = context.new_page()
@@ -124,7 +130,14 @@ def page(browser, server, external):
         ):
             external.append(url)
 
+    errors: list[str] = []
     pg.on("request", watch)
+    pg.on(
+        "pageerror",
+        lambda e: None if str(e).startswith(BENIGN_ERRORS) else errors.append(str(e)),
+    )
     SHOTS.mkdir(parents=True, exist_ok=True)
     yield pg
+    pg.wait_for_timeout(500)  # an error from the test's last step reaches the page first
     context.close()
+    assert not errors, f"the page threw: {errors}"

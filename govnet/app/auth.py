@@ -144,17 +144,18 @@ def _signed_in_sidebar(how: Mode) -> None:
         st.rerun()
 
 
-def gate() -> None:
-    """Stop the run unless sign-in is off or the visitor has signed in (call first)."""
+def gate() -> bool:
+    """Whether the run may go on: sign-in is off or the visitor has signed in (call first;
+    on False the caller ends its run, having shown the sign-in form)."""
     secrets = _secrets()
     how = mode(secrets)
     if how is None:
-        return
+        return True
     section = secrets.get("govnet") or {}
     if how == "oidc":
         ok = _oidc_gate(list(section.get("allowed_emails") or []))
     else:
         ok = _password_gate(str(section.get("password_sha256")))
-    if not ok:
-        st.stop()
-    _signed_in_sidebar(how)
+    if ok:
+        _signed_in_sidebar(how)
+    return ok

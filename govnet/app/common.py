@@ -16,24 +16,31 @@ from graph.network import Network
 log = logging.getLogger("govnet.app")
 
 
+class PageStop(Exception):  # noqa: N818 - a signal, not an error
+    """Ends a page early. ``main`` catches it so the run still ends normally: Streamlit forgets
+    the fragments a run did not place only when the run ends normally (``st.stop()`` skips
+    that), and a forgotten fragment's late rerun would write where the page no longer is,
+    which blanks the browser's page."""
+
+
 def require_context() -> Context:
-    """The sidebar's context; stops the page when no data is loaded."""
+    """The sidebar's context; ends the page when no data is loaded."""
     ctx = context()
     if ctx is None:
-        st.stop()
+        raise PageStop
     return ctx
 
 
 def get_analysis(ctx: Context, part: Callable[[], Any] | None = None):
-    """The cached analysis (or ``part`` of it, such as ``ctx.summary``), or a message and a
-    stopped page when the engine fails."""
+    """The cached analysis (or ``part`` of it, such as ``ctx.summary``), or a message and an
+    ended page when the engine fails."""
     try:
         with st.spinner(t("loading")):
             return (part or ctx.analysis)()
     except Exception as exc:
         log.exception("analysis failed")
         st.error(t("analysis_missing", error=str(exc)[:300]))
-        st.stop()
+        raise PageStop from exc
 
 
 def places_of(network: Network, kinds: tuple[str, ...]) -> pd.DataFrame:

@@ -14,6 +14,7 @@ from pathlib import Path
 import streamlit as st
 
 from govnet.app import auth, disk, drawn, source
+from govnet.app.common import PageStop
 from govnet.app.i18n import LANGS, t
 from govnet.app.source import Context
 from graph import config
@@ -167,7 +168,8 @@ def _pages() -> list:
 
 
 def main() -> None:
-    """One run of the app script: sidebar, data source, then the chosen page."""
+    """One run of the app script: sidebar, data source, then the chosen page. It returns rather
+    than calling ``st.stop()`` (see ``common.PageStop``)."""
     # A local icon: a Material icon as favicon would be fetched from fonts.gstatic.com.
     st.set_page_config(
         page_title="govnet", page_icon=str(ROOT / "templates" / "icon.png"), layout="wide"
@@ -175,7 +177,8 @@ def main() -> None:
     st.session_state.setdefault("lang", "zh")
     st.sidebar.subheader(t("app_title"))
     _language()
-    auth.gate()  # sign-in first when secrets configure it (govnet/app/auth.py)
+    if not auth.gate():  # sign-in first when secrets configure it (govnet/app/auth.py)
+        return
     try:
         ctx = _data_source()
     except Exception as exc:
@@ -188,9 +191,11 @@ def main() -> None:
     st.session_state["_ctx"] = ctx
     page = st.navigation(_pages())
     if ctx is None:
-        st.stop()
+        return
     try:
         page.run()
+    except PageStop:
+        return
     except Exception as exc:  # a page bug shows a message; the trace goes to the log
         log.exception("page %s failed", page.url_path)
         st.error(t("error", error=source.short_error(exc)))
