@@ -130,9 +130,9 @@ class Request:
         return [*head, *counts, *self.node_tokens, *self.edge_tokens]
 
 
-# A column encoded whole: its values' bytes, and where each row's value starts and how long
-# it is in them (a missing value points at one shared NULL byte).
-Column = tuple[bytes, np.ndarray, np.ndarray]
+# A column encoded whole: its values' bytes, where each row's value starts and how long it is
+# in them (a missing value points at one shared NULL byte), and which rows have a value.
+Column = tuple[bytes, np.ndarray, np.ndarray, np.ndarray]
 
 _FIXED = {
     int: (np.dtype([("t", "u1"), ("v", "=i8")]), _LONG_TYPE),
@@ -166,7 +166,7 @@ def _column(values: list[Any]) -> Column:
         present = None
         given = values
     if not types:
-        return _NULL, np.zeros(n, np.int64), np.ones(n, np.int64)
+        return _NULL, np.zeros(n, np.int64), np.ones(n, np.int64), np.zeros(n, bool)
     if types == {str}:
         data, ends = _strings(given)
         lengths = np.diff(ends, prepend=0)
@@ -188,12 +188,12 @@ def _column(values: list[Any]) -> Column:
         lengths = np.fromiter(map(len, encoded), np.int64, len(encoded))
         starts = np.cumsum(lengths) - lengths
     if present is None:
-        return data, starts, lengths
+        return data, starts, lengths, np.ones(n, bool)
     all_starts = np.full(n, len(data), np.int64)  # the NULL byte appended below
     all_lengths = np.ones(n, np.int64)
     all_starts[present] = starts
     all_lengths[present] = lengths
-    return data + _NULL, all_starts, all_lengths
+    return data + _NULL, all_starts, all_lengths, present
 
 
 _GATHER_ROWS = 1 << 16  # rows interleaved at once: bounds the index arrays' memory
@@ -217,16 +217,6 @@ def _gather(
         index = np.repeat(s - out_starts, ln) + np.arange(int(ln.sum()), dtype=np.int64)
         parts.append(source[index].tobytes())
     return b"".join(parts), ends
-
-
-def _interleave(columns: list[Column], n: int) -> tuple[bytes, np.ndarray]:
-    """Rows of ``n`` values each, one per column, laid out row after row."""
-    if not columns:
-        return b"", np.zeros(n, np.int64)
-    source = np.frombuffer(b"".join(c[0] for c in columns), np.uint8)
-    bases = np.cumsum([0] + [len(c[0]) for c in columns[:-1]])
-    starts = np.stack([c[1] + b for c, b in zip(columns, bases, strict=True)], axis=1)
-    return _gather(source, starts, np.stack([c[2] for c in columns], axis=1))
 
 
 def _problem(v: Any) -> str | None:
@@ -269,38 +259,31 @@ def _table(
 ) -> Encoded:
     """Every column encoded (a list of plain values, or a Column already encoded); an
     error names the row and the property."""
-    encoded = []
+    encoded: list[Column] = []
     for key, values in columns.items():
         if isinstance(values, tuple):
-            encoded.append((values, None))
+            encoded.append(values)
             continue
         try:
-            encoded.append((_column(values), values))
+            encoded.append(_column(values))
         except ValueError:
             i = next(i for i, v in enumerate(values) if _problem(v))
             raise StoreError(
                 f"{what} {name(i)}: property {key!r} holds {_problem(values[i])}; "
                 "FalkorDB cannot store it"
             ) from None
-    source = np.frombuffer(b"".join(c[0] for c, _ in encoded), np.uint8)
-    bases = np.cumsum([0] + [len(c[0]) for c, _ in encoded[:-1]])
-    starts = np.stack([c[1] + b for (c, _), b in zip(encoded, bases, strict=True)], axis=1)
-    lengths = np.stack([c[2] for c, _ in encoded], axis=1)
-    present = np.stack(
-        [
-            np.ones(len(starts), bool)
-            if v is None
-            else np.fromiter((x is not None for x in v), bool, len(v))
-            for _, v in encoded
-        ],
-        axis=1,
-    )
+    source = np.frombuffer(b"".join(c[0] for c in encoded), np.uint8)
+    bases = np.cumsum([0] + [len(c[0]) for c in encoded[:-1]])
+    starts = np.stack([c[1] + b for c, b in zip(encoded, bases, strict=True)], axis=1)
+    lengths = np.stack([c[2] for c in encoded], axis=1)
+    present = np.stack([c[3] for c in encoded], axis=1)
     return Encoded(list(columns), source, starts, lengths, present)
 
 
 def _constant(text: str, n: int) -> Column:
     """The same string value on ``n`` rows, encoded once."""
-    return value(text), np.zeros(n, np.int64), np.full(n, len(value(text)), np.int64)
+    encoded = value(text)
+    return encoded, np.zeros(n, np.int64), np.full(n, len(encoded), np.int64), np.ones(n, bool)
 
 
 def counts(tables: Tables) -> tuple[int, int]:
@@ -425,6 +408,7 @@ def _edges(
         np.ascontiguousarray(ends, dtype=np.uint64).tobytes(),
         np.arange(len(ends), dtype=np.int64) * width,
         np.full(len(ends), width, np.int64),
+        np.ones(len(ends), bool),
     )
 
     def name(i: int) -> str:

@@ -7,11 +7,12 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterator
 
+import numpy as np
 import pytest
 
 from graph.network import Network
 from graph.store import StoreError, open_store
-from graph.store.falkor_bulk import _column, _interleave, plan, value
+from graph.store.falkor_bulk import _column, _table, plan, value
 from graph.store.repository import GraphStore
 from loaders.ledger import read_ledger
 from tests.conftest import ROOT
@@ -236,9 +237,12 @@ COLUMNS = [
 @pytest.mark.parametrize("values", COLUMNS, ids=range(len(COLUMNS)))
 def test_a_column_encodes_as_its_values_one_by_one(values: list) -> None:
     """The whole-column encoding lays out exactly the bytes of the per-value encoder,
-    interleaved with another column row by row."""
+    interleaved with another column row by row, and knows which rows have a value."""
     ids = [f"n{i}" for i in range(len(values))]
-    data, ends = _interleave([_column(ids), _column(values)], len(values))
+    encoded = _table({"id": ids, "v": values}, str, "node")
+    assert encoded.present[:, 1].tolist() == [v is not None for v in values]
+    group = encoded.group("N", np.arange(len(values)), first=2)
+    data, ends = group.data, group.ends
     expected = [value(i) + value(v) for i, v in zip(ids, values, strict=True)]
     starts = [0, *ends[:-1].tolist()]
     assert [data[a:b] for a, b in zip(starts, ends.tolist(), strict=True)] == expected
