@@ -4,8 +4,9 @@ A ``Network`` holds the seven tables and, built on first use, a NetworkX
 ``MultiDiGraph``: one node per place, organization, person, matter and resource (attribute
 ``label`` and ``kind``), one edge per link (attribute ``type``, ``weight``, ``since``,
 ``until``) plus the implicit edges made by columns (PART_OF, LOCATED_IN, PROVIDES, HANDLES).
-``Network.from_graph`` turns such a graph back into the same tables, so stores only need
-to move graphs.
+``Network.from_graph`` turns such a graph back into the same tables: a graph edited in
+NetworkX (a notebook's what-if) becomes a network again, and the round trip shows the graph
+loses nothing of the ledger.
 """
 
 from __future__ import annotations
