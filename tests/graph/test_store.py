@@ -72,6 +72,51 @@ def test_round_trip_demo_district(graph_store: GraphStore, demo_net: Network) ->
     assert counts(graph_store) == (g.number_of_nodes(), g.number_of_edges())
 
 
+def test_a_read_takes_the_schemas_reads_and_no_untyped_one(graph_store: GraphStore) -> None:
+    """A load's relationships are all found by the per-type reads from the schema's start
+    labels (faster than one untyped traversal); the untyped read is not run."""
+    from graph.store.repository import untyped_edge_read
+
+    net = Network(small_tables())
+    graph_store.write(net)
+    ran: list[str] = []
+    read_typed = graph_store.backend.read_typed
+
+    def recording(cypher, params, types):
+        ran.append(cypher)
+        return read_typed(cypher, params, types)
+
+    graph_store.backend.read_typed = recording  # type: ignore[method-assign]
+    assert graph_store.read().equals(net)
+    assert untyped_edge_read()[0] not in ran and any("-[r:" in c for c in ran)
+
+
+def test_a_relationship_the_schema_reads_miss_is_still_read(graph_store: GraphStore) -> None:
+    """A link added outside govnet from a label its rule does not start from (a person
+    leading an organization) is one relationship more than the schema's reads find: the
+    read falls back to one untyped read and keeps it."""
+    net = Network(small_tables())
+    graph_store.write(net)
+    person = net.tables["people"]["id"].iloc[0]
+    org = net.tables["organizations"]["id"].iloc[0]
+    graph_store.backend.load(
+        [],
+        [
+            (
+                "MATCH (a:Person {id: $a}), (b:Organization {id: $b}) "
+                "CREATE (a)-[:LEADS {weight: 1.0}]->(b)",
+                {"a": person, "b": org},
+            )
+        ],
+        replace=False,
+        on_batch=None,
+    )
+    links = graph_store.read().tables["links"]
+    added = links[(links["source_id"] == person) & (links["target_id"] == org)]
+    assert added["type"].tolist() == ["LEADS"]
+    assert len(links) == len(net.tables["links"]) + 1
+
+
 def test_unicode_missing_and_null_properties(graph_store: GraphStore) -> None:
     t = small_tables()
     t["places"].loc[0, "name"] = "二七区·𠀀测试「引号」"
