@@ -15,8 +15,10 @@ COMMUNITY_KINDS = ("community", "village")
 STREET_KINDS = ("street", "town")
 
 
-def _nearest_of_kind(parent: np.ndarray, is_kind: np.ndarray) -> np.ndarray:
-    """Per place (position) its nearest ancestor-or-self with ``is_kind``, -1 where none.
+def nearest_of_kind(parent: np.ndarray, is_kind: np.ndarray) -> np.ndarray:
+    """Per place (position) its nearest ancestor-or-self with ``is_kind``, -1 where none;
+    ``parent``: each place's parent position, -1 for none (also what the province dataset's
+    street codes are built from, ``loaders.parquet``).
 
     All places climb one PART_OF level per step together (a ledger is a few levels deep);
     a cycle ends after as many steps as there are places, with no ancestor found.
@@ -60,7 +62,7 @@ def place_scopes(places: pd.DataFrame) -> pd.DataFrame:
         ("street_id", STREET_KINDS),
         ("district_id", ("district",)),
     ):
-        found = _nearest_of_kind(parent, np.isin(kinds, of_kind))[row]
+        found = nearest_of_kind(parent, np.isin(kinds, of_kind))[row]
         at = pa.array(found, mask=found < 0)
         out[col] = pd.arrays.ArrowStringArray(names.take(at))
     return out

@@ -38,7 +38,7 @@ import pyarrow.dataset as ds
 
 from graph.network import Network
 from graph.schema import NODE_TABLES, TABLES
-from graph.scope import STREET_KINDS
+from graph.scope import STREET_KINDS, nearest_of_kind
 from graph.tables import Tables, coerce
 
 MANIFEST = "govnet.json"
@@ -135,10 +135,11 @@ def encode(tables: Tables) -> Codes:
     )
     n_places = c.size["places"]
     kinds = _which(_text(tables.get("places"), "kind"), list(STREET_KINDS))
-    c.street[:n_places] = _street_places(c.refs[("places", "parent_id")], kinds >= 0)
 
     def place(ref: np.ndarray) -> np.ndarray:  # the code of a referenced place, else -1
         return np.where((ref >= 0) & (ref < n_places), ref, -1)
+
+    c.street[:n_places] = nearest_of_kind(place(c.refs[("places", "parent_id")]), kinds >= 0)
 
     for t in ("organizations", "people", "matters"):
         c.street[c.rows(t)] = c.street[place(c.refs[(t, "place_id")])]
@@ -147,28 +148,6 @@ def encode(tables: Tables) -> Codes:
     provider = np.where(provider < c.start["resources"], provider, -1)
     c.street[c.rows("resources")] = np.where(at_place >= 0, c.street[at_place], c.street[provider])
     return c
-
-
-def _street_places(parent: np.ndarray, street: np.ndarray) -> np.ndarray:
-    """Each place's nearest street-or-self (``graph.scope``'s street_id), -1 where none.
-
-    ``parent``: each place's parent code, ``street``: whether it is a street or town. All
-    places climb together one level per step (a few steps: the depth of the place tree),
-    instead of a walk per place over string dictionaries.
-    """
-    n = len(street)
-    parent = np.where((parent >= 0) & (parent < n), parent, -1)
-    out = np.where(street, np.arange(n), -1)
-    at = np.flatnonzero(~street & (parent >= 0))
-    up = parent[at]
-    for _ in range(n):  # a valid ledger's places form a tree: no cycle keeps this going
-        if not len(at):
-            break
-        hit = street[up]
-        out[at[hit]] = up[hit]
-        at, up = at[~hit], parent[up[~hit]]
-        at, up = at[up >= 0], up[up >= 0]
-    return out
 
 
 def _which(values: pa.Array, names: list[str]) -> np.ndarray:
