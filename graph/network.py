@@ -68,6 +68,13 @@ def link_key(type_: str, n: int) -> str:
     return f"{type_}#{n}"
 
 
+def link_numbers(links: pd.DataFrame) -> np.ndarray:
+    """Each link's n for ``link_key``: how many links of its type between the same two
+    nodes come before it (the graph and the FalkorDB bulk load must number them alike)."""
+    keys = ["source_id", "target_id", "type"]
+    return links.groupby(keys, sort=False, dropna=False).cumcount().to_numpy()
+
+
 class Network:
     """A district's ledger as tables and as a graph."""
 
@@ -131,12 +138,9 @@ def build_graph(tables: Tables) -> nx.MultiDiGraph:
         else:
             g.add_edges_from((b, a, type_, {"type": type_}) for a, b in pairs)
     links = tables["links"]
-    seen: dict[tuple[str, str, str], int] = {}
-    for rec in _records("links", links, set()):
-        s, t, ty = rec.pop("source_id"), rec.pop("target_id"), rec["type"]
-        n = seen.get((s, t, ty), 0)
-        seen[(s, t, ty)] = n + 1
-        g.add_edge(s, t, key=link_key(ty, n), **rec)
+    for rec, n in zip(_records("links", links, set()), link_numbers(links), strict=True):
+        s, t = rec.pop("source_id"), rec.pop("target_id")
+        g.add_edge(s, t, key=link_key(rec["type"], int(n)), **rec)
     return g
 
 

@@ -43,6 +43,7 @@ from graph.network import (
     NODE_KIND_COLUMN,
     conditions_json,
     link_key,
+    link_numbers,
     plain_values,
     second_label,
 )
@@ -311,8 +312,9 @@ def node_groups(tables: Tables) -> tuple[pa.Array, Iterator[Group]]:
         for k, kind in enumerate(names):
             labels = labels_pattern(label, second_label(label, kind))
             order.append((table, labels, by_kind[bounds[k] : bounds[k + 1]]))
+    table_ids = {t: _arrow(tables[t]["id"]) for t in NODE_TABLES}  # once, not per kind
     ids = pa.concat_arrays(
-        [_arrow(tables[t]["id"]).take(pa.array(r, pa.int64())) for t, _, r in order]
+        [table_ids[t].take(pa.array(r, pa.int64())) for t, _, r in order]
         or [pa.array([], pa.large_string())]
     )
     if ids.null_count:
@@ -368,7 +370,7 @@ def edge_groups(tables: Tables, ids: pa.Array) -> Iterator[Group]:
         parts.append((type_, *ends, lambda key=key: {"key": key}))
     links = tables["links"]
     if len(links):
-        n = links.groupby(["source_id", "target_id", "type"], sort=False).cumcount().to_numpy()
+        n = link_numbers(links)
         sources, targets = _arrow(links["source_id"]), _arrow(links["target_id"])
         for type_, rows in sorted(links.groupby("type", sort=False).indices.items()):
             at = pa.array(rows, pa.int64())

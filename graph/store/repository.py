@@ -653,7 +653,7 @@ class GraphStore:
             cypher, types = untyped_edge_read()
             found = defaultdict(list)
             for type_, rows in by_type(self.backend.read_typed(cypher, {}, types)).items():
-                found[type_].append(_part(rows, len(types) - 1))
+                found[type_].append(_part(rows, 2 + len(edge_properties(type_))))
         return _tables({label: frames[label] for label in LABELS}, found)
 
     def query(self, cypher: str, **params: Any) -> pd.DataFrame:
