@@ -31,7 +31,6 @@ from graph.analysis.rubric import load_rubric
 from graph.analysis.run import graph_partitions, measure
 from graph.analysis.structure import (
     Partition,
-    analyze_chunk,
     analyze_partition,
     core_cut_points,
     reached,
@@ -118,9 +117,8 @@ def main() -> None:
         lambda: measure(network, year, load_rubric(None), own=part.own, parallel=False)
     )
     _ctx, parts = graph_partitions(network, year)
-    t_graph, _ = cpu(lambda: run_partitions(parts, parallel=False))
+    t_graph, got = cpu(lambda: run_partitions(parts, parallel=False))  # one analyze_chunk
     t_one, one = cpu(lambda: [analyze_partition(p) for p in parts])
-    t_chunk, got = cpu(lambda: analyze_chunk(parts))
     assert got == one
     sample = parts[:: a.every]
     t_nx: dict[str, float] = {}
@@ -138,7 +136,7 @@ def main() -> None:
         f"  measure of the group: {t_measure:.2f}; its graph metrics (run_partitions): "
         f"{t_graph:.2f} ({t_graph / t_measure:.0%})"
     )
-    print(f"  analyze_partition one at a time: {t_one:.2f}; analyze_chunk of all: {t_chunk:.2f}")
+    print(f"  analyze_partition one at a time: {t_one:.2f}; analyze_chunk of all: {t_graph:.2f}")
     every = f" (on 1/{a.every}, scaled)" if a.every > 1 else ""
     print(f"  {'kernel':12s} {'NetworkX' + every:>9s} {'igraph':>9s}")
     for key in KERNELS:

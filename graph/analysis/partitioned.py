@@ -73,21 +73,20 @@ def measure_streets(
     rubric: Rubric,
     evidence: bool = True,
     replies: bool = False,
-    keep_own: bool = True,
 ) -> Measured:
     """Pass 1 for a group of streets: ``measure`` of its ledger, kept to its own rows.
 
-    ``replies`` is the whole ledger's (a street without reply dates is judged alike).
-    ``keep_own=False`` drops the result's ``own`` (the ids of the group's rows): when every
-    group is combined into the whole district nothing reads it, and on a province those
-    millions of ids cost more to send back and unite than the rest of the measure.
+    ``replies`` is the whole ledger's (a street without reply dates is judged alike). The
+    result's ``own`` (the ids of the group's rows) is dropped: every group is combined into
+    the whole district, which nothing of it reads, and on a province those millions of ids
+    cost more to send back and unite than the rest of the measure.
     """
     part = source.read(streets)
     network = Network(part.tables)
     measured = measure(
         network, year, rubric, own=part.own, parallel=False, evidence=evidence, replies=replies
     )
-    return measured if keep_own else replace(measured, own=None)
+    return replace(measured, own=None)
 
 
 def batches(manifest: dict, size: int) -> list[Streets]:
@@ -220,7 +219,6 @@ def analyze_dataset(
         rubric=rubric,
         evidence=evidence,
         replies=bool(manifest.get("replies", False)),
-        keep_own=False,  # the combined measure is the whole district's
     )
     with street_progress(manifest, progress) as done:
         if engine == "dask":
