@@ -16,11 +16,12 @@ from graph.network import Network
 log = logging.getLogger("govnet.app")
 
 
-class PageStop(Exception):  # noqa: N818 - a signal, not an error
+class PageStop(BaseException):  # noqa: N818 - a signal, not an error
     """Ends a page early. ``main`` catches it so the run still ends normally: Streamlit forgets
     the fragments a run did not place only when the run ends normally (``st.stop()`` skips
     that), and a forgotten fragment's late rerun would write where the page no longer is,
-    which blanks the browser's page."""
+    which blanks the browser's page. A BaseException, like ``st.stop()``'s, so a page's own
+    ``except Exception`` does not take it for an error."""
 
 
 def require_context() -> Context:

@@ -167,22 +167,14 @@ def _source(ledger: str | Path | None) -> tuple[str, Network]:
     return content, ledger_network(ledger, content)
 
 
-def warm(ledger: str | Path | None = None) -> None:
-    """Put on disk what the overview shows first: the source, then its latest two years'
-    analyses and summaries, the earlier one first — the server computes the latest at once
-    (``warm_latest``), so on two cores the two are computed at once, each by one process."""
+def warm(ledger: str | Path | None = None, years: int = 2) -> None:
+    """Put on disk what the overview shows first: the source, then its latest ``years``
+    years' analyses and summaries, the earliest first. The warming process does two while
+    the starting server does the latest alone (``years=1``, as the browser loads the page),
+    so on two cores the two are computed at once, each by one process."""
     content, network = _source(ledger)
-    for year in network.years[-2:]:
+    for year in network.years[-years:]:
         summary(content, year, None, lambda y=year: analysis(content, network, y))
-
-
-def warm_latest(ledger: str | Path | None = None) -> None:
-    """Put on disk what the overview shows of the latest year: run by the starting server
-    while the browser loads the page, instead of once the page asks for it."""
-    content, network = _source(ledger)
-    if network.years:
-        year = network.years[-1]
-        summary(content, year, None, lambda: analysis(content, network, year))
 
 
 if __name__ == "__main__":  # the source the app shows first: GOVNET_LEDGER, else the demo

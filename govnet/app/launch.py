@@ -58,7 +58,7 @@ def _prepare() -> None:
     if not ready:  # the latest year here and now, not once the browser has loaded the page
         try:
             importlib.import_module(ENGINE)  # while the other process makes the source
-            importlib.import_module("govnet.app.disk").warm_latest(ledger)
+            importlib.import_module("govnet.app.disk").warm(ledger, years=1)
         except Exception:  # the page computes it again and shows what is wrong
             log.debug("analyzing the latest year failed", exc_info=True)
 

@@ -75,8 +75,8 @@ def test_the_server_analyzes_the_latest_year_beside_the_warming_process(
     ledger: Path, calls: list[str]
 ) -> None:
     """On a first start the server puts the latest year's overview on disk as it starts
-    (``disk.warm_latest``), the warming process the year before: the page then reads both."""
-    disk.warm_latest(ledger)
+    (``disk.warm(years=1)``), the warming process the year before: the page then reads both."""
+    disk.warm(ledger, years=1)
     assert calls == ["read_ledger", "analyze"]  # one year, not two
     assert not disk.ready(ledger)
     subprocess.run([sys.executable, "-m", "govnet.app.disk"], cwd=ROOT, check=True)

@@ -10,13 +10,13 @@ import pytest
 from tests.browser import FIRST_PAGE_MS, SHOTS, STEP_MS
 
 pytestmark = [pytest.mark.browser, pytest.mark.timeout(2400)]
+CHARTS = '[data-testid="stVegaLiteChart"] canvas, [data-testid="stVegaLiteChart"] svg'
 
 
 def test_overview_loads_with_charts(page, server, external) -> None:
     page.goto(server)  # the overview is the default page, at the root
     page.get_by_role("heading", name="总览").wait_for(timeout=FIRST_PAGE_MS)
-    charts = '[data-testid="stVegaLiteChart"] canvas, [data-testid="stVegaLiteChart"] svg'
-    page.locator(charts).nth(1).wait_for(timeout=STEP_MS)  # both charts drawn
+    page.locator(CHARTS).nth(1).wait_for(timeout=STEP_MS)  # both charts drawn
     # the district's six figures and its red flag, sent one by one
     page.locator('[data-testid="stMetric"]').nth(5).wait_for(timeout=STEP_MS)
     assert page.locator('[data-testid="stException"]').count() == 0
@@ -104,9 +104,8 @@ def test_the_data_source_stays_chosen_when_the_language_changes(page, server, ex
             "els => els.filter(e => e.checked).map(e => e.closest('label').innerText.trim())",
         )
 
-    charts = '[data-testid="stVegaLiteChart"] canvas, [data-testid="stVegaLiteChart"] svg'
     page.goto(server)
-    page.locator(charts).nth(1).wait_for(timeout=FIRST_PAGE_MS)  # the server has the analysis
+    page.locator(CHARTS).nth(1).wait_for(timeout=FIRST_PAGE_MS)  # the server has the analysis
     # Anew, and the source changed while the overview's charts are still being drawn: the
     # page's after-drawn trigger then comes after the upload's run, which the page must survive.
     page.goto(server)
