@@ -16,10 +16,14 @@ from pathlib import Path
 from types import TracebackType
 
 import redis
+from redis.backoff import NoBackoff
+from redis.retry import Retry
 
 from graph.store.errors import StoreError
 
 STARTUP_TIMEOUT = 30.0
+PING_TIMEOUT = 2.0  # one readiness probe; a stopped process on the port must not hang it
+PORT_TRIES = 3  # a picked port can be taken before the server binds it: pick again
 
 
 def free_port() -> int:
@@ -48,6 +52,7 @@ class FalkorServer:
     """Start FalkorDB on 127.0.0.1; ``.uri`` is ``falkor://127.0.0.1:PORT``."""
 
     def __init__(self, port: int | None = None, data_dir: str | Path | None = None) -> None:
+        self.chosen = port is None  # a port of our own picking may be picked again
         self.port = port or free_port()
         self.persist = data_dir is not None
         self._tmp = None if self.persist else tempfile.mkdtemp(prefix="govnet-falkor-")
@@ -87,23 +92,43 @@ class FalkorServer:
         ]
 
     def start(self) -> FalkorServer:
+        """Start the server and wait until it answers; a clash on a port picked here (another
+        server bound it between ``free_port`` and our bind) picks another port."""
         self.data_dir.mkdir(parents=True, exist_ok=True)
-        self.process = subprocess.Popen(
-            self.command(), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
-        )
-        self._wait_ready()
-        return self
+        for _ in range(PORT_TRIES if self.chosen else 1):
+            taken = self.port
+            self.process = subprocess.Popen(
+                self.command(), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+            )
+            if self._wait_ready():
+                return self
+            self._end_process()
+            if self.chosen:
+                self.port = free_port()
+        raise StoreError(f"port {taken} is taken by another server")
 
-    def _wait_ready(self) -> None:
-        client = redis.Redis(host="127.0.0.1", port=self.port, socket_connect_timeout=1)
+    def _wait_ready(self) -> bool:
+        """True once our server answers PING; False when another process answers on the
+        port (ours could not bind it). Every probe is bounded: a stopped server that holds
+        the port accepts connections and never answers."""
+        client = redis.Redis(
+            host="127.0.0.1",
+            port=self.port,
+            socket_connect_timeout=PING_TIMEOUT,
+            socket_timeout=PING_TIMEOUT,
+            retry=Retry(NoBackoff(), 0),  # this loop is the retry (redis-py's would add ten)
+        )
         deadline = time.monotonic() + STARTUP_TIMEOUT
         try:
             while time.monotonic() < deadline:
                 if self.process.poll() is not None:
-                    raise StoreError(f"FalkorDB did not start: {self.log_tail()}")
+                    tail = self.log_tail()
+                    if "Address already in use" in tail:
+                        return False
+                    raise StoreError(f"FalkorDB did not start: {tail}")
                 try:
                     if client.ping():
-                        return
+                        return int(client.info("server")["process_id"]) == self.process.pid
                 except (redis.ConnectionError, redis.TimeoutError):  # starting or loading data
                     time.sleep(0.05)
             self.stop()
@@ -116,7 +141,7 @@ class FalkorServer:
         log = self.log_path.read_text(errors="replace") if self.log_path.exists() else ""
         return (err + log).strip()[-2000:] or f"exit code {self.process.returncode}"
 
-    def stop(self) -> None:
+    def _end_process(self) -> None:
         """SIGTERM (the server saves its data when persistent), then wait; kill if stuck."""
         if self.process is not None and self.process.poll() is None:
             self.process.terminate()
@@ -127,6 +152,10 @@ class FalkorServer:
                 self.process.wait()
         if self.process is not None and self.process.stderr:
             self.process.stderr.close()
+
+    def stop(self) -> None:
+        """End the server and remove its temporary folder (if it has one)."""
+        self._end_process()
         if self._tmp:
             shutil.rmtree(self._tmp, ignore_errors=True)
 

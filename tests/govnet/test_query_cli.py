@@ -4,6 +4,8 @@ private FalkorDB, load the ledger, answer read-only, and leave nothing running."
 from __future__ import annotations
 
 import json
+import os
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -28,22 +30,41 @@ CHAINS = (
 )
 
 
+def _finish(process: subprocess.Popen, tmp: Path, timeout: float = 300) -> tuple[str, str]:
+    """The output of a ``govnet`` process; if it hangs, the test fails with the stacks of
+    its threads (Python's faulthandler, on SIGABRT) and its server's log."""
+    try:
+        return process.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        children = Path(f"/proc/{process.pid}/task/{process.pid}/children").read_text().split()
+        process.send_signal(signal.SIGABRT)
+        _out, err = process.communicate()
+        for child in children:
+            os.kill(int(child), signal.SIGKILL)
+        logs = "\n".join(log.read_text()[-4000:] for log in tmp.glob("*/falkordb.log"))
+        pytest.fail(f"govnet hung for {timeout:g} s:\n{err}\nits server's log:\n{logs}")
+
+
 @pytest.mark.slow
-def test_query_ledger_answers_a_count_and_a_path_query_on_the_demo(demo_dir, demo_net) -> None:
+def test_query_ledger_answers_a_count_and_a_path_query_on_the_demo(
+    demo_dir, demo_net, tmp_path: Path
+) -> None:
     """Two real processes at once, each with its own server on its own free port."""
     csv = str(demo_dir / "csv")
+    # the servers' folders in tmp_path, where a hung run's log can be read
+    env = {**os.environ, "TMPDIR": str(tmp_path), "PYTHONFAULTHANDLER": "1"}
     count = subprocess.Popen(
         [*GOVNET, "query", "--ledger", csv, "--format", "json", "--param", "kind=community",
          "MATCH (c:Place) WHERE c.kind = $kind RETURN count(c) AS n"],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
     )  # fmt: skip
     paths = subprocess.Popen(
         [*GOVNET, "query", "--ledger", csv, "--format", "json", "--param",
          "top=party_working_committee", "--param", "end=volunteer_team", CHAINS],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
     )  # fmt: skip
-    out_count, err_count = count.communicate(timeout=600)
-    out_paths, err_paths = paths.communicate(timeout=600)
+    out_count, err_count = _finish(count, tmp_path)
+    out_paths, err_paths = _finish(paths, tmp_path)
     assert count.returncode == 0, err_count
     assert paths.returncode == 0, err_paths
 

@@ -1,0 +1,66 @@
+"""The local FalkorDB server never settles for someone else's: a port taken between
+``free_port`` and the server's bind is picked again, and a stopped server holding a port
+is an error, not a wait without end."""
+
+from __future__ import annotations
+
+import signal
+import threading
+from collections.abc import Iterator
+
+import pytest
+import redis
+
+import graph.store.server as server_module
+from graph.store.errors import StoreError
+from graph.store.server import FalkorServer
+
+pytestmark = pytest.mark.db
+
+
+@pytest.fixture
+def other() -> Iterator[FalkorServer]:
+    """Another process's server, already listening."""
+    with FalkorServer() as falkor:
+        yield falkor
+
+
+def _pid(falkor: FalkorServer) -> int:
+    client = redis.Redis(host="127.0.0.1", port=falkor.port, socket_timeout=5)
+    try:
+        return int(client.info("server")["process_id"])
+    finally:
+        client.close()
+
+
+def test_a_picked_port_taken_meanwhile_is_picked_again(
+    other: FalkorServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    picks = iter([other.port])
+    real = server_module.free_port
+    monkeypatch.setattr(server_module, "free_port", lambda: next(picks, None) or real())
+    with FalkorServer() as mine:
+        assert mine.port != other.port
+        assert _pid(mine) == mine.process.pid
+    assert _pid(other) == other.process.pid  # the other server was left alone
+
+
+def test_a_port_held_by_a_stopped_server_fails_instead_of_waiting(other: FalkorServer) -> None:
+    other.process.send_signal(signal.SIGSTOP)  # accepts connections, never answers
+    outcome: list[BaseException | FalkorServer] = []
+
+    def start() -> None:
+        try:
+            outcome.append(FalkorServer(port=other.port).start())
+        except BaseException as exc:
+            outcome.append(exc)
+
+    try:
+        thread = threading.Thread(target=start, daemon=True)
+        thread.start()
+        thread.join(timeout=120)
+        assert not thread.is_alive(), "start() still waiting on a stopped server"
+    finally:
+        other.process.send_signal(signal.SIGCONT)
+    [result] = outcome
+    assert isinstance(result, StoreError) and f"port {other.port} is taken" in str(result)
