@@ -12,13 +12,16 @@ from __future__ import annotations
 
 import itertools
 import sys
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from types import ModuleType
+from typing import TypeVar
 
 import numpy as np
 
 # What igraph plots with; it imports each one it finds when it is imported itself.
 PLOTTING = ("matplotlib", "plotly", "cairo", "cairocffi")
+T = TypeVar("T")
 
 
 def _igraph() -> ModuleType:
@@ -67,11 +70,11 @@ def analyze_batch(parts: list[Partition]) -> list[dict]:
     part_of = np.repeat(np.arange(len(parts)), np.diff(s.starts))
     membership = np.asarray(g.connected_components().membership, dtype=np.int64)
     components = _components(membership, part_of, len(parts))
-    degree = g.degree()
-    bridges = _bridges(g, s.names, part_of, len(parts))
+    degree, ends = np.asarray(g.degree()), _ends(g)
+    bridges = _bridges(g, ends, s.names, part_of, len(parts))
     cores = [s.index[i].get(p.core) if p.core is not None else None for i, p in enumerate(parts)]
     cuts = _dominators(g, cores)
-    between = _brokers(g, s, part_of, membership)
+    between = _brokers(s, _between(g, degree, ends, s.starts, membership), part_of)
     linked = [c for c in cores if c is not None and degree[c]]
     constraint = dict(zip(linked, g.constraint(linked), strict=True)) if linked else {}
     reached = _reached(parts)
@@ -121,18 +124,23 @@ class _Batch:
             self.starts.append(len(self.names))
 
 
+def _ends(g: ig.Graph) -> np.ndarray:
+    """The edges' vertex pairs, one row each."""
+    return np.asarray(g.get_edgelist(), dtype=np.int64).reshape(-1, 2)
+
+
 def _components(membership: np.ndarray, part_of: np.ndarray, n_parts: int) -> np.ndarray:
     """Connected components per partition (a component never spans two)."""
     _ids, first = np.unique(membership, return_index=True)
     return np.bincount(part_of[first], minlength=n_parts)
 
 
-def _bridges(g: ig.Graph, names: list[str], part_of: np.ndarray, n_parts: int) -> list[list]:
+def _bridges(
+    g: ig.Graph, ends: np.ndarray, names: list[str], part_of: np.ndarray, n_parts: int
+) -> list[list]:
     """Sorted (a, b) name pairs, a < b, of each partition's bridges."""
     out: list[list] = [[] for _ in range(n_parts)]
-    ends = g.get_edgelist()
-    for e in g.bridges():
-        u, v = ends[e]
+    for u, v in ends[g.bridges()].tolist():
         a, b = names[u], names[v]
         out[part_of[u]].append((a, b) if a < b else (b, a))
     for bridges in out:
@@ -151,34 +159,45 @@ def _dominators(g: ig.Graph, cores: list[int | None]) -> list:
     return d.dominator(root, mode="out")
 
 
-def _core_cuts(dom: list, core: int, actors: list[int | None], names: list[str]) -> list[str]:
+def cut_above(actors: Iterable[T], core: T, parent: Callable[[T], T | None]) -> set[T]:
     """Nodes other than the core whose removal cuts some other actor off from it: the
-    strict dominators of the actors the core reaches, below the core."""
-    cut: set[int] = set()
+    strict dominators below the core of the actors it reaches. ``parent`` is the immediate
+    dominator (None for an actor the core does not reach or that is not a node)."""
+    cut: set[T] = set()
     for a in actors:
-        if a is None or a == core or dom[a] != dom[a]:  # not a node, the core, unreached
+        if a == core or (v := parent(a)) is None:
             continue
-        v = dom[a]
         while v != core and v not in cut:
             cut.add(v)
-            v = dom[v]
-    return sorted(names[v] for v in cut)
+            v = parent(v)
+    return cut
 
 
-def _brokers(g: ig.Graph, s: _Batch, part_of: np.ndarray, membership: np.ndarray) -> list:
+def _core_cuts(dom: list, core: int, actors: list[int | None], names: list[str]) -> list[str]:
+    """``cut_above`` on igraph's dominator list (NaN for a vertex no core reaches)."""
+
+    def parent(v: int | None) -> int | None:
+        return None if v is None or dom[v] != dom[v] else dom[v]
+
+    return sorted(names[v] for v in cut_above(actors, core, parent))
+
+
+def _brokers(s: _Batch, between: np.ndarray, part_of: np.ndarray) -> list:
     """The ``BROKERS`` nodes of highest normalized betweenness per partition (ties by id)."""
     n = np.diff(s.starts)[part_of].astype(float)
     # NetworkX normalizes an undirected graph's betweenness by the (n-1)(n-2) ordered
     # pairs of the partition's n nodes (``_between`` counts ordered pairs)
     scale = np.divide(1.0, (n - 1) * (n - 2), out=np.zeros_like(n), where=n > 2)
-    bc = _between(g, s.starts, membership) * scale
+    bc = between * scale
     out: list[list] = [[] for _ in range(len(s.starts) - 1)]
     for v in np.flatnonzero(bc > 1e-12).tolist():
         out[part_of[v]].append((-round(float(bc[v]), 9), s.names[v]))
     return [[name for _b, name in sorted(ranked)[:BROKERS]] for ranked in out]
 
 
-def _between(g: ig.Graph, starts: list[int], membership: np.ndarray) -> np.ndarray:
+def _between(
+    g: ig.Graph, degree: np.ndarray, ends: np.ndarray, starts: list[int], membership: np.ndarray
+) -> np.ndarray:
     """Betweenness over ordered pairs, the leaves folded into their neighbours.
 
     Community graphs are trees of people hanging off a few organizations (in the demo a
@@ -193,8 +212,6 @@ def _between(g: ig.Graph, starts: list[int], membership: np.ndarray) -> np.ndarr
     partitions), not the whole batch.
     """
     size = g.vcount()
-    degree = np.asarray(g.degree())
-    ends = np.asarray(g.get_edgelist(), dtype=np.int64).reshape(-1, 2)
     leaf = np.zeros(size, dtype=bool)
     hang = np.zeros(size, dtype=np.int64)
     for a, b in ((0, 1), (1, 0)):
@@ -247,26 +264,16 @@ def _spans(starts: list[int]) -> list[tuple[int, int]]:
 def _reached(parts: list[Partition]) -> list[list[str]]:
     """Targets each core reaches in its L (none without a core), by one search from a
     root linked to every core."""
-    names: list[str] = []
-    index: list[dict[str, int]] = []
-    edges: list[tuple[int, int]] = []
-    cores = []
-    for p in parts:
-        own: dict[str, int] = {}
-        if p.core is not None:
-            for v in (p.core, *(v for e in p.l_edges for v in e)):
-                if v not in own:
-                    own[v] = len(names)
-                    names.append(v)
-            edges.extend((own[a], own[b]) for a, b in p.l_edges)
-            cores.append(own[p.core])
-        index.append(own)
-    root = len(names)
-    lg = ig.Graph(n=root + 1, edges=edges, directed=True)
-    lg.add_edges([(root, c) for c in cores])
+    s = _Batch(
+        [[] if p.core is None else [p.core] for p in parts],
+        [[] if p.core is None else p.l_edges for p in parts],
+    )
+    root = len(s.names)
+    lg = ig.Graph(n=root + 1, edges=s.edges, directed=True)
+    lg.add_edges([(root, s.index[i][p.core]) for i, p in enumerate(parts) if p.core is not None])
     seen = np.zeros(root + 1, dtype=bool)
     seen[lg.subcomponent(root, mode="out")] = True
     return [
         sorted(t for t in p.targets if t != p.core and t in own and seen[own[t]])
-        for p, own in zip(parts, index, strict=True)
+        for p, own in zip(parts, s.index, strict=True)
     ]

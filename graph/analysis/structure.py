@@ -11,22 +11,14 @@ from __future__ import annotations
 
 import networkx as nx
 
-from graph.analysis.kernels import BROKERS, Partition, analyze_batch
+from graph.analysis.kernels import BROKERS, Partition, analyze_batch, cut_above
 
 
 def core_cut_points(g: nx.Graph, core: str, actors: set[str]) -> list[str]:
     """Nodes whose removal cuts some other actor off from the core: the actors' dominators
     (other than the core) in ``g`` searched from the core, each link both ways."""
     idom = nx.immediate_dominators(g.to_directed(), core)  # the nodes the core reaches
-    cut: set[str] = set()
-    for a in actors:
-        if a == core or a not in idom:
-            continue
-        v = idom[a]
-        while v != core and v not in cut:
-            cut.add(v)
-            v = idom[v]
-    return sorted(cut)
+    return sorted(cut_above(actors, core, idom.get))
 
 
 def _brokers(between: dict) -> list[str]:
