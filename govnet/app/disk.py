@@ -148,23 +148,25 @@ def summary_key(content: str, year: int, rubric_text: str | None) -> str:
     return key_of("summary", content, int(year), rubric_text, __version__, code_digest(), tables)
 
 
+def _content(ledger: str | Path | None) -> tuple[str, str]:
+    """The source's kind and content key: the demo, or the ledger at ``ledger``."""
+    return ("demo", demo_key()) if ledger is None else ("ledger", ledger_key(ledger))
+
+
+def _network(ledger: str | Path | None, content: str) -> Network:
+    return demo_network() if ledger is None else ledger_network(ledger, content)
+
+
 def ready(ledger: str | Path | None = None) -> bool:
     """Whether what the overview shows first is on disk (a restart), so no warming is due:
     the source and its latest two years' summaries, as ``warm`` leaves them."""
     from graph.analysis.persist import stored
 
-    kind, content = ("demo", demo_key()) if ledger is None else ("ledger", ledger_key(ledger))
+    kind, content = _content(ledger)
     if not stored(kind, content):
         return False
-    network = demo_network() if ledger is None else ledger_network(ledger, content)
+    network = _network(ledger, content)
     return all(stored("summary", summary_key(content, y, None)) for y in network.years[-2:])
-
-
-def _source(ledger: str | Path | None) -> tuple[str, Network]:
-    if ledger is None:
-        return demo_key(), demo_network()
-    content = ledger_key(ledger)
-    return content, ledger_network(ledger, content)
 
 
 def warm(ledger: str | Path | None = None, years: int = 2) -> None:
@@ -172,7 +174,8 @@ def warm(ledger: str | Path | None = None, years: int = 2) -> None:
     years' analyses and summaries, the earliest first. The warming process does two while
     the starting server does the latest alone (``years=1``, as the browser loads the page),
     so on two cores the two are computed at once, each by one process."""
-    content, network = _source(ledger)
+    _kind, content = _content(ledger)
+    network = _network(ledger, content)
     for year in network.years[-years:]:
         summary(content, year, None, lambda y=year: analysis(content, network, y))
 
