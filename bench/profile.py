@@ -52,14 +52,14 @@ ledger_fingerprint(sys.argv[1], key="bench-key")
 stage("ledger_fingerprint (the cache key)")
 net = read_ledger(sys.argv[1], key="bench-key")
 stage("read + validate ledger")
-from graph.analysis import analyze, to_json
+from graph.analysis import analyze, json_text, to_json
 from graph.analysis.scope import build_context
 from graph.analysis.run import latest_year
 build_context(net.tables, latest_year(net))
 stage("build context (once, also inside analyze)")
 a = analyze(net)
 stage("analyze")
-text = json.dumps(to_json(a), ensure_ascii=False, indent=1, allow_nan=False)
+text = json_text(to_json(a))
 stage("to_json + dumps")
 print(json.dumps(out))
 """

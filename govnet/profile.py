@@ -18,7 +18,7 @@ from graph import labels
 from graph.analysis import Analysis
 from graph.analysis.key_actors import key_actors
 from graph.analysis.metrics import COMMUNITY_METRICS, EXTENSIONS, METRICS, label
-from graph.analysis.model import plain
+from graph.analysis.model import plain, records
 from graph.analysis.weak import NO_CORE
 from graph.analysis.whatif import Baseline, Link, Scenario
 from graph.schema import ACTOR_KIND_GROUPS
@@ -228,10 +228,7 @@ def build_profile(
                 "key": key,
                 "name": str(g["name"].iloc[0]),
                 "earned": bool(g["earned"].iloc[0]),
-                "criteria": [
-                    {k: plain(v) for k, v in r.items()}
-                    for r in g[["metric", "op", "required", "actual", "met"]].to_dict("records")
-                ],
+                "criteria": records(g[["metric", "op", "required", "actual", "met"]]),
             }
         )
     items = suggestion_items(base, community_id, names, lang)

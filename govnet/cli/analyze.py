@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import tempfile
 from contextlib import ExitStack
 from enum import StrEnum
@@ -289,9 +288,9 @@ def analyze_command(
     except ValueError as e:  # RubricError included
         _fail(str(e), 2)
     if fmt is Format.json:
-        from graph.analysis import to_json
+        from graph.analysis import json_text, to_json
 
-        text = json.dumps(to_json(a), ensure_ascii=False, indent=1, allow_nan=False)
+        text = json_text(to_json(a))
         if out:
             from graph.files import replaced
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -14,7 +13,7 @@ from rich.table import Table
 from govnet.cli.analyze import _fail, _fmt, _load
 from govnet.cli.cli import app
 from graph.analysis.metrics import zh
-from graph.analysis.model import plain
+from graph.analysis.model import json_text, records
 
 if TYPE_CHECKING:  # the engine loads when the command runs, not when the CLI starts
     from graph.analysis.whatif import WhatIf
@@ -128,11 +127,8 @@ def whatif_command(
     if fmt is Format.json:
         data = w.to_json()
         if ranked:
-            data["key_actors"] = {
-                c: [{k: plain(v) for k, v in r.items()} for r in df.to_dict("records")]
-                for c, df in ranked.items()
-            }
-        text = json.dumps(data, ensure_ascii=False, indent=1, allow_nan=False)
+            data["key_actors"] = {c: records(df) for c, df in ranked.items()}
+        text = json_text(data)
         if out:
             out.write_text(text, encoding="utf-8")
             Console(stderr=True).print(f"wrote {out}")

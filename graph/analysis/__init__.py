@@ -17,7 +17,7 @@ import importlib
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from graph.analysis.model import Analysis, Measured, to_json
+    from graph.analysis.model import Analysis, Measured, json_text, to_json
     from graph.analysis.report import write_report
     from graph.analysis.rubric import RubricError, load_rubric
     from graph.analysis.run import analyze, analyze_years, changes, measure, score
@@ -29,6 +29,7 @@ _HOME = {
     "Analysis": "model",
     "Measured": "model",
     "to_json": "model",
+    "json_text": "model",
     "write_report": "report",
     "RubricError": "rubric",
     "load_rubric": "rubric",
@@ -46,6 +47,7 @@ __all__ = [
     "analyze",
     "analyze_years",
     "changes",
+    "json_text",
     "load_rubric",
     "measure",
     "score",

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import json
+
 import igraph as ig
 import pandas as pd
 import pytest
 
-from graph.analysis import analyze, to_json
+from graph.analysis import analyze, json_text, to_json
 from graph.analysis.engine import run_partitions, run_whole_graph
 from graph.analysis.run import graph_partitions
 from graph.analysis.structure import analyze_chunk
@@ -106,3 +108,15 @@ def test_demo_tables_are_complete(demo_analysis) -> None:
     res = demo_analysis.suggestions[demo_analysis.suggestions["kind"] == "resource"]
     assert set(res["cost"]) <= {1, 2, 4} and len(res) > 0
     assert len(to_json(demo_analysis)["communities"]) == len(c)
+
+
+def test_json_text_is_the_analysis_one_record_a_line(demo_analysis) -> None:
+    data = to_json(demo_analysis)
+    text = json_text(data)
+    assert json.loads(text) == data
+    # a line per community, street, district and suggestion, none of them wrapped
+    records = [line for line in text.splitlines() if line.startswith("  {")]
+    assert len(records) == sum(len(v) for v in data.values() if isinstance(v, list))
+    assert sum(r.startswith('  {"id": "') for r in records) == sum(
+        len(data[k]) for k in ("communities", "streets", "districts")
+    )
