@@ -154,28 +154,26 @@ class FalkorBackend:
 
     # -- writing -------------------------------------------------------------------------
     def _ensure_indexes(self, graph_name: str, labels: Sequence[str]) -> None:
-        """An index and a unique constraint on ``id`` per label (both created once)."""
+        """An index, then a unique constraint, on ``id`` per label (each created once).
+
+        On a filled graph FalkorDB builds both in the background: all the indexes are
+        awaited before the constraints that use them are created, and the constraints are
+        awaited too, so the graph is whole when this returns and no two kinds of background
+        build run at once.
+        """
         g = self.db.select_graph(graph_name)
-        for label in labels:
-            for command in (
-                ("GRAPH.QUERY", graph_name, f"CREATE INDEX FOR (n:{label}) ON (n.id)"),
-                (
-                    "GRAPH.CONSTRAINT",
-                    "CREATE",
-                    graph_name,
-                    "UNIQUE",
-                    "NODE",
-                    label,
-                    "PROPERTIES",
-                    1,
-                    "id",
-                ),
-            ):
+        indexes = [("GRAPH.QUERY", graph_name, f"CREATE INDEX FOR (n:{label}) ON (n.id)")
+                   for label in labels]  # fmt: skip
+        unique = [("GRAPH.CONSTRAINT", "CREATE", graph_name, "UNIQUE", "NODE", label,
+                   "PROPERTIES", 1, "id") for label in labels]  # fmt: skip
+        for commands, listing in ((indexes, "indexes"), (unique, "constraints")):
+            for command in commands:
                 try:
                     g.execute_command(*command)
                 except redis.ResponseError as exc:
                     if "already" not in str(exc):
                         raise
+            self._await_built(graph_name, listing)
 
     def _run_all(self, graph_name: str, statements: Sequence[Statement], on_batch: OnBatch | None):
         run = self.db.connection.execute_command
@@ -241,7 +239,6 @@ class FalkorBackend:
                 self._check_counts(staging, *sent[1:])
                 self._run_all(staging, after, on_batch)
                 self._ensure_indexes(staging, labels)
-                self._await_constraints(staging)
                 if replace:
                     self.db.connection.rename(staging, self.graph_name)
                 elif not self.db.connection.renamenx(staging, self.graph_name):
@@ -287,14 +284,14 @@ class FalkorBackend:
             conn.disconnect()
         return count, nodes, edges
 
-    def _await_constraints(self, graph_name: str) -> None:
-        """Unique constraints on a filled graph are built in the background: wait until
-        they hold, so the graph moved under the name is what the UNWIND path makes."""
+    def _await_built(self, graph_name: str, listing: str) -> None:
+        """Wait until every entry of ``db.indexes()`` or ``db.constraints()`` is OPERATIONAL
+        (a failed constraint: duplicate ids), at most ``db.timeout``."""
         deadline = time.monotonic() + socket_timeout()
         run = self.db.connection.execute_command
         while True:
             _header, rows, *_ = run(
-                "GRAPH.RO_QUERY", graph_name, "CALL db.constraints() YIELD label, status"
+                "GRAPH.RO_QUERY", graph_name, f"CALL db.{listing}() YIELD label, status"
             )
             pending = [label for label, status in rows if status != "OPERATIONAL"]
             failed = [label for label, status in rows if status == "FAILED"]
@@ -303,7 +300,7 @@ class FalkorBackend:
             if not pending:
                 return
             if time.monotonic() > deadline:
-                raise StoreError(f"unique id constraints still building for {pending}")
+                raise StoreError(f"{listing} on id still building for {pending}")
             time.sleep(0.05)
 
     def _check_counts(self, graph_name: str, nodes: int, edges: int) -> None:
