@@ -58,6 +58,7 @@ class FalkorServer:
         self._tmp = None if self.persist else tempfile.mkdtemp(prefix="govnet-falkor-")
         self.data_dir = Path(data_dir) if data_dir is not None else Path(self._tmp)
         self.process: subprocess.Popen | None = None
+        self._log_from = 0  # where this start's lines begin in the log
 
     @property
     def uri(self) -> str:
@@ -97,6 +98,9 @@ class FalkorServer:
         self.data_dir.mkdir(parents=True, exist_ok=True)
         for _ in range(PORT_TRIES if self.chosen else 1):
             taken = self.port
+            # this start's lines only: a persistent folder's log holds earlier runs', and a
+            # retry's the clash that made it
+            self._log_from = self.log_path.stat().st_size if self.log_path.exists() else 0
             self.process = subprocess.Popen(
                 self.command(), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
             )
@@ -138,7 +142,11 @@ class FalkorServer:
 
     def log_tail(self) -> str:
         err = self.process.stderr.read().decode(errors="replace") if self.process.stderr else ""
-        log = self.log_path.read_text(errors="replace") if self.log_path.exists() else ""
+        log = (
+            self.log_path.read_bytes()[self._log_from :].decode(errors="replace")
+            if self.log_path.exists()
+            else ""
+        )
         return (err + log).strip()[-2000:] or f"exit code {self.process.returncode}"
 
     def _end_process(self) -> None:

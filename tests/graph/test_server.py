@@ -64,3 +64,13 @@ def test_a_port_held_by_a_stopped_server_fails_instead_of_waiting(other: FalkorS
         other.process.send_signal(signal.SIGCONT)
     [result] = outcome
     assert isinstance(result, StoreError) and f"port {other.port} is taken" in str(result)
+
+
+def test_a_start_reads_only_its_own_log_lines(tmp_path) -> None:
+    """A persistent folder keeps its log across starts; a start's checks (a port clash, why
+    it did not start) read its own lines only, not an earlier run's."""
+    for _ in range(2):
+        with FalkorServer(data_dir=tmp_path) as falkor:
+            own = falkor.log_path.read_bytes()[falkor._log_from :].decode()
+    assert falkor.log_path.read_text().count("Redis is starting") == 2
+    assert own.count("Redis is starting") == 1
