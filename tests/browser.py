@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -33,6 +34,15 @@ SHOTS = ARTIFACTS / "screenshots"
 # The first page analyses the demo district (two years for the overview's changes).
 FIRST_PAGE_MS = 900_000
 STEP_MS = 240_000
+PICK_MS = 60_000  # for what a pick in a select box shows, before picking again
+# ``streamlit run`` with the server's thread stacks written to its log on SIGUSR1: a page that
+# hangs in CI then shows where the server was.
+LAUNCH = (
+    "import faulthandler, signal, sys; faulthandler.register(signal.SIGUSR1, all_threads=True); "
+    "from streamlit.web.cli import main; sys.exit(main())"
+)
+# base URL → (server process, its log), for ``diagnosis``
+_SERVERS: dict[str, tuple[subprocess.Popen, Path]] = {}
 
 
 def _free_port() -> int:
@@ -58,10 +68,11 @@ def server() -> Iterator[str]:
     caches are what users share too; under xdist one per worker); yields its base URL."""
     port = _free_port()
     ARTIFACTS.mkdir(exist_ok=True)
-    log = (ARTIFACTS / f"streamlit-test{'-' + WORKER if WORKER else ''}.log").open("w")
+    log_path = ARTIFACTS / f"streamlit-test{'-' + WORKER if WORKER else ''}.log"
+    log = log_path.open("w")
     proc = subprocess.Popen(
         [
-            sys.executable, "-m", "streamlit", "run", "app.py",
+            sys.executable, "-c", LAUNCH, "run", "app.py",
             "--server.port", str(port), "--server.headless", "true",
             "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false",
         ],
@@ -70,6 +81,7 @@ def server() -> Iterator[str]:
         stderr=subprocess.STDOUT,
     )  # fmt: skip
     base = f"http://127.0.0.1:{port}"
+    _SERVERS[base] = (proc, log_path)
     try:
         deadline = time.time() + 120
         while True:
@@ -84,6 +96,7 @@ def server() -> Iterator[str]:
             time.sleep(0.5)
         yield base
     finally:
+        _SERVERS.pop(base, None)
         proc.terminate()
         try:
             proc.wait(timeout=20)
@@ -141,3 +154,47 @@ def page(browser, server, external):
     pg.wait_for_timeout(500)  # an error from the test's last step reaches the page first
     context.close()
     assert not errors, f"the page threw: {errors}"
+
+
+def pick(pg, label: str, option: str) -> None:
+    """Choose an option of a Streamlit selectbox by its visible text."""
+    pg.get_by_role("combobox", name=label, exact=True).click()
+    pg.get_by_role("option", name=option, exact=True).click()
+
+
+def pick_until(pg, label: str, option: str, shows, tries: int = 3) -> None:
+    """``pick``, then wait for ``shows`` (a locator); pick again when it does not come.
+
+    Streamlit may drop a pick that lands while it redraws the page (CI once waited 240 s for a
+    form that never came); a user picks again, and picking the value already chosen is no
+    rerun, so a slow server is waited for, not disturbed."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    for attempt in range(1, tries + 1):
+        pick(pg, label, option)
+        try:
+            shows.wait_for(timeout=PICK_MS)
+            return
+        except PlaywrightTimeout:
+            if attempt == tries:
+                raise
+
+
+def diagnosis(pg, base: str) -> str:
+    """What a failed browser test leaves for the reader: the page's address and visible text,
+    and the server's thread stacks and the end of its log."""
+    parts = [f"page: {pg.url}"]
+    try:
+        main = pg.locator('[data-testid="stMain"]')
+        parts.append("page text:\n" + main.inner_text(timeout=5_000)[:4_000])
+    except Exception as exc:  # a closed or hung page says so instead
+        parts.append(f"page text unavailable: {exc}")
+    running = _SERVERS.get(base)
+    if running is not None:
+        proc, log_path = running
+        if proc.poll() is None:
+            proc.send_signal(signal.SIGUSR1)
+            time.sleep(2)
+        lines = log_path.read_text(encoding="utf-8", errors="replace").splitlines()
+        parts.append("server log (end):\n" + "\n".join(lines[-300:]))
+    return "\n\n".join(parts)

@@ -6,9 +6,19 @@ import pytest
 
 import graph.analysis.run
 import loaders.ledger
-from tests.browser import browser, external, page, server
+from tests.browser import browser, diagnosis, external, page, server
 
 __all__ = ["browser", "calls", "external", "page", "server"]
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
+    """A browser test that fails reports what the page showed and where the server was."""
+    report = yield
+    if call.when == "call" and report.failed and "page" in getattr(item, "funcargs", {}):
+        base = item.funcargs.get("server", "")
+        report.sections.append(("browser diagnosis", diagnosis(item.funcargs["page"], base)))
+    return report
 
 
 @pytest.fixture

@@ -11,7 +11,7 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from tests.browser import FIRST_PAGE_MS, SHOTS, STEP_MS
+from tests.browser import FIRST_PAGE_MS, SHOTS, STEP_MS, pick
 
 pytestmark = [pytest.mark.browser, pytest.mark.timeout(2400)]
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
@@ -145,12 +145,6 @@ def test_default_view_export_year_compare_search_ego(page, server, external) -> 
     page.locator("iframe").first.scroll_into_view_if_needed()
     page.screenshot(path=str(SHOTS / "network_ego.png"), full_page=True)
     assert not external, external
-
-
-def pick(page, label: str, option: str) -> None:
-    """Choose an option of a Streamlit selectbox by its visible text."""
-    page.get_by_role("combobox", name=label, exact=True).click()
-    page.get_by_role("option", name=option, exact=True).click()
 
 
 def test_largest_community_reads_as_one_core(page, server, external) -> None:

@@ -10,7 +10,7 @@ import io
 
 import pytest
 
-from tests.browser import FIRST_PAGE_MS, SHOTS, STEP_MS
+from tests.browser import FIRST_PAGE_MS, SHOTS, STEP_MS, pick_until
 
 pytestmark = [pytest.mark.browser, pytest.mark.timeout(2400)]
 
@@ -21,10 +21,7 @@ def test_query_page_answers_a_template_on_the_demo(page, server, external) -> No
     run = page.get_by_role("button", name="运行")
     run.wait_for(timeout=FIRST_PAGE_MS)  # the demo is loaded into the local FalkorDB first
 
-    question = page.locator('[data-testid="stSelectbox"]').filter(has_text="研究问题")
-    question.click()
-    page.get_by_role("option", name="领导链").click()
-    page.get_by_text("党工委(空=全部)").wait_for(timeout=STEP_MS)  # the chains' form
+    pick_until(page, "研究问题", "领导链", page.get_by_text("党工委(空=全部)"))  # the chains' form
     page.get_by_role("button", name="运行").click()
 
     page.locator('[data-testid="stDataFrame"]').first.wait_for(timeout=STEP_MS)
