@@ -60,6 +60,9 @@ PLACE_KINDS: dict[str, str] = {
     "building": "楼栋",
     "venue": "阵地",
 }
+# The place kinds a campaign rates (社区 and 村), and the ones above them (街道 and 乡镇).
+COMMUNITY_KINDS = ("community", "village")
+STREET_KINDS = ("street", "town")
 
 PARTY_ORG_KINDS: dict[str, str] = {
     "party_committee": "党委",
@@ -316,10 +319,10 @@ PARENT_KINDS: dict[str, frozenset[str] | None] = {
     "district": frozenset(),
     "street": frozenset({"district"}),
     "town": frozenset({"district"}),
-    "community": frozenset({"street", "town"}),
-    "village": frozenset({"street", "town"}),
-    "grid": frozenset({"community", "village"}),
-    "compound": frozenset({"community", "village"}),
+    "community": frozenset(STREET_KINDS),
+    "village": frozenset(STREET_KINDS),
+    "grid": frozenset(COMMUNITY_KINDS),
+    "compound": frozenset(COMMUNITY_KINDS),
     "building": frozenset({"compound", "grid"}),
     "venue": None,
 }
@@ -349,7 +352,7 @@ _PARTY = End("Organization", frozenset(PARTY_ORG_KINDS))
 _ORG = End("Organization")
 _PERSON = End("Person")
 _PLACE = End("Place")
-_COMMUNITY = End("Place", frozenset({"community", "village"}))
+_COMMUNITY = End("Place", frozenset(COMMUNITY_KINDS))
 _UNIT = End("Organization", frozenset({"unit"}))
 
 LINK_RULES: dict[str, LinkRule] = {

@@ -11,8 +11,7 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
-COMMUNITY_KINDS = ("community", "village")
-STREET_KINDS = ("street", "town")
+from graph.schema import COMMUNITY_KINDS, STREET_KINDS
 
 
 def nearest_of_kind(parent: np.ndarray, is_kind: np.ndarray) -> np.ndarray:

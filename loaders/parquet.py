@@ -37,8 +37,8 @@ import pyarrow as pa
 import pyarrow.dataset as ds
 
 from graph.network import Network
-from graph.schema import NODE_TABLES, TABLES
-from graph.scope import STREET_KINDS, nearest_of_kind
+from graph.schema import COMMUNITY_KINDS, NODE_TABLES, PARTY_ORG_KINDS, STREET_KINDS, TABLES
+from graph.scope import nearest_of_kind
 from graph.tables import Tables, coerce
 
 MANIFEST = "govnet.json"
@@ -183,13 +183,13 @@ class Coded:
 def coded(tables: Tables) -> Coded:
     """``encode`` plus the kinds and link types the halo and the manifest need."""
     c = encode(tables)
-    kinds = tables.get("places")
+    places = tables.get("places")
     return Coded(
         c,
         _which(_text(tables.get("links"), "type"), LINK_TYPES).astype(np.int8),
         _node_flags(tables, c, "organizations", "kind", lambda k: k == "volunteer_team"),
-        _node_flags(tables, c, "organizations", "kind", lambda k: k.startswith("party_")),
-        _which(_text(kinds, "kind"), ["community", "village"]) >= 0,
+        _node_flags(tables, c, "organizations", "kind", lambda k: k in PARTY_ORG_KINDS),
+        _which(_text(places, "kind"), list(COMMUNITY_KINDS)) >= 0,
     )
 
 
@@ -201,7 +201,6 @@ def halo(x: Coded) -> tuple[pd.DataFrame, pd.DataFrame]:
     """
     c = x.codes
     S = c.street.astype(np.int32)
-    link_types = LINK_TYPES
     src = c.refs[("links", "source_id")].astype(np.int32)
     dst = c.refs[("links", "target_id")].astype(np.int32)
     lk = pd.DataFrame(
@@ -233,11 +232,12 @@ def halo(x: Coded) -> tuple[pd.DataFrame, pd.DataFrame]:
 
     # Second hop: party organizations established in an outside node, members of an
     # outside volunteer team, and the links among outside nodes (structure metrics).
-    team = x.team
     into = h1.merge(lk, left_on="id", right_on="dst")
     into = into[into["ks"] != into["street"]]
-    established, member = link_types.index("ESTABLISHED_IN"), link_types.index("MEMBER_OF")
-    hop = (into["type"] == established) | ((into["type"] == member) & team[into["dst"].to_numpy()])
+    established, member = LINK_TYPES.index("ESTABLISHED_IN"), LINK_TYPES.index("MEMBER_OF")
+    hop = (into["type"] == established) | (
+        (into["type"] == member) & x.team[into["dst"].to_numpy()]
+    )
     among = h1.merge(lk, left_on="id", right_on="src").merge(
         h1.rename(columns={"id": "dst"}), on=["street", "dst"]
     )
@@ -249,8 +249,7 @@ def halo(x: Coded) -> tuple[pd.DataFrame, pd.DataFrame]:
     need_rows.append(_pairs(provided["street"], provided["rid"]))
 
     # What the cores lead: party organizations reachable in L from a street's own nodes.
-    party = x.party
-    need_links.append(_led_links(lk, link_types, party, S))
+    need_links.append(_led_links(lk, LINK_TYPES, x.party, S))
     need_links = pd.concat(need_links).drop_duplicates()
     ends = need_links.merge(lk[["pos", "src", "dst"]], on="pos")
     need_rows += [_pairs(ends["street"], ends["src"]), _pairs(ends["street"], ends["dst"])]

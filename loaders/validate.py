@@ -21,6 +21,7 @@ import pyarrow
 
 from graph.network import FIXED_KIND
 from graph.schema import (
+    COMMUNITY_KINDS,
     ENUMS,
     LABEL_TABLE,
     LINK_RULES,
@@ -522,7 +523,7 @@ def warn(ctx: Ctx) -> list[Issue]:
     cond = ctx.typed.get("conditions")
     if places is not None and {"id", "kind"} <= set(places.columns):
         has = cond["place_id"] if cond is not None and "place_id" in cond.columns else []
-        m = places["kind"].isin(["community", "village"]) & ~places["id"].isin(has)
+        m = places["kind"].isin(COMMUNITY_KINDS) & ~places["id"].isin(has)
         pos = np.flatnonzero(m.to_numpy())
         out += ctx.issues(
             "places",

@@ -12,6 +12,7 @@ import streamlit as st
 from govnet.app.i18n import LABELS, current_lang, t
 from govnet.app.source import Context, context
 from graph.network import Network
+from graph.schema import COMMUNITY_KINDS, STREET_KINDS
 
 log = logging.getLogger("govnet.app")
 
@@ -50,11 +51,11 @@ def places_of(network: Network, kinds: tuple[str, ...]) -> pd.DataFrame:
 
 
 def streets(network: Network) -> pd.DataFrame:
-    return places_of(network, ("street", "town"))
+    return places_of(network, STREET_KINDS)
 
 
 def communities(network: Network, street_id: str | None = None) -> pd.DataFrame:
-    df = places_of(network, ("community", "village"))
+    df = places_of(network, COMMUNITY_KINDS)
     return df if street_id is None else df[df["parent_id"] == street_id]
 
 

@@ -17,7 +17,14 @@ import pandas as pd
 
 from graph.layout import one_core, radial
 from graph.network import Network
-from graph.schema import CORE_KINDS, LINK_TYPES, PARTY_ORG_KINDS, PERSONAL_COLUMNS
+from graph.schema import (
+    COMMUNITY_KINDS,
+    CORE_KINDS,
+    LINK_TYPES,
+    PARTY_ORG_KINDS,
+    PERSONAL_COLUMNS,
+    STREET_KINDS,
+)
 from graph.subgraph import SCOPE_TYPES, Hierarchy, link_active, node_active
 
 MAX_NODES = 1500
@@ -43,8 +50,8 @@ COLLAPSE_TIERS: tuple[tuple[str, ...], ...] = (
         "party_general_branch",
         "party_committee",
     ),
-    ("community", "village"),
-    ("street", "town", "party_working_committee"),
+    COMMUNITY_KINDS,
+    (*STREET_KINDS, "party_working_committee"),
 )
 # Never drawn: people's personal columns (clear values never reach the graph anyway) and the
 # conditions table carried on place nodes.
@@ -234,7 +241,7 @@ def build_view(
 
     idx = index(network)
     up, grp = idx.up, idx.groups
-    units = [n for n in chosen if g.nodes[n].get("kind") in ("community", "village")]
+    units = [n for n in chosen if g.nodes[n].get("kind") in COMMUNITY_KINDS]
     protect = set(centers) | cores(network, units)  # never collapsed into a count
     collapse_set = set(collapse)
     for tier in COLLAPSE_TIERS:
@@ -285,7 +292,7 @@ def _lay_out(network: Network, view: View, place_id: str | None) -> None:
     g = view_graph(view)
     centre = view.centers[0]
     kind = view.nodes.get(centre, {}).get("kind")
-    if place_id is not None and kind in ("community", "village"):
+    if place_id is not None and kind in COMMUNITY_KINDS:
         inside = scope(network, place_id)
         targets = [
             n

@@ -11,9 +11,7 @@ from govnet.app.common import get_analysis, name_map, require_context
 from govnet.app.i18n import enum_label, fmt_metric, metric_label, star_label, t
 from govnet.app.source import check_rubric_text
 from graph.analysis.rubric import RUBRIC_DIR
-
-RUBRIC_KINDS = ("community", "village")
-
+from graph.schema import COMMUNITY_KINDS
 
 UNKNOWN = "?"
 
@@ -73,8 +71,8 @@ def rubric_editor() -> None:
     st.subheader(t("rubric"))
     st.caption(t("rubric_edit"))
     edited: dict[str, str] = dict(st.session_state.get("rubric_texts") or {})
-    tabs = st.tabs([enum_label(k) for k in RUBRIC_KINDS])
-    for tab, kind in zip(tabs, RUBRIC_KINDS, strict=True):
+    tabs = st.tabs([enum_label(k) for k in COMMUNITY_KINDS])
+    for tab, kind in zip(tabs, COMMUNITY_KINDS, strict=True):
         shipped = (RUBRIC_DIR / f"{kind}.toml").read_text(encoding="utf-8")
         with tab:
             text = st.text_area(

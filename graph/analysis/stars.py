@@ -6,6 +6,7 @@ import numpy as np
 import pandas as pd
 
 from graph.analysis.rubric import Rubric, Rule
+from graph.schema import COMMUNITY_KINDS
 
 # `unknown`: the actual value is null (a data gap): not met, yet not shown as failed
 DETAIL_COLUMNS = [
@@ -98,6 +99,6 @@ def community_stars(communities: pd.DataFrame, rubric: Rubric) -> pd.DataFrame:
             "community_id",
             rubric.for_kind(kind).stars,
         )
-        for kind in ("community", "village")
+        for kind in COMMUNITY_KINDS
     ]
     return pd.concat(parts, ignore_index=True)

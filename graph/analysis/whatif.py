@@ -107,7 +107,7 @@ class Baseline:
         self._blocks = _blocks(self.before.star_detail["community_id"])
         self._star_metrics = {
             c.metric
-            for kind in ("community", "village")
+            for kind in COMMUNITY_KINDS
             for rule in self.rubric.for_kind(kind).stars
             for c in rule.criteria
         }
@@ -428,7 +428,7 @@ class Baseline:
             # the new rows in place of each redone community's block of the baseline's
             blocks = [
                 self._blocks[c]
-                for kind in ("community", "village")
+                for kind in COMMUNITY_KINDS
                 for c in rows.loc[rows["kind"] == kind, "id"]
                 if c in self._blocks
             ]

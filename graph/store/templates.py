@@ -19,12 +19,11 @@ from typing import Any, Literal
 import pandas as pd
 
 from graph.network import Network
-from graph.schema import ACTOR_ORG_KINDS, CORE_KINDS, DOMAINS, PARTY_ORG_KINDS
+from graph.schema import ACTOR_ORG_KINDS, COMMUNITY_KINDS, CORE_KINDS, DOMAINS, PARTY_ORG_KINDS
 from graph.store.errors import StoreError
 
 ParamType = Literal["int", "date", "choice", "choices", "node"]
 
-UNIT_KINDS = ("community", "village")
 LED_ACTORS = (
     "residents_committee",
     "villagers_committee",
@@ -137,7 +136,9 @@ def _active(r: str) -> str:
 
 END = Param("end", "date", "截至日期", "as of (day)")
 TOP = Param("top", "int", "最多行数", "at most rows", 50, minimum=1)
-UNITS = Param("units", "choices", "社区/村", "communities/villages", list(UNIT_KINDS), UNIT_KINDS)
+UNITS = Param(
+    "units", "choices", "社区/村", "communities/villages", list(COMMUNITY_KINDS), COMMUNITY_KINDS
+)
 PARTY = Param(
     "party",
     "choices",
