@@ -247,6 +247,14 @@ def _fig(s: dict) -> str:
     )
 
 
+def _versus(s: dict, old: dict) -> str:
+    """Today's CPU and memory over the previous release's, measured in the same run."""
+    return (
+        f"today / previous: CPU {s['cpu_s'] / old['cpu_s']:.2f}×, "
+        f"memory {s['peak_gb'] / old['peak_gb']:.2f}×"
+    )
+
+
 def _targets(r: dict) -> None:
     """The scale's target beside what was measured and the previous release's figure."""
     if r["scale"] not in TARGETS or "seconds" not in r["partitioned"]:
@@ -268,16 +276,12 @@ def _targets(r: dict) -> None:
         )
         if old and "seconds" in old:
             print(
-                f"{'':{len(r['scale'])}s} previous release, same run: {_fig(old)}; today / "
-                f"previous: CPU {s['cpu_s'] / old['cpu_s']:.2f}×, memory "
-                f"{s['peak_gb'] / old['peak_gb']:.2f}×"
+                f"{'':{len(r['scale'])}s} previous release, same run: {_fig(old)}; "
+                + _versus(s, old)
             )
     if "seconds" in before.get("convert", {}):
         s, old = r["convert"], before["convert"]
-        print(
-            f"{r['scale']} convert: {_fig(s)}; previous release {_fig(old)}; today / previous: "
-            f"CPU {s['cpu_s'] / old['cpu_s']:.2f}×, memory {s['peak_gb'] / old['peak_gb']:.2f}×"
-        )
+        print(f"{r['scale']} convert: {_fig(s)}; previous release {_fig(old)}; " + _versus(s, old))
 
 
 def report(rows: list[dict]) -> None:
