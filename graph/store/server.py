@@ -101,9 +101,12 @@ class FalkorServer:
             # this start's lines only: a persistent folder's log holds earlier runs', and a
             # retry's the clash that made it
             self._log_from = self.log_path.stat().st_size if self.log_path.exists() else 0
-            self.process = subprocess.Popen(
-                self.command(), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
-            )
+            # stderr into the log too: a pipe nobody reads while the server runs would stop it
+            # once full, and a file can be read at any time (``log_tail``)
+            with self.log_path.open("ab") as err:
+                self.process = subprocess.Popen(
+                    self.command(), stdout=subprocess.DEVNULL, stderr=err
+                )
             if self._wait_ready():
                 return self
             self._end_process()
@@ -141,13 +144,13 @@ class FalkorServer:
             client.close()
 
     def log_tail(self) -> str:
-        err = self.process.stderr.read().decode(errors="replace") if self.process.stderr else ""
+        """The end of this start's lines in the log (the server's own and its stderr)."""
         log = (
             self.log_path.read_bytes()[self._log_from :].decode(errors="replace")
             if self.log_path.exists()
             else ""
         )
-        return (err + log).strip()[-2000:] or f"exit code {self.process.returncode}"
+        return log.strip()[-2000:] or f"exit code {self.process.returncode}"
 
     def _end_process(self) -> None:
         """SIGTERM (the server saves its data when persistent), then wait; kill if stuck."""
@@ -158,8 +161,6 @@ class FalkorServer:
             except subprocess.TimeoutExpired:
                 self.process.kill()
                 self.process.wait()
-        if self.process is not None and self.process.stderr:
-            self.process.stderr.close()
 
     def stop(self) -> None:
         """End the server and remove its temporary folder (if it has one)."""

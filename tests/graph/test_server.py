@@ -1,6 +1,6 @@
 """The local FalkorDB server never settles for someone else's: a port taken between
 ``free_port`` and the server's bind is picked again, and a stopped server holding a port
-is an error, not a wait without end."""
+is an error, not a wait without end; its stderr goes to its log, never to a pipe."""
 
 from __future__ import annotations
 
@@ -74,3 +74,15 @@ def test_a_start_reads_only_its_own_log_lines(tmp_path) -> None:
             own = falkor.log_path.read_bytes()[falkor._log_from :].decode()
     assert falkor.log_path.read_text().count("Redis is starting") == 2
     assert own.count("Redis is starting") == 1
+
+
+def test_the_log_of_a_running_server_reads_at_once(other: FalkorServer) -> None:
+    """The server's stderr goes to its log file, not to a pipe: nothing the server writes
+    can fill a pipe nobody reads (which stops it), and ``log_tail`` reads while it runs."""
+    tail: list[str] = []
+    reader = threading.Thread(target=lambda: tail.append(other.log_tail()), daemon=True)
+    reader.start()
+    reader.join(timeout=30)
+    assert not reader.is_alive(), "log_tail() waits for the server to exit"
+    assert "Ready to accept connections" in tail[0]
+    assert other.process.stderr is None
