@@ -177,7 +177,8 @@ def _column(s: pd.Series) -> list:
 def records(df: pd.DataFrame) -> list[dict]:
     """The rows of ``df`` as dicts of JSON values (``plain``), built column by column."""
     columns = [_column(df.iloc[:, i]) for i in range(df.shape[1])]
-    return [dict(zip(df.columns, row, strict=True)) for row in zip(*columns, strict=True)]
+    names = df.columns.tolist()  # once: an Arrow-backed index is slow to iterate row by row
+    return [dict(zip(names, row, strict=True)) for row in zip(*columns, strict=True)]
 
 
 def _details(detail: pd.DataFrame, id_col: str) -> dict[str, list[dict]]:
