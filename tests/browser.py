@@ -166,11 +166,15 @@ def pick_until(pg, label: str, option: str, shows, tries: int = 3) -> None:
     """``pick``, then wait for ``shows`` (a locator); pick again when it does not come.
 
     Streamlit may drop a pick that lands while it redraws the page (CI once waited 240 s for a
-    form that never came); a user picks again, and picking the value already chosen is no
-    rerun, so a slow server is waited for, not disturbed."""
+    form that never came). A user picks again; when the box already shows the option (the
+    browser took the pick, the server did not), picking it again changes nothing, so another
+    option is picked first."""
     from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
     for attempt in range(1, tries + 1):
+        if attempt > 1:
+            pg.get_by_role("combobox", name=label, exact=True).click()
+            pg.get_by_role("option").filter(has_not_text=option).first.click()
         pick(pg, label, option)
         try:
             shows.wait_for(timeout=PICK_MS)
