@@ -95,6 +95,13 @@ class FalkorServer:
     def start(self) -> FalkorServer:
         """Start the server and wait until it answers; a clash on a port picked here (another
         server bound it between ``free_port`` and our bind) picks another port."""
+        try:
+            return self._start()
+        except BaseException:  # nothing left behind: no process, no temporary folder
+            self.stop()
+            raise
+
+    def _start(self) -> FalkorServer:
         self.data_dir.mkdir(parents=True, exist_ok=True)
         for _ in range(PORT_TRIES if self.chosen else 1):
             taken = self.port
@@ -138,7 +145,6 @@ class FalkorServer:
                         return int(client.info("server")["process_id"]) == self.process.pid
                 except (redis.ConnectionError, redis.TimeoutError):  # starting or loading data
                     time.sleep(0.05)
-            self.stop()
             raise StoreError(f"FalkorDB did not answer within {STARTUP_TIMEOUT:.0f}s")
         finally:
             client.close()

@@ -5,6 +5,7 @@ is an error, not a wait without end; its stderr goes to its log, never to a pipe
 from __future__ import annotations
 
 import signal
+import tempfile
 import threading
 from collections.abc import Iterator
 
@@ -45,7 +46,12 @@ def test_a_picked_port_taken_meanwhile_is_picked_again(
     assert _pid(other) == other.process.pid  # the other server was left alone
 
 
-def test_a_port_held_by_a_stopped_server_fails_instead_of_waiting(other: FalkorServer) -> None:
+def test_a_port_held_by_a_stopped_server_fails_instead_of_waiting(
+    other: FalkorServer, tmp_path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    tmp = tmp_path / "tmp"
+    tmp.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp))  # where the new server's folder goes
     other.process.send_signal(signal.SIGSTOP)  # accepts connections, never answers
     outcome: list[BaseException | FalkorServer] = []
 
@@ -64,6 +70,7 @@ def test_a_port_held_by_a_stopped_server_fails_instead_of_waiting(other: FalkorS
         other.process.send_signal(signal.SIGCONT)
     [result] = outcome
     assert isinstance(result, StoreError) and f"port {other.port} is taken" in str(result)
+    assert not set(tmp.glob("govnet-falkor-*")), "the failed start left its folder behind"
 
 
 def test_a_start_reads_only_its_own_log_lines(tmp_path) -> None:
