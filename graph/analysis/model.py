@@ -14,6 +14,7 @@ import pandas as pd
 from graph.analysis.explain import explain as _explain
 from graph.analysis.metrics import COMMUNITY_METRICS, DISTRICT_METRICS, METRICS, STREET_METRICS
 from graph.analysis.rubric import Rubric
+from graph.tables import isin
 
 
 @dataclass
@@ -95,10 +96,10 @@ class Measured:
         out = {}
         for name, col in COMMUNITY_ROWS.items():
             df = getattr(self, name)
-            out[name] = df[df[col].isin(own["places"]) == keep].reset_index(drop=True)
+            out[name] = df[isin(df[col], own["places"]) == keep].reset_index(drop=True)
         for name, (table, col) in NODE_ROWS.items():
             df = getattr(self, name)
-            out[name] = df[df[col].isin(own[table]) == keep].reset_index(drop=True)
+            out[name] = df[isin(df[col], own[table]) == keep].reset_index(drop=True)
         return out
 
     @staticmethod

@@ -8,6 +8,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from graph.analysis import evidence as ev
 from graph.analysis.asof import year_end
@@ -18,8 +20,11 @@ if TYPE_CHECKING:  # rubric → metrics → coverage → here: a runtime import 
 
 
 def has_role(roles: pd.Series, role: str) -> pd.Series:
-    """Whether a `;`-joined roles string holds one role."""
-    return roles.str.contains(rf"(?:^|;){role}(?:;|$)", regex=True).fillna(False).astype(bool)
+    """Whether a `;`-joined roles string holds one role (matched by Arrow: Python's regular
+    expressions took a second on a city's people)."""
+    arr = pa.array(roles.to_numpy(object, na_value=None), type=pa.string())
+    held = pc.fill_null(pc.match_substring_regex(arr, rf"(?:^|;){role}(?:;|$)"), False)
+    return pd.Series(held.to_numpy(zero_copy_only=False), index=roles.index)
 
 
 def records_replies(matters: pd.DataFrame) -> bool:

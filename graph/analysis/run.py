@@ -51,7 +51,7 @@ from graph.forked import Pending
 from graph.network import Network
 from graph.schema import ACTOR_KIND_GROUPS, TABLES
 from graph.scope import place_scopes
-from graph.tables import Tables, coerce, column_dtype
+from graph.tables import Tables, coerce, column_dtype, isin
 
 MATTER_COLUMNS = ["id", "domain", "submitted_at", "community_id", "street_id", "district_id"]
 SPARE_COLUMNS = ["id", "domain", "spare", "loc_community_id", "loc_street_id", "loc_district_id"]
@@ -167,10 +167,10 @@ def nodes_in(tables: Tables, inside: set[str]) -> dict[str, set[str]]:
     own = {"places": inside}
     for t in ("matters", "organizations", "people"):
         df = tables[t]
-        own[t] = set(df.loc[df["place_id"].isin(inside), "id"])
+        own[t] = set(df.loc[isin(df["place_id"], inside), "id"])
     r = tables["resources"]
     providers = own["organizations"] | own["people"]
-    at = r["place_id"].isin(inside) | (r["place_id"].isna() & r["provider_id"].isin(providers))
+    at = isin(r["place_id"], inside) | (r["place_id"].isna() & isin(r["provider_id"], providers))
     own["resources"] = set(r.loc[at, "id"])
     return own
 
@@ -216,7 +216,7 @@ def measure(
         own = community_nodes(network, communities)
     ctx = build_context(tables, year)
     if own is not None:  # only the communities asked for go through the graph searches
-        ctx.units = ctx.units[ctx.units["id"].isin(set(own.get("places", ())))]
+        ctx.units = ctx.units[isin(ctx.units["id"], own.get("places", ()))]
         ctx.units = ctx.units.reset_index(drop=True)
     core, acts, social, targets = _graph_inputs(ctx)
     # the graph metrics may run in another process meanwhile (``started``)
