@@ -17,7 +17,7 @@ IN_C_ACTOR_GROUPS = ("committee", "owners_committee", "social_org", "volunteer_t
 
 
 def _links(ctx: Context, type_: str) -> pd.DataFrame:
-    return ctx.links[ctx.links["type"] == type_]
+    return ctx.links_of(type_)
 
 
 def _party_hosts(ctx: Context, host_kind: str) -> set[str]:
@@ -120,7 +120,7 @@ def extension_evidence(ctx: Context) -> list[ev.Piece]:
     out.append(ev.rows(red, "ext_property", ev.NUM))
 
     owners = ctx.orgs[(ctx.orgs["kind"] == "owners_committee") & ctx.orgs["community_id"].notna()]
-    members = ctx.links[ctx.links["type"].isin(["HOLDS_ROLE", "MEMBER_OF"])]
+    members = ctx.links_of("HOLDS_ROLE", "MEMBER_OF")
     members = members[members["source_id"].isin(p[p["party_member"]]["id"])]
     out.append(ev.rows(owners, "ext_owners", ev.DEN))
     out.append(ev.rows(owners[owners["id"].isin(members["target_id"])], "ext_owners", ev.NUM))

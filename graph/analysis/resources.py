@@ -85,18 +85,19 @@ def resource_evidence(
     whether the ledger records replies (``records_replies`` of the whole ledger).
     """
     out: list[ev.Piece] = []
-    links = ctx.links
     out.append(ev.rows(actors[actors["group"] == "unit"], "co_building_units", ev.NUM))
 
     people = ctx.people
-    rep = links[(links["type"] == "REPORTS_TO") & links["source_id"].isin(people["id"])]
+    rep = ctx.links_of("REPORTS_TO")
+    rep = rep[rep["source_id"].isin(people["id"])]
     rep = rep[rep["target_id"].isin(ctx.units["id"])]
     out.append(ev.rows(rep, "reporting_members_per_1000", ev.NUM, "target_id", "source_id"))
 
     vols = people[has_role(people["roles"], "volunteer")]
     teams = ctx.orgs[ctx.orgs["kind"] == "volunteer_team"]
     place_c = ctx.places.set_index("id")["community_id"]
-    serves = links[(links["type"] == "SERVES") & links["source_id"].isin(teams["id"])]
+    serves = ctx.links_of("SERVES")
+    serves = serves[serves["source_id"].isin(teams["id"])]
     team_c = pd.concat(
         [
             teams[["community_id", "id"]],
@@ -105,7 +106,8 @@ def resource_evidence(
             ),
         ]
     ).dropna()
-    member = links[(links["type"] == "MEMBER_OF") & links["source_id"].isin(people["id"])]
+    member = ctx.links_of("MEMBER_OF")
+    member = member[member["source_id"].isin(people["id"])]
     member = member.merge(team_c, left_on="target_id", right_on="id")
     out.append(ev.rows(vols, "volunteers_per_1000", ev.NUM))
     out.append(ev.rows(member, "volunteers_per_1000", ev.NUM, id_="source_id"))
@@ -118,7 +120,7 @@ def resource_evidence(
     out.append(ev.rows(m, "closure_rate", ev.DEN))
     out.append(ev.rows(m[m["closed"]], "closure_rate", ev.NUM))
 
-    fulfills = links[links["type"] == "FULFILLS"]
+    fulfills = ctx.links_of("FULFILLS")
     open_m = m[~m["closed"] & ~m["id"].isin(fulfills["target_id"])]
     out.append(ev.rows(_unmatched(ctx, actors, open_m), "unmatched_needs", ev.NUM))
 

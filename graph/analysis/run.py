@@ -72,8 +72,12 @@ def latest_year(network: Network) -> int:
 
 def _graph_evidence(results: list[dict], acts: pd.DataFrame, social: pd.DataFrame) -> list:
     """Evidence rows from the per-community graph results."""
+    # object columns throughout: ``ev.combine`` takes Python objects, so pandas' inferred
+    # Arrow strings would be a round trip for nothing
     reach = pd.DataFrame(
-        [(r["cid"], t) for r in results for t in r["reached"]], columns=["community_id", "id"]
+        [(r["cid"], t) for r in results for t in r["reached"]],
+        columns=["community_id", "id"],
+        dtype=object,
     )
     out = [
         ev.rows(acts, "reach", ev.DEN),
@@ -83,9 +87,11 @@ def _graph_evidence(results: list[dict], acts: pd.DataFrame, social: pd.DataFram
     ]
     for metric in ("isolates", "articulation_points", "brokers"):
         listed = [(r["cid"], x) for r in results for x in (r[metric] or [])]
-        out.append(ev.rows(pd.DataFrame(listed, columns=["community_id", "id"]), metric, ev.NUM))
+        listed = pd.DataFrame(listed, columns=["community_id", "id"], dtype=object)
+        out.append(ev.rows(listed, metric, ev.NUM))
     bridges = [(r["cid"], f"{a}|{b}") for r in results for a, b in r["bridges"]]
-    out.append(ev.rows(pd.DataFrame(bridges, columns=["community_id", "id"]), "bridges", ev.NUM))
+    bridges = pd.DataFrame(bridges, columns=["community_id", "id"], dtype=object)
+    out.append(ev.rows(bridges, "bridges", ev.NUM))
     return out
 
 

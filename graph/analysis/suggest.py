@@ -40,7 +40,7 @@ LEVELS = (("community_id", 1), ("street_id", 2), ("district_id", 4))
 
 def spare_capacity(ctx: Context) -> pd.DataFrame:
     """Resources with capacity left: capacity minus FULFILLS links counting in Y."""
-    f = ctx.links[ctx.links["type"] == "FULFILLS"].groupby("source_id").size()
+    f = ctx.links_of("FULFILLS").groupby("source_id").size()
     r = ctx.resources.copy()
     r["spare"] = r["capacity"] - r["id"].map(f).fillna(0).astype(int)
     return r[r["spare"] > 0]
@@ -48,7 +48,7 @@ def spare_capacity(ctx: Context) -> pd.DataFrame:
 
 def open_matters(ctx: Context) -> pd.DataFrame:
     """Matters submitted by Y, not closed as of Y, with no FULFILLS link counting in Y."""
-    f = ctx.links[ctx.links["type"] == "FULFILLS"]["target_id"]
+    f = ctx.links_of("FULFILLS")["target_id"]
     m = ctx.matters
     return m[~m["closed"] & ~m["id"].isin(f) & m["district_id"].notna()]
 
