@@ -46,7 +46,8 @@ def combine(pieces: list[Piece]) -> pd.DataFrame:
             "metric": np.repeat(np.array([p.metric for p in pieces], object), sizes),
             "part": np.repeat(np.array([p.part for p in pieces], object), sizes),
             "id": _objects([p.id for p in pieces]),
-        }
+        },
+        dtype=object,  # as they are: pandas would infer Arrow strings, a copy of every id
     )
     out = out[out["community_id"].notna().to_numpy() & out["id"].notna().to_numpy()]
     if not len(out):
