@@ -93,7 +93,10 @@ def build_partitions(
 
     lead = leadership_edges(ctx.links)
     party_ids = set(ctx.orgs.loc[ctx.orgs["party"], "id"].astype(object))
-    party_graph = nx.DiGraph(lead[lead["dst"].isin(party_ids)].itertuples(index=False, name=None))
+    into_party = lead[lead["dst"].isin(party_ids)]
+    below: dict[str, list[str]] = {}
+    for src, dst in zip(into_party["src"].tolist(), into_party["dst"].tolist(), strict=True):
+        below.setdefault(src, []).append(dst)
     out_edges = _grouped(lead.rename(columns={"src": "community_id"}), ["community_id", "dst"])
 
     parts = []
@@ -101,7 +104,7 @@ def build_partitions(
         c = None if pd.isna(c) else c
         l_edges: list[tuple[str, str]] = []
         if c is not None:
-            leaders = {c} | (nx.descendants(party_graph, c) if c in party_graph else set())
+            leaders = _reachable(below, c)
             l_edges = [e for s in sorted(leaders) for e in out_edges.get(s, [])]
         parts.append(
             Partition(
@@ -115,6 +118,18 @@ def build_partitions(
             )
         )
     return parts
+
+
+def _reachable(below: dict[str, list[str]], start: str) -> set[str]:
+    """``start`` and every node reachable from it along ``below`` (``{start} |
+    nx.descendants``): a walk over a dict, not a NetworkX graph built for it."""
+    seen, stack = {start}, [start]
+    while stack:
+        for w in below.get(stack.pop(), ()):
+            if w not in seen:
+                seen.add(w)
+                stack.append(w)
+    return seen
 
 
 def _size(parts: list[Partition]) -> int:

@@ -140,9 +140,12 @@ def _bridges(
 ) -> list[list]:
     """Sorted (a, b) name pairs, a < b, of each partition's bridges."""
     out: list[list] = [[] for _ in range(n_parts)]
-    for u, v in ends[g.bridges()].tolist():
+    pairs = ends[g.bridges()]
+    # flat lists: a list per pair, or a NumPy scalar per lookup, cost more than the loop
+    us, vs = pairs[:, 0].tolist(), pairs[:, 1].tolist()
+    for p, u, v in zip(part_of[pairs[:, 0]].tolist(), us, vs, strict=True):
         a, b = names[u], names[v]
-        out[part_of[u]].append((a, b) if a < b else (b, a))
+        out[p].append((a, b) if a < b else (b, a))
     for bridges in out:
         bridges.sort()
     return out
