@@ -35,24 +35,35 @@ def rows(df: pd.DataFrame, metric: str, part: str, cid: str = "community_id", id
 
 def combine(pieces: list[Piece]) -> pd.DataFrame:
     """All evidence in one frame: distinct (community_id, metric, part, id) rows of the
-    pieces in order, ids present, every column of Python objects."""
+    pieces in order, ids present, every column of Python objects.
+
+    Rows are told apart by integer codes (each piece's metric and part, and the factorized
+    community and id): a ``drop_duplicates`` hashed all four text columns of a city's
+    million rows again."""
     pieces = [p for p in pieces if len(p.id)]
     if not pieces:
         return pd.DataFrame(columns=COLUMNS, dtype=object)
     sizes = [len(p.id) for p in pieces]
-    out = pd.DataFrame(
+    cid = _objects([p.community_id for p in pieces])
+    ids = _objects([p.id for p in pieces])
+    kind, _kinds = pd.factorize(pd.Series([(p.metric, p.part) for p in pieces], dtype=object))
+    c_code, c_names = pd.factorize(cid)  # missing → -1
+    i_code, i_names = pd.factorize(ids)
+    present = np.flatnonzero((c_code >= 0) & (i_code >= 0))
+    key = np.repeat(kind, sizes)[present] * len(c_names) + c_code[present]
+    key = key * len(i_names) + i_code[present]
+    rows = present[~pd.Series(key).duplicated().to_numpy()]
+    if not len(rows):
+        return pd.DataFrame(columns=COLUMNS, dtype=object)
+    return pd.DataFrame(
         {
-            "community_id": _objects([p.community_id for p in pieces]),
-            "metric": np.repeat(np.array([p.metric for p in pieces], object), sizes),
-            "part": np.repeat(np.array([p.part for p in pieces], object), sizes),
-            "id": _objects([p.id for p in pieces]),
+            "community_id": cid[rows],
+            "metric": np.repeat(np.array([p.metric for p in pieces], object), sizes)[rows],
+            "part": np.repeat(np.array([p.part for p in pieces], object), sizes)[rows],
+            "id": ids[rows],
         },
         dtype=object,  # as they are: pandas would infer Arrow strings, a copy of every id
     )
-    out = out[out["community_id"].notna().to_numpy() & out["id"].notna().to_numpy()]
-    if not len(out):
-        return pd.DataFrame(columns=COLUMNS, dtype=object)
-    return out.drop_duplicates(ignore_index=True)
 
 
 def _objects(columns: list[pd.Series]) -> np.ndarray:
