@@ -58,7 +58,10 @@ class Context:
     resources: pd.DataFrame  # resources of existing providers; scope from place, else provider
     links: pd.DataFrame  # links counting in Y: source_id, target_id, type, weight
     dropped_orgs: frozenset[str]
-    _by_type: tuple[pd.DataFrame, dict] | None = field(default=None, repr=False, compare=False)
+    # ``links_of``'s grouping, with the frame it was made from: not a constructor argument
+    _by_type: tuple[pd.DataFrame, dict] | None = field(
+        default=None, init=False, repr=False, compare=False
+    )
 
     def links_of(self, *types: str) -> pd.DataFrame:
         """The ``links`` of these types, in their order: ``links[links["type"].isin(types)]``.
