@@ -72,13 +72,13 @@ def latest_year(network: Network) -> int:
 
 def _graph_evidence(results: list[dict], acts: pd.DataFrame, social: pd.DataFrame) -> list:
     """Evidence rows from the per-community graph results."""
-    # object columns throughout: ``ev.combine`` takes Python objects, so pandas' inferred
-    # Arrow strings would be a round trip for nothing
-    reach = pd.DataFrame(
-        [(r["cid"], t) for r in results for t in r["reached"]],
-        columns=["community_id", "id"],
-        dtype=object,
-    )
+
+    def frame(rows: list[tuple]) -> pd.DataFrame:
+        # Python objects: ``ev.combine`` takes them so, and pandas' inferred Arrow strings
+        # would be a round trip for nothing
+        return pd.DataFrame(rows, columns=["community_id", "id"], dtype=object)
+
+    reach = frame([(r["cid"], t) for r in results for t in r["reached"]])
     out = [
         ev.rows(acts, "reach", ev.DEN),
         ev.rows(reach.merge(acts, on=["community_id", "id"]), "reach", ev.NUM),
@@ -86,11 +86,9 @@ def _graph_evidence(results: list[dict], acts: pd.DataFrame, social: pd.DataFram
         ev.rows(reach.merge(social, on=["community_id", "id"]), "ext_social", ev.NUM),
     ]
     for metric in ("isolates", "articulation_points", "brokers"):
-        listed = [(r["cid"], x) for r in results for x in (r[metric] or [])]
-        listed = pd.DataFrame(listed, columns=["community_id", "id"], dtype=object)
+        listed = frame([(r["cid"], x) for r in results for x in (r[metric] or [])])
         out.append(ev.rows(listed, metric, ev.NUM))
-    bridges = [(r["cid"], f"{a}|{b}") for r in results for a, b in r["bridges"]]
-    bridges = pd.DataFrame(bridges, columns=["community_id", "id"], dtype=object)
+    bridges = frame([(r["cid"], f"{a}|{b}") for r in results for a, b in r["bridges"]])
     out.append(ev.rows(bridges, "bridges", ev.NUM))
     return out
 
