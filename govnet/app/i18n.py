@@ -20,6 +20,7 @@ LABELS: dict[str, tuple[str, str]] = {
     # app frame
     "app_title": ("govnet 一核多元治理网络", "govnet governance network"),
     "language": ("语言", "Language"),
+    "choose": ("请选择", "Choose"),  # an empty multiselect's placeholder (Streamlit's is English)
     "data_source": ("数据来源", "Data source"),
     "src_demo": ("示范区（演示数据）", "Demo district"),
     "src_ledger": ("台账 {name}", "Ledger {name}"),

@@ -210,6 +210,7 @@ def render() -> None:
         all_kinds,
         default=all_kinds,
         format_func=lambda k: enum_label(k, lang),
+        placeholder=t("choose"),
         key="net_kinds",
     )
     link_types = f2.multiselect(
@@ -217,6 +218,7 @@ def render() -> None:
         all_types,
         default=all_types,
         format_func=lambda k: enum_label(k, lang),
+        placeholder=t("choose"),
         key="net_links",
     )
     expand = f3.multiselect(
@@ -224,6 +226,7 @@ def render() -> None:
         EXPANDABLE,
         default=[],
         format_func=lambda k: enum_label(k, lang),
+        placeholder=t("choose"),
         key="net_expand",
     )
     collapse = (*DEFAULT_COLLAPSE, *(STREET_COLLAPSE if not community and not focus else ()))

@@ -116,7 +116,12 @@ def _widget(p: Param, default: object, network, key: str) -> object:
         )
     if p.type == "choices":
         return st.multiselect(
-            _label(p), p.choices, default=list(default), format_func=kind, key=key
+            _label(p),
+            p.choices,
+            default=list(default),
+            format_func=kind,
+            placeholder=t("choose"),
+            key=key,
         )
     ids = node_choices(network, p.choices)
     options = [None, *ids] if p.optional else ids

@@ -42,6 +42,9 @@ def visit_all(at: AppTest, lang: str) -> None:
         assert not problems(at), (page, problems(at))
         headers = " ".join(h.value for h in at.header)
         assert LABELS[f"page_{page}"][i] in headers, (page, headers)
+        # an emptied multiselect shows a prompt in the page's language, not Streamlit's English
+        prompts = {m.proto.placeholder for m in at.multiselect}
+        assert prompts <= {LABELS["choose"][i]}, (page, prompts)
 
 
 def caption_counts(at: AppTest) -> tuple[int, int]:
