@@ -49,8 +49,13 @@ def invalid_ledger(e: LedgerInvalid) -> str:
     return f"台账有误 invalid ledger ({len(e.errors)} errors):\n" + "\n".join(lines) + more
 
 
-def _load(ledger: Path | None, db: str | None, graph: str | None) -> Network:
-    """The network from a ledger file or from a graph database, with readable errors."""
+def _load(
+    ledger: Path | None, db: str | None, graph: str | None, *, personal: bool = True
+) -> Network:
+    """The network from a ledger file or from a graph database, with readable errors.
+
+    ``personal=False``: a ledger's people without their (pseudonymized) personal columns,
+    for a command that only analyzes (``read_ledger``)."""
     if db:
         from graph.store import StoreError, open_store
 
@@ -70,7 +75,7 @@ def _load(ledger: Path | None, db: str | None, graph: str | None) -> Network:
     from loaders.ledger import read_ledger
 
     try:
-        return read_ledger(ledger)
+        return read_ledger(ledger, personal=personal)
     except LedgerInvalid as e:
         _fail(invalid_ledger(e))
     except (FileNotFoundError, OSError) as e:
@@ -132,7 +137,7 @@ def analyze_partitioned(
 def _analyze(ledger: Path | None, db: str | None, graph: str | None, year: int | None, rubric):
     from graph.analysis import analyze  # the engine: not imported for an analysis on disk
 
-    return analyze(_load(ledger, db, graph), year, rubric)
+    return analyze(_load(ledger, db, graph, personal=False), year, rubric)
 
 
 def analyze_whole(
@@ -157,14 +162,15 @@ def analyze_whole(
     from graph.analysis.persist import persisted_analysis
 
     if db or ledger is None:
-        return persisted_analysis(_load(ledger, db, graph), year, rubric, __version__)[0]
+        network = _load(ledger, db, graph, personal=False)
+        return persisted_analysis(network, year, rubric, __version__)[0]
     try:
         key = ledger_key(ledger)
     except (OSError, ValueError):  # a bad setting: read_ledger reports it the usual way
         return _analyze(ledger, db, graph, year, rubric)
 
     def read() -> Network:  # only on a miss
-        return _load(ledger, None, None)
+        return _load(ledger, None, None, personal=False)
 
     return persisted_analysis(read, year, rubric, __version__, ledger=key)[0]
 

@@ -170,3 +170,22 @@ def test_split_across_processes_gives_each_value_its_own_pseudonym(
         assert split[column].isna().equals(people[column].isna())
         for i in (1, n // 2 + 1, n - 1):  # first and second halves
             assert split[column].iloc[i] == pseudonym(column, people[column].iloc[i], b"k")
+
+
+def test_an_analysis_only_read_keeps_nothing_personal_and_analyzes_the_same(
+    demo_dir: Path, demo_analysis
+) -> None:
+    """``personal=False`` (what ``govnet analyze`` reads): the personal columns are empty,
+    every other column is the pseudonymized read's, and the analysis is the same."""
+    from graph.analysis import analyze, json_text, to_json
+
+    full = read_ledger(demo_dir / "csv", key="k1").tables["people"]
+    bare = read_ledger(demo_dir / "csv", key="k1", personal=False)
+    people = bare.tables["people"]
+    personal = list(PERSONAL_COLUMNS["people"])
+    assert people[personal].isna().all().all()
+    assert full[personal].notna().any().all()  # the demo has all of them: blanking is seen
+    assert people.dtypes.equals(full.dtypes)
+    pd.testing.assert_frame_equal(people.drop(columns=personal), full.drop(columns=personal))
+    same = analyze(bare, 2024, parallel=False)
+    assert json_text(to_json(same)) == json_text(to_json(demo_analysis))
