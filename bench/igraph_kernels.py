@@ -7,8 +7,8 @@ Reads one group of streets of a dataset written by ``govnet convert`` (as the pa
 run does), builds its per-community partitions and times, in CPU seconds, the group's
 ``measure``, its graph metrics (``run_partitions``), and kernel by kernel: on NetworkX the
 calls ``analyze_partition(p, fast=False)`` makes per partition (every ``--every``-th one:
-its betweenness is slow), on igraph the steps ``analyze_chunk`` takes once for the whole
-group (``graph.analysis.kernels``), and the whole of ``analyze_chunk`` against one
+its betweenness is slow), on igraph the steps ``kernels.analyze_batch`` takes once for the whole
+group (``graph.analysis.kernels``), and the whole of ``analyze_batch`` against one
 partition at a time. The answers are checked to be NetworkX's, so both columns are the
 same work.
 """
@@ -74,7 +74,7 @@ def nx_kernels(p: Partition, t: dict[str, float]) -> None:
 
 
 def ig_kernels(parts: list[Partition], t: dict[str, float]) -> None:
-    """The steps of ``analyze_chunk`` (``kernels.analyze_batch``) over all partitions."""
+    """The steps of ``kernels.analyze_batch`` over all partitions."""
 
     def graph() -> tuple:
         s = k._Batch([p.nodes for p in parts], [p.edges for p in parts])
@@ -117,7 +117,7 @@ def main() -> None:
         lambda: measure(network, year, load_rubric(None), own=part.own, parallel=False)
     )
     _ctx, parts = graph_partitions(network, year)
-    t_graph, got = cpu(lambda: run_partitions(parts, parallel=False))  # one analyze_chunk
+    t_graph, got = cpu(lambda: run_partitions(parts, parallel=False))  # one analyze_batch
     t_one, one = cpu(lambda: [analyze_partition(p) for p in parts])
     assert got == one
     sample = parts[:: a.every]
@@ -136,7 +136,7 @@ def main() -> None:
         f"  measure of the group: {t_measure:.2f}; its graph metrics (run_partitions): "
         f"{t_graph:.2f} ({t_graph / t_measure:.0%})"
     )
-    print(f"  analyze_partition one at a time: {t_one:.2f}; analyze_chunk of all: {t_graph:.2f}")
+    print(f"  analyze_partition one at a time: {t_one:.2f}; analyze_batch of all: {t_graph:.2f}")
     every = f" (on 1/{a.every}, scaled)" if a.every > 1 else ""
     print(f"  {'kernel':12s} {'NetworkX' + every:>9s} {'igraph':>9s}")
     for key in KERNELS:

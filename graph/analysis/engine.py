@@ -16,18 +16,12 @@ import os
 import threading
 from concurrent.futures import ProcessPoolExecutor
 
-import networkx as nx
 import numpy as np
 import pandas as pd
 
 from graph.analysis.core import leadership_edges
+from graph.analysis.kernels import Partition, analyze_batch
 from graph.analysis.scope import Context
-from graph.analysis.structure import (
-    Partition,
-    analyze_chunk,
-    reached,
-    structure_metrics,
-)
 from graph.forked import Pending, beside, spare_core
 
 # Below this many structure edges in total a serial run is faster than starting workers.
@@ -169,7 +163,7 @@ def _partitions_analyzed(
     targets: pd.DataFrame,
     members: pd.DataFrame,
 ) -> list[dict]:
-    return analyze_chunk(build_partitions(ctx, core, actors, targets, members))
+    return analyze_batch(build_partitions(ctx, core, actors, targets, members))
 
 
 def run_partitions(parts: list[Partition], parallel: bool | None = None) -> list[dict]:
@@ -178,7 +172,7 @@ def run_partitions(parts: list[Partition], parallel: bool | None = None) -> list
     if parallel is None:
         parallel = workers > 1 and _size(parts) >= PARALLEL_MIN_EDGES
     if not parallel or len(parts) < 2:
-        return analyze_chunk(parts)  # one igraph graph for the lot (graph.analysis.kernels)
+        return analyze_batch(parts)  # one igraph graph for the lot (graph.analysis.kernels)
     # Big partitions first, dealt round-robin, so chunks carry similar work.
     order = sorted(range(len(parts)), key=lambda i: -(len(parts[i].edges) + len(parts[i].nodes)))
     n_chunks = min(len(parts), workers * 8)
@@ -186,7 +180,7 @@ def run_partitions(parts: list[Partition], parallel: bool | None = None) -> list
     # fork is cheapest; a threaded host (e.g. the Streamlit app) must not fork its locks
     method = "fork" if threading.active_count() == 1 else "forkserver"
     with ProcessPoolExecutor(workers, mp_context=mp.get_context(method)) as pool:
-        results = [r for chunk in pool.map(analyze_chunk, chunks) for r in chunk]
+        results = [r for chunk in pool.map(analyze_batch, chunks) for r in chunk]
     by_cid = {r["cid"]: r for r in results}
     return [by_cid[p.cid] for p in parts]
 
@@ -195,7 +189,12 @@ def run_whole_graph(ctx: Context, parts: list[Partition]) -> list[dict]:
     """The naive baseline: the same NetworkX calls on subgraph views of one whole graph.
 
     Used by the benchmark and the equivalence test; partitions only supply node lists.
+    NetworkX is imported here only: an analysis runs the igraph kernels.
     """
+    import networkx as nx
+
+    from graph.analysis.structure import reached, structure_metrics
+
     lead = leadership_edges(ctx.links)
     lg = nx.DiGraph(lead.itertuples(index=False, name=None))
     whole = nx.Graph()

@@ -23,6 +23,7 @@ from graph.analysis.coverage import (
     social_candidates,
 )
 from graph.analysis.engine import build_partitions, run_whole_graph, started
+from graph.analysis.kernels import Partition
 from graph.analysis.metrics import (
     COMMUNITY_METRICS,
     DISTRICT_METRICS,
@@ -36,7 +37,6 @@ from graph.analysis.rollup import rollups, year_changes
 from graph.analysis.rubric import Rubric, load_rubric
 from graph.analysis.scope import STREET_KINDS, Context, build_context
 from graph.analysis.stars import community_stars, earned_counts
-from graph.analysis.structure import Partition
 from graph.analysis.suggest import COLUMNS as SUGGESTION_COLUMNS
 from graph.analysis.suggest import (
     load_solver,

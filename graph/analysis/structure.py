@@ -1,8 +1,7 @@
 """Graph metrics of one community: what the core reaches in L, and the structure metrics.
 
-This module is what worker processes import. One call takes one community's partition
-(plain lists, cheap to pickle) and returns plain values. The metrics are computed on
-igraph, many partitions per graph (``graph.analysis.kernels``); the plain NetworkX calls
+An analysis computes the metrics on igraph, many partitions per graph
+(``graph.analysis.kernels``), and never imports this module; the plain NetworkX calls
 here define them and are the reference the tests and the naive baseline of
 ``bench/analyze.py`` use, also on views of the whole graph (the partition-equivalence test).
 """
@@ -59,7 +58,7 @@ def analyze_partition(p: Partition, fast: bool = True) -> dict:
     """All graph metrics of one community from its own small partition.
 
     ``fast=False`` makes the plain NetworkX calls (the reference, and the benchmark's
-    breakdown). Many partitions are cheaper in one ``analyze_chunk``.
+    breakdown). Many partitions are cheaper in one ``kernels.analyze_batch``.
     """
     if fast:
         return analyze_batch([p])[0]
@@ -71,9 +70,3 @@ def analyze_partition(p: Partition, fast: bool = True) -> dict:
         "reached": reached(nx.DiGraph(p.l_edges), p.core, p.targets),
         **structure_metrics(g, p.core, set(p.actors)),
     }
-
-
-def analyze_chunk(parts: list[Partition]) -> list[dict]:
-    """A chunk of partitions (one worker task): its graphs side by side in one igraph
-    graph, so the kernels run once over all of them."""
-    return analyze_batch(parts)

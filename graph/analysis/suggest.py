@@ -16,13 +16,16 @@ optimum as an edge per (matter, resource) pair with far fewer edges.
 from __future__ import annotations
 
 import contextlib
+from typing import TYPE_CHECKING
 
-import networkx as nx
 import numpy as np
 import pandas as pd
 
 from graph.analysis.rubric import Rubric
 from graph.analysis.scope import Context
+
+if TYPE_CHECKING:  # NetworkX is the reference solver only (``max_flow_min_cost``)
+    import networkx as nx
 
 COLUMNS = [
     "kind",
@@ -138,6 +141,8 @@ Arcs = dict[object, dict[object, tuple[int, int]]]
 
 
 def _digraph(g: Arcs) -> nx.DiGraph:
+    import networkx as nx
+
     out = nx.DiGraph()
     out.add_nodes_from(g)
     out.add_edges_from(
@@ -154,15 +159,18 @@ def max_flow_min_cost(
     OR-Tools' ``SimpleMinCostFlow`` (C++) where installed — two orders of magnitude faster
     than NetworkX's network simplex; NetworkX when not, or with ``reference`` (tests). Both
     give a maximum flow of the same least cost; where several are optimal (equal-cost ties)
-    they may pick different ones. ``g``: a ``nx.DiGraph`` or its ``Arcs``.
+    they may pick different ones. ``g``: a ``nx.DiGraph`` or its ``Arcs`` (NetworkX is
+    imported only for the reference).
     """
     try:
         from ortools.graph.python.min_cost_flow import SimpleMinCostFlow
     except ImportError:
         reference = True
     if reference:
-        return nx.max_flow_min_cost(g if isinstance(g, nx.DiGraph) else _digraph(g), s, t)
-    if isinstance(g, nx.DiGraph):
+        import networkx as nx
+
+        return nx.max_flow_min_cost(_digraph(g) if isinstance(g, dict) else g, s, t)
+    if not isinstance(g, dict):  # a nx.DiGraph
         g = {u: {v: (d["capacity"], d["weight"]) for v, d in vs.items()} for u, vs in g.adj.items()}
     index = {n: i for i, n in enumerate(g)}
     edges = [(u, v, c, w) for u, vs in g.items() for v, (c, w) in vs.items()]

@@ -10,8 +10,8 @@ import pytest
 
 from graph.analysis import analyze, json_text, to_json
 from graph.analysis.engine import run_partitions, run_whole_graph
+from graph.analysis.kernels import analyze_batch
 from graph.analysis.run import graph_partitions
-from graph.analysis.structure import analyze_chunk
 from graph.forked import beside
 
 YEAR = 2024  # the year of the session fixture ``demo_analysis`` (serial)
@@ -96,7 +96,7 @@ def test_parallel_equals_serial(demo_net, demo_analysis) -> None:
 def test_forked_partitions_equal_serial(parts) -> None:
     """The graph searches run in a forked process beside ``measure`` give the same results."""
     partitions = parts[1][::4]
-    assert beside(analyze_chunk, partitions).result() == run_partitions(partitions, parallel=False)
+    assert beside(analyze_batch, partitions).result() == run_partitions(partitions, parallel=False)
 
 
 def test_demo_tables_are_complete(demo_analysis) -> None:

@@ -7,7 +7,8 @@ import networkx as nx
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from graph.analysis.structure import Partition, analyze_chunk, core_cut_points
+from graph.analysis.kernels import Partition, analyze_batch
+from graph.analysis.structure import core_cut_points
 
 
 @settings(max_examples=150, deadline=None)
@@ -28,4 +29,4 @@ def test_core_cut_points_cut_actors_off(n, m, leaves, rnd) -> None:
     )
     assert core_cut_points(g, core, actors) == want
     p = Partition("c", core, [], [], nodes, sorted(actors), list(g.edges()))
-    assert analyze_chunk([p])[0]["articulation_points"] == want
+    assert analyze_batch([p])[0]["articulation_points"] == want

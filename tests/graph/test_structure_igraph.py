@@ -2,7 +2,7 @@
 
 Random small community graphs — trees of leaves on a few hubs, cycles, isolated nodes,
 repeated links and self-loops — with a core, actors and an L graph, several side by side
-in one batch, as ``analyze_chunk`` gets them.
+in one batch, as ``kernels.analyze_batch`` gets them.
 """
 
 from __future__ import annotations
@@ -14,7 +14,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from graph.analysis import kernels
-from graph.analysis.structure import Partition, analyze_chunk, analyze_partition
+from graph.analysis.kernels import Partition, analyze_batch
+from graph.analysis.structure import analyze_partition
 
 
 def _graph(rnd, n: int, m: int, leaves: int, tag: str) -> nx.Graph:
@@ -50,7 +51,7 @@ sizes = st.tuples(st.integers(1, 18), st.integers(0, 30), st.integers(0, 20))
 @given(st.lists(sizes, min_size=1, max_size=5), st.randoms())
 def test_batch_equals_networkx(shapes, rnd) -> None:
     parts = [_partition(rnd, i, *s) for i, s in enumerate(shapes)]
-    got = analyze_chunk(parts)
+    got = analyze_batch(parts)
     want = [analyze_partition(p, fast=False) for p in parts]
     for a, b in zip(got, want, strict=True):
         ca, cb = a.pop("core_constraint"), b.pop("core_constraint")
