@@ -51,7 +51,7 @@ from loaders.ledger import ledger_fingerprint, read_ledger
 ledger_fingerprint(sys.argv[1], key="bench-key")
 stage("ledger_fingerprint (the cache key)")
 net = read_ledger(sys.argv[1], key="bench-key", personal=False)  # as `govnet analyze` reads
-stage("read + validate ledger (personal columns left empty)")
+stage("read + validate ledger (as analyze reads)")
 from graph.analysis import analyze, json_text, to_json
 from graph.analysis.scope import build_context
 from graph.analysis.run import latest_year
