@@ -34,7 +34,6 @@ from urllib.parse import unquote
 import numpy as np
 import pandas as pd
 import pyarrow as pa
-import pyarrow.dataset as ds
 
 from graph.network import Network
 from graph.schema import COMMUNITY_KINDS, NODE_TABLES, PARTY_ORG_KINDS, STREET_KINDS, TABLES
@@ -331,6 +330,8 @@ def _street_ids(c: Codes, streets: np.ndarray) -> pa.Array:
 
 def _write(table: pa.Table, rows: np.ndarray, streets: np.ndarray, c: Codes, folder: Path) -> None:
     """Rows of a table (their ledger positions ``rows``) into hive partitions street_id=<S>."""
+    import pyarrow.dataset as ds  # only to write or read a dataset: not to recognize one
+
     out = table.append_column(ROW, pa.array(rows, pa.int64()))
     ds.write_dataset(
         out.append_column(STREET, _street_ids(c, streets)),
@@ -528,6 +529,8 @@ def _read_files(folders: list[Path]) -> pa.Table | None:
     files = [str(f) for d in folders for f in sorted(d.glob("*.parquet"))]
     if not files:
         return None
+    import pyarrow.dataset as ds
+
     return ds.dataset(files, format="parquet").to_table()
 
 
