@@ -182,7 +182,7 @@ def _whole(path: str | Path, keep: Keep, people_of: People, tick) -> Checked:
     return checked
 
 
-def _release() -> None:
+def release_memory() -> None:
     """Hand freed memory back to the system between tables.
 
     Arrow's allocator and glibc's malloc keep what a table's parse freed for reuse; the
@@ -240,7 +240,7 @@ def _tablewise(files: list[tuple[str, str, Path]], keep: Keep, people_of: People
         text = [c for c in v.CROSS_TEXT.get(table, ()) if c in raw.data.columns]
         raws[table] = dataclasses.replace(raw, data=raw.data[text])
         del read, raw, parsed, full
-        _release()
+        release_memory()
     errors += v.missing_tables(raws)
     if tick:
         tick("checking links between tables")

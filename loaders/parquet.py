@@ -469,7 +469,7 @@ def convert_ledger(
     and an invalid ledger (``LedgerInvalid``) leaves ``out`` as it was.
     """
     from loaders.errors import LedgerInvalid
-    from loaders.ledger import _release, read_tables
+    from loaders.ledger import read_tables, release_memory
 
     root = Path(out).resolve()
     root.parent.mkdir(parents=True, exist_ok=True)
@@ -494,10 +494,10 @@ def convert_ledger(
             raise LedgerInvalid(checked.errors, checked.warnings)
         numbers = coded(checked.tables)
         del checked  # its ids and references, before the halo's joins: codes are enough
-        _release()
+        release_memory()
         plan = place_rows(numbers)
         del numbers
-        _release()
+        release_memory()
         with _bar(progress) as bar:
             manifest = write_dataset(plan, load, facts, work / "dataset", bar)
         if root.exists():
