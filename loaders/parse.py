@@ -24,12 +24,13 @@ DATE_FORMATS = ("%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%d")
 DATE_FIXES = (("年", "-"), ("月", "-"), ("日", ""), ("/", "-"), (".", "-"), ("T", " "))
 
 
-def arrow(s: pd.Series) -> pa.Array:
-    """A text column as one Arrow string array (no copy for Arrow-backed columns)."""
+def arrow(s: pd.Series, large: bool = False) -> pa.Array:
+    """A text column as one Arrow array: ``string``, or with ``large`` the ``large_string``
+    pandas holds (no copy of an Arrow-backed column; ``string`` copies it)."""
     arr = pa.array(s.astype(TEXT).array)
     if isinstance(arr, pa.ChunkedArray):
         arr = arr.combine_chunks()
-    return arr.cast(pa.string())
+    return arr.cast(pa.large_string() if large else pa.string())
 
 
 def _series(arr: pa.Array, index: pd.Index, dtype) -> pd.Series:

@@ -249,7 +249,7 @@ class Ctx:
             if df is None or "id" not in df.columns:
                 continue
             present = df["id"].notna().to_numpy()
-            ids.append(arrow(df["id"]).filter(pyarrow.array(present)))
+            ids.append(arrow(df["id"], large=True).filter(pyarrow.array(present)))
             tables.append(np.full(int(present.sum()), TABLE_CODE[t], np.int64))
             if "kind" in df.columns:
                 kinds.append(_codes(df["kind"], KIND_CODE)[present])
@@ -263,19 +263,21 @@ class Ctx:
             for c in TABLES[t].columns
             if c.type == "ref" and c.key in df.columns
         ]
-        parts = ids + [arrow(typed[t][c]) for t, c in refs]
+        # pandas' own large strings, not copies (a province's references are gigabytes)
+        parts = ids + [arrow(typed[t][c], large=True) for t, c in refs]
         n_ids = sum(len(a) for a in ids)
         # chunks of one encoding share one dictionary: no need to concatenate the strings
-        enc = pyarrow.chunked_array(parts, pyarrow.string()).dictionary_encode()
+        enc = pyarrow.chunked_array(parts, pyarrow.large_string()).dictionary_encode()
         size = len(enc.chunks[0].dictionary) if enc.num_chunks else 0
-        codes = np.concatenate(
+        codes = np.concatenate(  # 32-bit, as Arrow encodes them: half the memory of 64
             [c.indices.fill_null(-1).to_numpy(zero_copy_only=False) for c in enc.chunks]
-            or [np.zeros(0)]
-        ).astype(np.int64)
+            or [np.zeros(0, np.int32)]
+        )
+        del enc
         first = np.full(size + 1, -1, np.int64)  # code → first id position
         uniq, at = np.unique(codes[:n_ids], return_index=True)
         first[uniq] = at
-        self.ids = pyarrow.concat_arrays(ids) if ids else pyarrow.array([], pyarrow.string())
+        self.ids = pyarrow.concat_arrays(ids) if ids else pyarrow.array([], pyarrow.large_string())
         self.first = first[codes[:n_ids]]  # each id's first occurrence
         self.refs: dict[tuple[str, str], np.ndarray] = {}
         start = n_ids
