@@ -163,9 +163,11 @@ def _finish(ctx: RawTable, columns: dict[str, pa.Array], rows: np.ndarray) -> No
     """Trim text, turn empty cells into NA, drop all-blank rows, store as a DataFrame."""
     cleaned: dict[str, pa.Array] = {}
     blank = None
-    for key, arr in columns.items():
-        arr = pc.utf8_trim_whitespace(arr.cast(pa.string()))
-        arr = pc.if_else(pc.equal(arr, ""), pa.scalar(None, pa.string()), arr)
+    for key in list(columns):  # each column's input goes once it is cleaned: a big file's
+        arr = columns.pop(key)  # copies of every column never coexist
+        # the large strings pandas holds (``TEXT``): no copy when the frame is made
+        arr = pc.utf8_trim_whitespace(arr.cast(pa.large_string()))
+        arr = pc.if_else(pc.equal(arr, ""), pa.scalar(None, pa.large_string()), arr)
         cleaned[key] = arr
         isnull = pc.is_null(arr)
         blank = isnull if blank is None else pc.and_(blank, isnull)
@@ -176,7 +178,7 @@ def _finish(ctx: RawTable, columns: dict[str, pa.Array], rows: np.ndarray) -> No
     elif blank is None:
         rows = rows[:0]
     if cleaned:
-        ctx.data = pa.table(cleaned).to_pandas(types_mapper={pa.string(): TEXT}.get)
+        ctx.data = pa.table(cleaned).to_pandas(types_mapper={pa.large_string(): TEXT}.get)
     else:
         ctx.data = pd.DataFrame(index=pd.RangeIndex(len(rows)))
     ctx.rows = np.asarray(rows, dtype=np.int64)
@@ -449,7 +451,7 @@ def read_csv_bytes(data: bytes, ctx: RawTable, ledger: RawLedger) -> None:
     names = [f"c{i}" for i in range(len(header))]
     bad: list[tuple[int | None, str]] = []
 
-    def parse(threads: bool) -> pa.Table:
+    def parse(text: bytes, threads: bool) -> pa.Table:
         bad.clear()
 
         def handler(row) -> str:
@@ -457,7 +459,7 @@ def read_csv_bytes(data: bytes, ctx: RawTable, ledger: RawLedger) -> None:
             return "skip"
 
         return pacsv.read_csv(
-            io.BytesIO(data),
+            io.BytesIO(text),
             read_options=pacsv.ReadOptions(
                 column_names=names, skip_rows=1, use_threads=threads, block_size=1 << 24
             ),
@@ -476,9 +478,9 @@ def read_csv_bytes(data: bytes, ctx: RawTable, ledger: RawLedger) -> None:
         )
 
     try:
-        table = parse(threads=True)
+        table = parse(data, threads=True)
         if bad:  # row numbers of bad rows are only known when reading on one thread
-            table = parse(threads=False)
+            table = parse(data, threads=False)
     except (pa.ArrowInvalid, ValueError) as exc:
         ledger.errors.append(ctx.issue(f"无法解析的 CSV cannot parse the CSV file: {exc}"))
         return
@@ -506,7 +508,12 @@ def read_csv_bytes(data: bytes, ctx: RawTable, ledger: RawLedger) -> None:
     rows = np.arange(2, total + 2, dtype=np.int64)
     if skipped:
         rows = np.setdiff1d(rows, np.asarray(skipped, dtype=np.int64))
-    columns = {positions[i]: table.column(names[i]).combine_chunks() for i in positions}
+    del data  # the file's bytes, before its columns are copied
+    columns = {}
+    for i in positions:  # one contiguous copy at a time, each column's chunks dropped after
+        columns[positions[i]] = table.column(names[i]).combine_chunks()
+        table = table.drop_columns([names[i]])
+    del table
     _finish(ctx, columns, rows)
 
 
