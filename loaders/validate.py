@@ -249,7 +249,8 @@ class Ctx:
             if df is None or "id" not in df.columns:
                 continue
             present = df["id"].notna().to_numpy()
-            ids.append(arrow(df["id"], large=True).filter(pyarrow.array(present)))
+            column = arrow(df["id"], large=True)
+            ids.append(column if present.all() else column.filter(pyarrow.array(present)))
             tables.append(np.full(int(present.sum()), TABLE_CODE[t], np.int64))
             if "kind" in df.columns:
                 kinds.append(_codes(df["kind"], KIND_CODE)[present])
@@ -286,9 +287,9 @@ class Ctx:
             self.refs[(t, c)] = first[codes[start : start + n]]
             start += n
         # lookups by id position; the extra last slot answers position -1 (not found)
-        self.table = np.concatenate([*tables, [-1]]).astype(np.int64)
-        self.kind = np.concatenate([*kinds, [-1]]).astype(np.int64)
-        self.pos = np.concatenate([*rows, [-1]]).astype(np.int64)
+        self.table = np.concatenate([*tables, [-1]]).astype(np.int64, copy=False)
+        self.kind = np.concatenate([*kinds, [-1]]).astype(np.int64, copy=False)
+        self.pos = np.concatenate([*rows, [-1]]).astype(np.int64, copy=False)
 
     def find(self, table: str, column: str) -> np.ndarray:
         """Id position of each value of a reference column, -1 when absent or missing."""
