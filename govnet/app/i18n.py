@@ -110,8 +110,8 @@ LABELS: dict[str, tuple[str, str]] = {
     "street_kpis": ("各街道指标", "Street indicators"),
     "coverage_by_street": ("各街道覆盖指数", "Coverage index by street"),
     "no_prev": ("无上一年度数据", "No previous year"),
-    "goods_earned": ("已获", "earned"),
-    "goods_missing": ("未获", "missing"),
+    "flag_earned": ("已获", "earned"),
+    "flag_not_earned": ("未获", "not yet"),  # not "missing": that reads as a data gap
     # network page
     "pick_street": ("街道", "Street"),
     "pick_community": ("社区/村", "Community/village"),

@@ -81,7 +81,7 @@ def kpis(district: pd.Series, previous: pd.Series | None, prev_year: int | None)
     flag = _value(district, "red_flag")
     cols[-1].metric(
         t("red_flag"),
-        t("goods_earned") if flag else t("goods_missing"),
+        t("flag_earned") if flag else t("flag_not_earned"),
         help=t("red_flag_yes") if flag else t("red_flag_no"),
     )
 

@@ -77,6 +77,9 @@ def test_every_page_on_demo_district_both_languages() -> None:
     at.switch_page("govnet/app/overview.py").run()
     assert len(at.metric) >= 6
     assert any(m.delta for m in at.metric), [m.value for m in at.metric]
+    # the red flag the demo has not earned reads as not yet earned, not as missing data
+    flag = next(m for m in at.metric if m.label == "Red flag")
+    assert flag.value in {"earned", "not yet"}, flag.value
 
 
 # --- choices change what is shown -------------------------------------------------------
