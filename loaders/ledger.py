@@ -171,7 +171,7 @@ def _whole(path: str | Path, keep: Keep, people_of: People, tick) -> Checked:
     tables = dict(checked.tables)
     if "people" in tables:
         if tick:
-            tick("pseudonymizing people")
+            tick("people's personal columns")  # pseudonymized, or left empty
         people = people_of(tables["people"])
         if isinstance(people, Issue):
             checked.errors.append(people)

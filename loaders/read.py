@@ -160,7 +160,9 @@ def _map_header(
 
 
 def _finish(ctx: RawTable, columns: dict[str, pa.Array], rows: np.ndarray) -> None:
-    """Trim text, turn empty cells into NA, drop all-blank rows, store as a DataFrame."""
+    """Trim text, turn empty cells into NA, drop all-blank rows, store as a DataFrame.
+
+    ``columns`` is used up (emptied) as its columns are cleaned."""
     cleaned: dict[str, pa.Array] = {}
     blank = None
     for key in list(columns):  # each column's input goes once it is cleaned: a big file's

@@ -162,8 +162,7 @@ def analyze_whole(
     from graph.analysis.persist import persisted_analysis
 
     if db or ledger is None:
-        network = _load(ledger, db, graph, personal=False)
-        return persisted_analysis(network, year, rubric, __version__)[0]
+        return persisted_analysis(_load(ledger, db, graph), year, rubric, __version__)[0]
     try:
         key = ledger_key(ledger)
     except (OSError, ValueError):  # a bad setting: read_ledger reports it the usual way
