@@ -11,7 +11,7 @@ import dataclasses
 import hashlib
 import sys
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager, suppress
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
@@ -182,22 +182,6 @@ def _whole(path: str | Path, keep: Keep, people_of: People, tick) -> Checked:
     return checked
 
 
-def release_memory() -> None:
-    """Hand freed memory back to the system between tables.
-
-    Arrow's allocator and glibc's malloc keep what a table's parse freed for reuse; the
-    next table's columns have other sizes, so on a province the kept pages added up to
-    gigabytes of resident memory that nothing used.
-    """
-    import ctypes
-
-    import pyarrow as pa
-
-    pa.default_memory_pool().release_unused()
-    with suppress(AttributeError, OSError):  # not glibc: nothing to trim
-        ctypes.CDLL(None).malloc_trim(0)
-
-
 def _tablewise(files: list[tuple[str, str, Path]], keep: Keep, people_of: People, tick) -> Checked:
     """``validate_raw`` over files read one at a time, keeping only what crosses tables."""
     import numpy as np
@@ -205,6 +189,7 @@ def _tablewise(files: list[tuple[str, str, Path]], keep: Keep, people_of: People
 
     from graph.tables import coerce
     from loaders import validate as v
+    from loaders.id_index import release_memory
     from loaders.read import RawLedger, RawTable, read_csv_bytes
 
     errors: list[Issue] = []
@@ -232,19 +217,17 @@ def _tablewise(files: list[tuple[str, str, Path]], keep: Keep, people_of: People
                     key_issue = people
                 else:
                     keep(table, coerce(table, people))
+                del people  # the whole table: not held through the checks across tables
             else:
                 keep(table, coerce(table, full))
-        crossing = {c.key for c in TABLES[table].columns if c.type in ("id", "ref")}
-        crossing.update(v.CROSS_COLUMNS.get(table, ()))
-        typed[table] = full[[c for c in full.columns if c in crossing]]
-        text = [c for c in v.CROSS_TEXT.get(table, ()) if c in raw.data.columns]
-        raws[table] = dataclasses.replace(raw, data=raw.data[text])
+        typed[table], raws[table] = v.kept_across(table, full, raw)
         del read, raw, parsed, full
         release_memory()
     errors += v.missing_tables(raws)
     if tick:
         tick("checking links between tables")
-    across, warned = v.check_across(v.Ctx(raws, typed))
+    ctx = v.Ctx(raws, typed)
+    across, warned = v.check_across(ctx)
     errors = v.in_table_order(errors + across)
     warnings += warned
     if not errors and key_issue is not None:
@@ -254,7 +237,7 @@ def _tablewise(files: list[tuple[str, str, Path]], keep: Keep, people_of: People
             if name not in raws:
                 keep(name, coerce(name, pd.DataFrame()))
     counts = {t: len(raws[t].data) if t in raws else 0 for t in TABLES}
-    return v.Checked(typed, errors, warnings, counts)
+    return v.Checked(typed, errors, warnings, counts, ctx.index)
 
 
 def _check(

@@ -39,6 +39,7 @@ from graph.network import Network
 from graph.schema import COMMUNITY_KINDS, NODE_TABLES, PARTY_ORG_KINDS, STREET_KINDS, TABLES
 from graph.scope import nearest_of_kind
 from graph.tables import Tables, coerce
+from loaders.id_index import IdIndex, index_ids, release_memory
 
 MANIFEST = "govnet.json"
 HALO = "halo"
@@ -73,7 +74,7 @@ class Codes:
     millions of rows took gigabytes and minutes, integer joins take a fraction.
     """
 
-    ids: pa.Array
+    ids: pa.ChunkedArray
     start: dict[str, int]
     size: dict[str, int]
     refs: dict[tuple[str, str], np.ndarray]  # (table, column) → each row's code, -1 if none
@@ -95,6 +96,7 @@ REFS = {
     "conditions": ("place_id",),
     "links": ("source_id", "target_id"),
 }
+REF_COLUMNS = [(t, c) for t, cols in REFS.items() for c in cols]
 
 
 def _text(df: pd.DataFrame | None, column: str) -> pa.Array:
@@ -107,30 +109,24 @@ def _text(df: pd.DataFrame | None, column: str) -> pa.Array:
     return arr.cast(pa.string())
 
 
-def encode(tables: Tables) -> Codes:
+def encode(tables: Tables, index: IdIndex | None = None) -> Codes:
     """Every id and reference as a code, and every node's street.
 
     A node's street is its place's (places: the street above them); a resource's is its
-    place's, else its provider's. ``tables`` needs only the ids, kinds and references.
+    place's, else its provider's. ``tables`` are a valid ledger's (every node has an id)
+    and need only the ids, kinds and references; ``index`` is their validation's
+    (``Checked.index``), if at hand, so the strings are not matched again.
     """
-    ids = [_text(tables.get(t), "id") for t in NODE_TABLES]
-    refs = [(t, c) for t, cols in REFS.items() for c in cols]
-    parts = [*ids, *(_text(tables.get(t), c) for t, c in refs)]
-    enc = pa.chunked_array(parts, pa.string()).dictionary_encode().combine_chunks()
-    codes = enc.indices.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int64)
-    n = sum(len(a) for a in ids)
-    first = np.full(len(enc.dictionary) + 1, -1, np.int64)  # dictionary code → node code
-    uniq, at = np.unique(codes[:n], return_index=True)  # a repeated id: the first one
-    first[uniq[uniq >= 0]] = at[uniq >= 0]
-    sizes = [len(a) for a in parts]
-    bounds = np.cumsum([0, *sizes])
-    coded = [first[codes[a:b]] for a, b in zip(bounds[:-1], bounds[1:], strict=True)]
+    if index is None:
+        index = index_ids(tables, REF_COLUMNS)
+    sizes = [len(index.rows.get(t, ())) for t in NODE_TABLES]
+    starts = np.cumsum([0, *sizes]).tolist()
     c = Codes(
-        ids=pa.concat_arrays(ids),
-        start=dict(zip(NODE_TABLES, bounds[: len(NODE_TABLES)].tolist(), strict=True)),
-        size=dict(zip(NODE_TABLES, sizes, strict=False)),
-        refs=dict(zip(refs, coded[len(ids) :], strict=True)),
-        street=np.full(n + 1, -1, np.int64),
+        ids=index.ids,
+        start=dict(zip(NODE_TABLES, starts, strict=False)),
+        size=dict(zip(NODE_TABLES, sizes, strict=True)),
+        refs={r: index.refs.get(r, _none(tables.get(r[0]))) for r in REF_COLUMNS},
+        street=np.full(starts[-1] + 1, -1, np.int64),
     )
     n_places = c.size["places"]
     kinds = _which(_text(tables.get("places"), "kind"), list(STREET_KINDS))
@@ -147,6 +143,11 @@ def encode(tables: Tables) -> Codes:
     provider = np.where(provider < c.start["resources"], provider, -1)
     c.street[c.rows("resources")] = np.where(at_place >= 0, c.street[at_place], c.street[provider])
     return c
+
+
+def _none(df: pd.DataFrame | None) -> np.ndarray:
+    """The codes of a reference column the table lacks: none, on every row."""
+    return np.full(0 if df is None else len(df), -1, np.int32)
 
 
 def _which(values: pa.Array, names: list[str]) -> np.ndarray:
@@ -179,9 +180,9 @@ class Coded:
     units: np.ndarray  # per place: a community or village
 
 
-def coded(tables: Tables) -> Coded:
+def coded(tables: Tables, index: IdIndex | None = None) -> Coded:
     """``encode`` plus the kinds and link types the halo and the manifest need."""
-    c = encode(tables)
+    c = encode(tables, index)
     places = tables.get("places")
     return Coded(
         c,
@@ -323,9 +324,10 @@ def _row_streets(table: str, c: Codes) -> np.ndarray:
     return c.street[c.refs[(table, {"conditions": "place_id", "links": "source_id"}[table])]]
 
 
-def _street_ids(c: Codes, streets: np.ndarray) -> pa.Array:
+def _street_ids(c: Codes, streets: np.ndarray) -> pa.ChunkedArray:
     """Street codes as street ids (null outside any street)."""
-    return c.ids.take(pa.array(np.where(streets < 0, 0, streets), mask=streets < 0))
+    at = pa.array(np.where(streets < 0, 0, streets), mask=streets < 0)
+    return c.ids.take(at).cast(pa.string())
 
 
 def _write(table: pa.Table, rows: np.ndarray, streets: np.ndarray, c: Codes, folder: Path) -> None:
@@ -469,7 +471,7 @@ def convert_ledger(
     and an invalid ledger (``LedgerInvalid``) leaves ``out`` as it was.
     """
     from loaders.errors import LedgerInvalid
-    from loaders.ledger import read_tables, release_memory
+    from loaders.ledger import read_tables
 
     root = Path(out).resolve()
     root.parent.mkdir(parents=True, exist_ok=True)
@@ -492,7 +494,7 @@ def convert_ledger(
         checked = read_tables(ledger, keep, key=key, progress=progress)
         if checked.errors:
             raise LedgerInvalid(checked.errors, checked.warnings)
-        numbers = coded(checked.tables)
+        numbers = coded(checked.tables, checked.index)
         del checked  # its ids and references, before the halo's joins: codes are enough
         release_memory()
         plan = place_rows(numbers)

@@ -11,13 +11,13 @@ Nothing here loops in Python over rows of a big table, so a city-sized ledger st
 
 from __future__ import annotations
 
+import dataclasses
 from collections import Counter
 from collections.abc import Callable, Collection
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-import pyarrow
 
 from graph.network import FIXED_KIND
 from graph.schema import (
@@ -36,6 +36,7 @@ from graph.schema import (
 )
 from graph.tables import Tables
 from loaders.errors import Issue
+from loaders.id_index import IdIndex, index_ids
 from loaders.parse import arrow, parse_column
 from loaders.read import RawLedger, RawTable
 
@@ -62,6 +63,7 @@ class Checked:
     errors: list[Issue]
     warnings: list[Issue]
     counts: dict[str, int]
+    index: IdIndex | None = None  # the ids and references as positions, for a conversion
 
 
 # --- column checks with pandera --------------------------------------------------------------
@@ -227,6 +229,9 @@ TABLE_NAMES = np.array([*NODE_TABLES, None], dtype=object)
 
 def _codes(values: pd.Series, mapping: dict[str, int]) -> np.ndarray:
     """Text → integer codes (-1 for missing or unknown), decoded once per distinct value."""
+    if isinstance(values.dtype, pd.CategoricalDtype):  # as ``kept_across`` keeps them
+        lut = np.array([mapping.get(v, -1) for v in values.cat.categories] + [-1], np.int64)
+        return lut[values.cat.codes.to_numpy()]
     enc = arrow(values).dictionary_encode()
     lut = np.array([mapping.get(v, -1) for v in enc.dictionary.to_pylist()] + [-1], np.int64)
     idx = enc.indices.fill_null(-1).to_numpy(zero_copy_only=False)
@@ -234,66 +239,34 @@ def _codes(values: pd.Series, mapping: dict[str, int]) -> np.ndarray:
 
 
 class Ctx:
-    """Typed tables, the raw tables that locate their rows, and one index of every id.
-
-    All ids and all reference columns are dictionary-encoded together once, so every
-    lookup afterwards is integer indexing instead of hashing strings again.
+    """Typed tables, the raw tables that locate their rows, and one index of every id
+    (``loaders.id_index``): every lookup afterwards is integer indexing.
     """
 
     def __init__(self, raw: dict[str, RawTable], typed: Tables) -> None:
         self.raw = raw
         self.typed = typed
-        ids, tables, kinds, rows = [], [], [], []
-        for t in NODE_TABLES:
-            df = typed.get(t)
-            if df is None or "id" not in df.columns:
-                continue
-            present = df["id"].notna().to_numpy()
-            column = arrow(df["id"], large=True)
-            ids.append(column if present.all() else column.filter(pyarrow.array(present)))
-            tables.append(np.full(int(present.sum()), TABLE_CODE[t], np.int64))
+        refs = [(t, c.key) for t in typed for c in TABLES[t].columns if c.type == "ref"]
+        self.index = index_ids(typed, refs)
+        tables, kinds = [], []
+        for t, rows in self.index.rows.items():
+            df = typed[t]
+            tables.append(np.full(len(rows), TABLE_CODE[t], np.int8))
             if "kind" in df.columns:
-                kinds.append(_codes(df["kind"], KIND_CODE)[present])
+                kinds.append(_codes(df["kind"], KIND_CODE)[rows])
             else:  # people/matters have one kind; a missing kind column is reported already
                 code = KIND_CODE[FIXED_KIND[t]] if t in FIXED_KIND else -1
-                kinds.append(np.full(int(present.sum()), code, np.int64))
-            rows.append(np.flatnonzero(present))
-        refs = [
-            (t, c.key)
-            for t, df in typed.items()
-            for c in TABLES[t].columns
-            if c.type == "ref" and c.key in df.columns
-        ]
-        # pandas' own large strings, not copies (a province's references are gigabytes)
-        parts = ids + [arrow(typed[t][c], large=True) for t, c in refs]
-        n_ids = sum(len(a) for a in ids)
-        # chunks of one encoding share one dictionary: no need to concatenate the strings
-        enc = pyarrow.chunked_array(parts, pyarrow.large_string()).dictionary_encode()
-        size = len(enc.chunks[0].dictionary) if enc.num_chunks else 0
-        codes = np.concatenate(  # 32-bit, as Arrow encodes them: half the memory of 64
-            [c.indices.fill_null(-1).to_numpy(zero_copy_only=False) for c in enc.chunks]
-            or [np.zeros(0, np.int32)]
-        )
-        del enc
-        first = np.full(size + 1, -1, np.int64)  # code → first id position
-        uniq, at = np.unique(codes[:n_ids], return_index=True)
-        first[uniq] = at
-        self.ids = pyarrow.concat_arrays(ids) if ids else pyarrow.array([], pyarrow.large_string())
-        self.first = first[codes[:n_ids]]  # each id's first occurrence
-        self.refs: dict[tuple[str, str], np.ndarray] = {}
-        start = n_ids
-        for t, c in refs:
-            n = len(typed[t])
-            self.refs[(t, c)] = first[codes[start : start + n]]
-            start += n
+                kinds.append(np.full(len(rows), code, np.int8))
         # lookups by id position; the extra last slot answers position -1 (not found)
-        self.table = np.concatenate([*tables, [-1]]).astype(np.int64, copy=False)
-        self.kind = np.concatenate([*kinds, [-1]]).astype(np.int64, copy=False)
-        self.pos = np.concatenate([*rows, [-1]]).astype(np.int64, copy=False)
+        self.ids = self.index.ids
+        self.first = self.index.first
+        self.table = np.concatenate([*tables, [-1]]).astype(np.int8, copy=False)
+        self.kind = np.concatenate([*kinds, [-1]]).astype(np.int8, copy=False)
+        self.pos = np.concatenate([*self.index.rows.values(), [-1]]).astype(np.int64, copy=False)
 
     def find(self, table: str, column: str) -> np.ndarray:
         """Id position of each value of a reference column, -1 when absent or missing."""
-        return self.refs[(table, column)]
+        return self.index.refs[(table, column)]
 
     def issues(self, table: str, pos, column: str, values, messages) -> list[Issue]:
         """Issues at row positions of a table; ``messages`` is one string or one per row."""
@@ -612,6 +585,21 @@ CROSS_COLUMNS = {
 CROSS_TEXT = {"matters": ("closed_at", "replied_at"), "links": ("until",)}
 
 
+def kept_across(table: str, full: pd.DataFrame, raw: RawTable) -> tuple[pd.DataFrame, RawTable]:
+    """What ``check_across`` needs of a table (its ids, references, ``CROSS_COLUMNS`` and
+    ``CROSS_TEXT``), for a reader that lets the rest go. Kinds and link types repeat a few
+    values over millions of rows, so they are kept as categories: a tenth of the memory of
+    their strings."""
+    spec = {c.key: c for c in TABLES[table].columns}
+    crossing = {k for k, c in spec.items() if c.type in ("id", "ref")}
+    crossing.update(CROSS_COLUMNS.get(table, ()))
+    typed = full[[c for c in full.columns if c in crossing]]
+    enums = [c for c in typed.columns if spec[c].type == "enum"]
+    text = [c for c in CROSS_TEXT.get(table, ()) if c in raw.data.columns]
+    kept = dataclasses.replace(raw, data=raw.data[text])
+    return typed.astype(dict.fromkeys(enums, "category")), kept
+
+
 def check_across(ctx: Ctx) -> tuple[list[Issue], list[Issue]]:
     """The checks between tables (errors, warnings); the whole-ledger and the
     table-by-table readers both run exactly these."""
@@ -649,8 +637,9 @@ def validate_raw(raw: RawLedger, tick: Callable[[str], None] | None = None) -> C
         typed[table] = with_defaults(table, parsed)
     if tick:
         tick("checking links between tables")
-    across, warned = check_across(Ctx(raw.tables, typed))
+    ctx = Ctx(raw.tables, typed)
+    across, warned = check_across(ctx)
     errors = in_table_order(errors + across)
     warnings += warned
     counts = {t: len(raw.tables[t].data) if t in raw.tables else 0 for t in TABLES}
-    return Checked(typed, errors, warnings, counts)
+    return Checked(typed, errors, warnings, counts, ctx.index)

@@ -62,3 +62,24 @@ def test_streets_of_odd_trees() -> None:
     assert got == _expected(places)
     assert got["C1"] == "S2" and got["B"] == "T" and got["X"] is None and got["C2"] is None
     assert np.array_equal(list(got), places["id"].tolist())
+
+
+def test_validation_index_gives_the_same_codes(demo_dir) -> None:
+    """A conversion reuses the table-by-table validation's id index (``Checked.index``,
+    made from the few columns it keeps, kinds as categories): every code and street
+    equals ``encode`` matching the strings of the whole tables again."""
+    from loaders.ledger import read_tables
+
+    tables: dict[str, pd.DataFrame] = {}
+    checked = read_tables(demo_dir / "csv", tables.__setitem__, key="k")
+    assert not checked.errors and checked.index is not None
+    assert isinstance(checked.tables["links"]["type"].dtype, pd.CategoricalDtype)
+    reused = encode(checked.tables, checked.index)
+    again = encode(tables)
+    assert reused.ids.to_pylist() == again.ids.to_pylist()
+    assert reused.start == again.start and reused.size == again.size
+    assert reused.refs.keys() == again.refs.keys()
+    for key, codes in again.refs.items():
+        assert np.array_equal(reused.refs[key], codes), key
+    assert np.array_equal(reused.street, again.street)
+    assert (again.street >= 0).sum() > 1000
