@@ -74,7 +74,7 @@ class Codes:
     millions of rows took gigabytes and minutes, integer joins take a fraction.
     """
 
-    ids: pa.ChunkedArray
+    ids: pa.Array
     start: dict[str, int]
     size: dict[str, int]
     refs: dict[tuple[str, str], np.ndarray]  # (table, column) → each row's code, -1 if none
@@ -122,7 +122,7 @@ def encode(tables: Tables, index: IdIndex | None = None) -> Codes:
     sizes = [len(index.rows.get(t, ())) for t in NODE_TABLES]
     starts = np.cumsum([0, *sizes]).tolist()
     c = Codes(
-        ids=index.ids,
+        ids=index.ids.combine_chunks(),  # one array: taking from chunks concatenates them each time
         start=dict(zip(NODE_TABLES, starts, strict=False)),
         size=dict(zip(NODE_TABLES, sizes, strict=True)),
         refs={r: index.refs.get(r, _none(tables.get(r[0]))) for r in REF_COLUMNS},
@@ -324,19 +324,37 @@ def _row_streets(table: str, c: Codes) -> np.ndarray:
     return c.street[c.refs[(table, {"conditions": "place_id", "links": "source_id"}[table])]]
 
 
-def _street_ids(c: Codes, streets: np.ndarray) -> pa.ChunkedArray:
+def _street_ids(c: Codes, streets: np.ndarray) -> pa.Array:
     """Street codes as street ids (null outside any street)."""
     at = pa.array(np.where(streets < 0, 0, streets), mask=streets < 0)
     return c.ids.take(at).cast(pa.string())
 
 
+# Rows handed to the writer at a time (see ``_write``).
+WRITE_ROWS = 1 << 18
+
+
 def _write(table: pa.Table, rows: np.ndarray, streets: np.ndarray, c: Codes, folder: Path) -> None:
-    """Rows of a table (their ledger positions ``rows``) into hive partitions street_id=<S>."""
+    """Rows of a table (their ledger positions ``rows``) into hive partitions street_id=<S>.
+
+    The writer makes a row group of each street's rows in every slice it is given. In
+    ledger order a street's rows are spread over the whole table, so a province's street
+    files held dozens of tiny row groups and reading a street cost more the bigger the
+    ledger. Sorted by street (stably: ledger order within a street), a street's rows come
+    in one or two slices.
+    """
     import pyarrow.dataset as ds  # only to write or read a dataset: not to recognize one
 
-    out = table.append_column(ROW, pa.array(rows, pa.int64()))
+    order = np.argsort(streets, kind="stable")
+
+    def part(at: np.ndarray) -> pa.Table:
+        out = table.take(at).append_column(ROW, pa.array(rows[at], pa.int64()))
+        return out.append_column(STREET, _street_ids(c, streets[at]))
+
+    slices = (part(order[i : i + WRITE_ROWS]) for i in range(0, len(order), WRITE_ROWS))
+    schema = part(order[:0]).schema
     ds.write_dataset(
-        out.append_column(STREET, _street_ids(c, streets)),
+        pa.RecordBatchReader.from_batches(schema, (b for t in slices for b in t.to_batches())),
         folder,
         format="parquet",
         partitioning=ds.partitioning(pa.schema([(STREET, pa.string())]), flavor="hive"),

@@ -83,3 +83,20 @@ def test_validation_index_gives_the_same_codes(demo_dir) -> None:
         assert np.array_equal(reused.refs[key], codes), key
     assert np.array_equal(reused.street, again.street)
     assert (again.street >= 0).sum() > 1000
+
+
+def test_street_files_hold_few_row_groups(demo_net, tmp_path, monkeypatch) -> None:
+    """Rows reach the writer sorted by street, so a street's file holds one row group per
+    slice its own rows fill, not one per slice of the whole table it has a row in (a
+    province's street files held dozens, and reading a street grew with the ledger)."""
+    import pyarrow.parquet as pq
+
+    from loaders import parquet
+
+    monkeypatch.setattr(parquet, "WRITE_ROWS", 500)
+    parquet.convert(demo_net, tmp_path / "ds")
+    files = list((tmp_path / "ds" / "links").glob("street_id=*/*.parquet"))
+    assert len(files) > 10
+    for f in files:
+        meta = pq.ParquetFile(f).metadata
+        assert meta.num_row_groups <= -(-meta.num_rows // 500) + 1, f
