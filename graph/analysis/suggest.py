@@ -23,6 +23,7 @@ import pandas as pd
 
 from graph.analysis.rubric import Rubric
 from graph.analysis.scope import Context
+from graph.forked import beside, spare_core
 
 if TYPE_CHECKING:  # NetworkX is the reference solver only (``max_flow_min_cost``)
     import networkx as nx
@@ -208,6 +209,27 @@ def _take(flow: dict, hubs: dict[tuple, list[list]], hub: tuple) -> tuple:
     return left[-1][0]
 
 
+# Open matters from which the (district, domain) problems are split between two processes:
+# a province's take seconds, all after every community is measured; a fork costs ≈ 20 ms.
+BESIDE_MIN_MATTERS = 20_000
+
+
+def _solve_all(problems: list[tuple[pd.DataFrame, pd.DataFrame]]) -> list[dict]:
+    return [pair for m, r in problems for pair in _solve(m, r)]
+
+
+def _solved(problems: list[tuple[pd.DataFrame, pd.DataFrame]]) -> list[dict]:
+    """The pairs of every problem: half of the matters' problems in a forked process
+    beside the other half when they are many and a core is idle. The problems are
+    independent, so the pairs are the same either way."""
+    sizes = np.cumsum([len(m) for m, _ in problems])
+    if len(sizes) < 2 or sizes[-1] < BESIDE_MIN_MATTERS or not spare_core():
+        return _solve_all(problems)
+    half = min(int(np.searchsorted(sizes, sizes[-1] / 2)) + 1, len(problems) - 1)
+    other = beside(_solve_all, problems[half:])
+    return _solve_all(problems[:half]) + other.result()
+
+
 def resource_suggestions(matters: pd.DataFrame, resources: pd.DataFrame) -> pd.DataFrame:
     """Open matters matched to spare resources, cost 1 same community, 2 same street, 4 district.
 
@@ -215,12 +237,12 @@ def resource_suggestions(matters: pd.DataFrame, resources: pd.DataFrame) -> pd.D
     rows of a whole district, whichever way they were gathered).
     """
     resources = resources[resources["loc_district_id"].notna()]
-    pairs: list[dict] = []
+    problems = []
     for (district, domain), m in matters.groupby(["district_id", "domain"]):
         r = resources[(resources["loc_district_id"] == district) & (resources["domain"] == domain)]
         if len(r):
-            pairs += _solve(m, r)
-    out = pd.DataFrame(pairs, columns=["matter_id", "resource_id"])
+            problems.append((m, r))
+    out = pd.DataFrame(_solved(problems), columns=["matter_id", "resource_id"])
     m = matters.set_index("id")
     r = resources.set_index("id")
     out["community_id"] = out["matter_id"].map(m["community_id"])

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import functools
 import random
+import subprocess
+import sys
 
 import networkx as nx
 import pandas as pd
@@ -12,6 +14,7 @@ import pytest
 import graph.analysis.suggest as suggest
 from graph.analysis.scope import build_context
 from graph.analysis.suggest import max_flow_min_cost, resource_suggestions
+from tests.conftest import ROOT
 
 
 def _instance(seed: int) -> nx.DiGraph:
@@ -75,3 +78,35 @@ def test_demo_suggestions_equal_networkx_in_count_and_cost(demo_net, monkeypatch
     assert ours["matter_id"].is_unique
     domains = pd.Series(ours["resource_id"].map(spare["domain"]).to_numpy())
     assert (domains == ours["domain"].to_numpy()).all()
+
+
+def test_suggestions_split_between_two_processes_are_the_same(demo_dir) -> None:
+    """Many open matters: half of the (district, domain) problems are solved in a forked
+    process (``_solved``). In a fresh interpreter (the test session may hold threads and
+    then never forks) the split must fork and give the serial run's suggestions."""
+    code = (
+        "import sys, os\n"
+        "from graph.analysis import suggest\n"
+        "from graph.analysis.scope import build_context\n"
+        "from loaders.ledger import read_ledger\n"
+        "ctx = build_context(read_ledger(sys.argv[1], key='k').tables, 2024)\n"
+        "needs, spare = suggest.open_matters(ctx), suggest.spare_capacity(ctx)\n"
+        "serial = suggest.resource_suggestions(needs, spare)\n"
+        "forks = []\n"
+        "beside = suggest.beside\n"
+        "suggest.beside = lambda fn, part: forks.append(len(part)) or beside(fn, part)\n"
+        "suggest.spare_core = lambda: True\n"
+        "suggest.BESIDE_MIN_MATTERS = 0\n"
+        "split = suggest.resource_suggestions(needs, spare)\n"
+        "assert forks and forks[0] > 0, forks\n"
+        "assert len(serial) > 100 and split.equals(serial)\n"
+        "print('ok')\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code, str(demo_dir / "csv")],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=300,
+    )
+    assert done.returncode == 0 and done.stdout == "ok\n", done.stderr
