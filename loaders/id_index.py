@@ -39,14 +39,14 @@ class IdIndex:
     """The ids of the node tables (``NODE_TABLES`` order, rows without an id left out) and
     the references, as positions in that order.
 
-    Position ``p`` is ``ids[p]``, row ``rows[t][p - start[t]]`` of table ``t``. ``first[p]``
+    Position ``p`` is ``ids[p]``; the positions of table ``t``'s ids follow the tables before
+    it, one per row of ``rows[t]`` (the rows that have an id). ``first[p]``
     is the first position holding the same id (``p`` itself unless the id repeats), and a
     reference names the first position holding its id, -1 when missing or unknown.
     Positions are 32-bit: half the memory, and a ledger has far fewer than 2³¹ rows.
     """
 
     ids: pa.ChunkedArray
-    start: dict[str, int]
     rows: dict[str, np.ndarray]
     first: np.ndarray
     refs: dict[tuple[str, str], np.ndarray]
@@ -86,7 +86,6 @@ def index_ids(tables: Tables, refs: Iterable[tuple[str, str]]) -> IdIndex:
     bounds = np.cumsum([0, *(len(a) for a in parts)]).tolist()
     return IdIndex(
         ids=pa.chunked_array(ids, pa.large_string()),
-        start=dict(zip(rows, bounds, strict=False)),
         rows=rows,
         first=first[codes[:n_ids]],
         refs={
