@@ -249,7 +249,11 @@ def halo(x: Coded) -> tuple[pd.DataFrame, pd.DataFrame]:
     need_rows.append(_pairs(provided["street"], provided["rid"]))
 
     # What the cores lead: party organizations reachable in L from a street's own nodes.
-    need_links.append(_led_links(lk, LINK_TYPES, x.party, S))
+    # The partition outside any street measures only the communities it holds, if any:
+    # with none, nothing of it reads what its nodes lead (the district's committee leads
+    # every party organization: that was nearly all of a province's halo).
+    outside = x.units & (S[: len(x.units)] < 0)
+    need_links.append(_led_links(lk, LINK_TYPES, x.party, S, outside=bool(outside.any())))
     need_links = pd.concat(need_links).drop_duplicates()
     ends = need_links.merge(lk[["pos", "src", "dst"]], on="pos")
     need_rows += [_pairs(ends["street"], ends["src"]), _pairs(ends["street"], ends["dst"])]
@@ -269,12 +273,14 @@ def _pairs(street: pd.Series, ids: pd.Series) -> pd.DataFrame:
 
 
 def _led_links(
-    lk: pd.DataFrame, link_types: list[str], party: np.ndarray, S: np.ndarray
+    lk: pd.DataFrame, link_types: list[str], party: np.ndarray, S: np.ndarray, outside: bool
 ) -> pd.DataFrame:
     """(street, link position) of L-links out of outside party organizations a street reaches.
 
     L as in docs/metrics.md: LEADS and ESTABLISHED_IN point source → target, SUBORDINATE_TO
     superior → subordinate. Links of every year are followed (a superset of any one year).
+    The partition outside any street (-1) reaches nothing unless ``outside`` (it holds a
+    community or village).
     """
     fwd = lk[lk["type"].isin([link_types.index("LEADS"), link_types.index("ESTABLISHED_IN")])]
     sub = lk[lk["type"] == link_types.index("SUBORDINATE_TO")]
@@ -288,7 +294,9 @@ def _led_links(
     edges = edges[edges["src"] != edges["dst"]]
     to_party = edges[party[edges["dst"].to_numpy()]]
     seen = pd.DataFrame({"street": S[to_party["src"].to_numpy()], "id": to_party["dst"]})
-    seen = seen[S[seen["id"].to_numpy()] != seen["street"].to_numpy()].drop_duplicates()
+    street = seen["street"].to_numpy()
+    seen = seen[(S[seen["id"].to_numpy()] != street) & (outside | (street >= 0))]
+    seen = seen.drop_duplicates()
     frontier = seen
     while len(frontier):
         step = frontier.merge(to_party, left_on="id", right_on="src")

@@ -100,3 +100,44 @@ def test_street_files_hold_few_row_groups(demo_net, tmp_path, monkeypatch) -> No
     for f in files:
         meta = pq.ParquetFile(f).metadata
         assert meta.num_row_groups <= -(-meta.num_rows // 500) + 1, f
+
+
+def _outside_halo(outside_community: bool) -> set[int]:
+    """Link positions in the halo of the partition outside any street (code -1) of a small
+    ledger: a district committee leading a community's core, which leads a branch that
+    leads another; with ``outside_community``, a community without a street whose core
+    leads that branch too."""
+    from loaders.parquet import coded, halo
+
+    places = [("D", "district", None), ("S1", "street", "D"), ("C1", "community", "S1")]
+    orgs = [
+        ("DC", "party_committee", "D"),
+        ("K1", "party_committee", "C1"),
+        ("P1", "party_branch", "C1"),
+        ("P2", "party_branch", "C1"),
+    ]
+    links = [("DC", "K1", "LEADS"), ("K1", "P1", "LEADS"), ("P1", "P2", "LEADS")]
+    if outside_community:
+        places.append(("C0", "community", None))
+        orgs.append(("K0", "party_committee", "C0"))
+        links.append(("K0", "P1", "LEADS"))
+
+    def frame(rows, cols):
+        return pd.DataFrame(rows, columns=cols, dtype="string")
+
+    tables = {
+        "places": frame(places, ["id", "kind", "parent_id"]),
+        "organizations": frame(orgs, ["id", "kind", "place_id"]),
+        "links": frame(links, ["source_id", "target_id", "type"]),
+    }
+    _, need = halo(coded(tables))
+    return set(need.loc[need["street"] == -1, "pos"].tolist())
+
+
+def test_outside_partition_reaches_what_its_communities_lead_only() -> None:
+    """What party organizations lead is read for communities' cores: the partition outside
+    any street needs it only when it holds a community (a province's district committee
+    leads every party organization, which made nearly all of its halo)."""
+    assert _outside_halo(outside_community=False) == set()
+    # K0 → P1 reaches P1 in street S1, so P1's own leading link (position 2) is needed
+    assert 2 in _outside_halo(outside_community=True)
