@@ -161,21 +161,28 @@ def kill_while(server: Server, under_way: Callable[[], None], *args: str) -> Non
     assert_one_line_failure(proc.returncode, err, "cannot reach FalkorDB")
 
 
-def stored_then_bigger(server: Server, graph: str, tmp_path: Path) -> tuple[Network, Path]:
+def stored_then_bigger(
+    server: Server, graph: str, tmp_path: Path, people: int = 3000
+) -> tuple[Network, Path]:
     """The small ledger stored (and flushed to disk) as ``graph``, and a bigger ledger whose
     write the test interrupts: what was there before must survive the kill."""
     small = read_ledger(SMALL)
     with open_store(server.uri, graph) as store:
         store.write(small)
     server.flush()
-    return small, bigger_ledger(tmp_path / "big", 3000)
+    return small, bigger_ledger(tmp_path / "big", people)
 
 
 def test_server_killed_during_a_load(server: Server, tmp_path: Path) -> None:
-    kept, ledger = stored_then_bigger(server, "kept", tmp_path)
+    # a load of ~17 s at one row per statement: still under way after the flush below
+    kept, ledger = stored_then_bigger(server, "kept", tmp_path, people=20_000)
 
     def under_way() -> None:
         wait_for(lambda: people_count(server.uri, "fresh") >= 50, "the load under way")
+        # Killed sooner, the server may not have written the load's first statement (its
+        # unfinished marker) to the append-only file yet: busy with an fsync it postpones
+        # the writes, and the restarted server then has no "fresh" graph at all (CI saw it).
+        server.flush()
 
     kill_while(server, under_way, "load", str(ledger), "--graph", "fresh")
 
