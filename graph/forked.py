@@ -84,3 +84,17 @@ def beside(fn: Callable[..., T], *args: object) -> Pending[T]:
             os._exit(code)
     os.close(write)
     return Pending(fn, args, pid, read)
+
+
+def both(fn: Callable[..., T], mine: tuple, other: tuple) -> tuple[T, T]:
+    """``fn(*mine)`` here while ``fn(*other)`` runs ``beside`` it: the two halves of one job.
+
+    If this half fails, the other is cancelled (its child reaped) before the error goes on.
+    """
+    pending = beside(fn, *other)
+    try:
+        first = fn(*mine)
+    except BaseException:
+        pending.cancel()
+        raise
+    return first, pending.result()

@@ -18,7 +18,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from graph.config import config_dir, get
-from graph.forked import beside, spare_core
+from graph.forked import both, spare_core
 from graph.schema import PERSONAL_COLUMNS
 from loaders.parse import arrow
 from loaders.read import TEXT
@@ -148,13 +148,11 @@ def pseudonymize_people(people: pd.DataFrame, key: bytes | str | None = None) ->
     if sum(len(v) for _, v in jobs) < BESIDE_MIN_VALUES or not spare_core():
         digests = _hashed(key, jobs)
     else:
-        second = beside(_hashed, key, [(t, v[len(v) // 2 :]) for t, v in jobs])
-        try:
-            first = _hashed(key, [(t, v[: len(v) // 2]) for t, v in jobs])
-        except BaseException:
-            second.cancel()
-            raise
-        rest = second.result()
+        first, rest = both(
+            _hashed,
+            (key, [(t, v[: len(v) // 2]) for t, v in jobs]),
+            (key, [(t, v[len(v) // 2 :]) for t, v in jobs]),
+        )
         digests = [a + b for a, b in zip(first, rest, strict=True)]
     for c, d in zip(columns, digests, strict=True):
         out[c] = _replaced(c, out.index, encoded[c], d)

@@ -23,7 +23,7 @@ import pandas as pd
 
 from graph.analysis.rubric import Rubric
 from graph.analysis.scope import Context
-from graph.forked import beside, spare_core
+from graph.forked import both, spare_core
 
 if TYPE_CHECKING:  # NetworkX is the reference solver only (``max_flow_min_cost``)
     import networkx as nx
@@ -226,8 +226,8 @@ def _solved(problems: list[tuple[pd.DataFrame, pd.DataFrame]]) -> list[dict]:
     if len(sizes) < 2 or sizes[-1] < BESIDE_MIN_MATTERS or not spare_core():
         return _solve_all(problems)
     half = min(int(np.searchsorted(sizes, sizes[-1] / 2)) + 1, len(problems) - 1)
-    other = beside(_solve_all, problems[half:])
-    return _solve_all(problems[:half]) + other.result()
+    first, second = both(_solve_all, (problems[:half],), (problems[half:],))
+    return first + second
 
 
 def resource_suggestions(matters: pd.DataFrame, resources: pd.DataFrame) -> pd.DataFrame:

@@ -50,3 +50,27 @@ def test_cancel_reaps_the_child() -> None:
     if pid is not None:  # forked: the child is gone, neither running nor a zombie
         with pytest.raises(ChildProcessError):
             os.waitpid(pid, os.WNOHANG)
+
+
+def test_both_halves_come_back_and_a_failing_half_reaps_the_other() -> None:
+    """``both``: the two results in order; when the caller's half fails, the child running
+    the other half is killed and reaped (no child left), and the error goes on. In a fresh
+    interpreter, so that it forks."""
+    code = (
+        "import os, time\n"
+        "from graph.forked import both\n"
+        "assert both(divmod, (7, 2), (9, 4)) == ((3, 1), (2, 1))\n"
+        "def half(x):\n"
+        "    if x == 'fail': raise ValueError(x)\n"
+        "    time.sleep(60)\n"
+        "start = time.monotonic()\n"
+        "try: both(half, ('fail',), ('sleep',))\n"
+        "except ValueError: pass\n"
+        "assert time.monotonic() - start < 30\n"
+        "try: os.waitpid(-1, os.WNOHANG); print('a child is left')\n"
+        "except ChildProcessError: print('ok')\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=120
+    )
+    assert done.returncode == 0 and done.stdout == "ok\n", (done.stdout, done.stderr)
