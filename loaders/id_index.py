@@ -9,9 +9,7 @@ validation's index instead of matching the strings again.
 
 from __future__ import annotations
 
-import ctypes
 from collections.abc import Iterable
-from contextlib import suppress
 from dataclasses import dataclass
 
 import numpy as np
@@ -19,19 +17,8 @@ import pyarrow as pa
 
 from graph.schema import NODE_TABLES
 from graph.tables import Tables
+from loaders.memory import release_memory
 from loaders.parse import arrow
-
-
-def release_memory() -> None:
-    """Hand freed memory back to the system.
-
-    Arrow's allocator and glibc's malloc keep what a step freed for reuse; the next step's
-    arrays have other sizes, so on a province the kept pages added up to gigabytes of
-    resident memory that nothing used.
-    """
-    pa.default_memory_pool().release_unused()
-    with suppress(AttributeError, OSError):  # not glibc: nothing to trim
-        ctypes.CDLL(None).malloc_trim(0)
 
 
 @dataclass

@@ -189,7 +189,7 @@ def _tablewise(files: list[tuple[str, str, Path]], keep: Keep, people_of: People
 
     from graph.tables import coerce
     from loaders import validate as v
-    from loaders.id_index import release_memory
+    from loaders.memory import release_memory
     from loaders.read import RawLedger, RawTable, read_csv_bytes
 
     errors: list[Issue] = []

@@ -39,7 +39,8 @@ from graph.network import Network
 from graph.schema import COMMUNITY_KINDS, NODE_TABLES, PARTY_ORG_KINDS, STREET_KINDS, TABLES
 from graph.scope import nearest_of_kind
 from graph.tables import Tables, coerce
-from loaders.id_index import IdIndex, index_ids, release_memory
+from loaders.id_index import IdIndex, index_ids
+from loaders.memory import release_memory
 
 MANIFEST = "govnet.json"
 HALO = "halo"

@@ -258,8 +258,6 @@ class Ctx:
                 code = KIND_CODE[FIXED_KIND[t]] if t in FIXED_KIND else -1
                 kinds.append(np.full(len(rows), code, np.int8))
         # lookups by id position; the extra last slot answers position -1 (not found)
-        self.ids = self.index.ids
-        self.first = self.index.first
         self.table = np.concatenate([*tables, [-1]]).astype(np.int8, copy=False)
         self.kind = np.concatenate([*kinds, [-1]]).astype(np.int8, copy=False)
         self.pos = np.concatenate([*self.index.rows.values(), [-1]]).astype(np.int64, copy=False)
@@ -284,7 +282,7 @@ class Ctx:
 
 
 def check_duplicate_ids(ctx: Ctx) -> list[Issue]:
-    first = ctx.first
+    first = ctx.index.first
     dup = np.flatnonzero(first != np.arange(len(first)))
     issues: list[Issue] = []
     for d in dup:
@@ -293,7 +291,7 @@ def check_duplicate_ids(ctx: Ctx) -> list[Issue]:
             f"{TABLE_NAMES[ctx.table[f]]} row {ctx.raw[TABLE_NAMES[ctx.table[f]]].rows[ctx.pos[f]]}"
         )
         msg = f"编号重复 duplicate id (ids are unique in the whole ledger; first at {where})"
-        issues += ctx.issues(t, [ctx.pos[d]], "id", [ctx.ids[int(d)].as_py()], msg)
+        issues += ctx.issues(t, [ctx.pos[d]], "id", [ctx.index.ids[int(d)].as_py()], msg)
     return issues
 
 
