@@ -27,7 +27,7 @@ def test_pseudonyms_are_the_same_forked_or_not(monkeypatch) -> None:
         }
     )
     forks = []
-    monkeypatch.setattr(ps, "beside", lambda *a: forks.append(1) or forked.beside(*a))
+    monkeypatch.setattr(ps, "both", lambda *a: forks.append(1) or forked.both(*a))
     runs = {}
     for load in (0.0, 99.0):
         monkeypatch.setattr(os, "getloadavg", lambda load=load: (load, load, load))
