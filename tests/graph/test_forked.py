@@ -13,6 +13,14 @@ from graph.forked import beside, can_fork
 from tests.conftest import ROOT
 
 
+def assert_prints_ok(code: str) -> None:
+    """``code`` run in a fresh interpreter (no other thread: it may fork) prints only ok."""
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=120
+    )
+    assert done.returncode == 0 and done.stdout == "ok\n", (done.stdout, done.stderr)
+
+
 def test_runs_in_a_child_where_it_can_fork() -> None:
     assert (beside(os.getpid).result() != os.getpid()) == can_fork()
 
@@ -27,10 +35,7 @@ def test_forks_in_a_process_without_other_threads() -> None:
         "try: pending.result()\n"
         "except ValueError: print('ok')\n"
     )
-    done = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=120
-    )
-    assert done.returncode == 0 and done.stdout == "ok\n", done.stderr
+    assert_prints_ok(code)
 
 
 def test_result_comes_back_whole() -> None:
@@ -70,7 +75,4 @@ def test_both_halves_come_back_and_a_failing_half_reaps_the_other() -> None:
         "try: os.waitpid(-1, os.WNOHANG); print('a child is left')\n"
         "except ChildProcessError: print('ok')\n"
     )
-    done = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=120
-    )
-    assert done.returncode == 0 and done.stdout == "ok\n", (done.stdout, done.stderr)
+    assert_prints_ok(code)
