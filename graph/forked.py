@@ -15,6 +15,8 @@ import threading
 from collections.abc import Callable
 from typing import Generic, TypeVar
 
+from graph.collector import one_job
+
 T = TypeVar("T")
 
 
@@ -76,6 +78,7 @@ def beside(fn: Callable[..., T], *args: object) -> Pending[T]:
     if pid == 0:  # the child: no cleanup handlers, no flushing the parent's buffers
         code = 1
         try:
+            one_job()
             os.close(read)
             with os.fdopen(write, "wb") as out:
                 out.write(pickle.dumps(fn(*args), protocol=pickle.HIGHEST_PROTOCOL))

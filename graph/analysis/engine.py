@@ -22,6 +22,7 @@ import pandas as pd
 from graph.analysis.core import leadership_edges
 from graph.analysis.kernels import Partition, analyze_batch
 from graph.analysis.scope import Context
+from graph.collector import one_job
 from graph.forked import Pending, beside, spare_core
 
 # Below this many structure edges in total a serial run is faster than starting workers.
@@ -179,7 +180,9 @@ def run_partitions(parts: list[Partition], parallel: bool | None = None) -> list
     chunks = [[parts[i] for i in order[k::n_chunks]] for k in range(n_chunks)]
     # fork is cheapest; a threaded host (e.g. the Streamlit app) must not fork its locks
     method = "fork" if threading.active_count() == 1 else "forkserver"
-    with ProcessPoolExecutor(workers, mp_context=mp.get_context(method)) as pool:
+    with ProcessPoolExecutor(
+        workers, mp_context=mp.get_context(method), initializer=one_job
+    ) as pool:
         results = [r for chunk in pool.map(analyze_batch, chunks) for r in chunk]
     by_cid = {r["cid"]: r for r in results}
     return [by_cid[p.cid] for p in parts]

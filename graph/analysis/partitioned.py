@@ -37,6 +37,7 @@ from rich.text import Text
 from graph.analysis.model import Analysis, Measured
 from graph.analysis.rubric import Rubric, load_rubric
 from graph.analysis.run import measure, score
+from graph.collector import one_job
 from graph.network import Network
 from graph.tables import Tables
 
@@ -163,7 +164,9 @@ def run_local(
     # must not fork its locks. At most 2×workers groups in flight, so finished results
     # never pile up unread.
     method = "fork" if threading.active_count() == 1 else "forkserver"
-    with ProcessPoolExecutor(workers, mp_context=mp.get_context(method)) as pool:
+    with ProcessPoolExecutor(
+        workers, mp_context=mp.get_context(method), initializer=one_job
+    ) as pool:
         running: set = set()
         for part in parts:
             running.add(pool.submit(task, part))
