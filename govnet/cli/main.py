@@ -6,9 +6,14 @@ optional dependency (the app, db or scale extra) into one line naming the extra.
 
 import sys
 
+from govnet.cli.cli import app
+from graph.collector import one_job
+from graph.extras import missing
+
 # ``govnet app`` only starts a server process: the other commands' imports (pandas and the
 # engine, about a CPU second) would delay every app start, so they are skipped for it.
-if sys.argv[1:2] == ["app"]:
+SERVES = sys.argv[1:2] == ["app"]
+if SERVES:
     from govnet.cli import serve  # noqa: F401
 else:  # The command modules register their commands on ``app`` when imported.
     from govnet.cli import (
@@ -21,16 +26,14 @@ else:  # The command modules register their commands on ``app`` when imported.
         serve,  # noqa: F401
         whatif,  # noqa: F401
     )
-from govnet.cli.cli import app
-from graph.collector import one_job
-from graph.extras import missing
 
 __all__ = ["app", "main"]
 
 
 def main() -> None:
     """Run the CLI; a command that needs an extra that is not installed says which one."""
-    one_job()  # one command, then exit: the collector need not walk the imports again
+    if not SERVES:  # one command, then exit (the app's server lives on: Python's defaults)
+        one_job()
     try:
         app()
     except ImportError as exc:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import subprocess
 import sys
 
@@ -29,17 +30,26 @@ def test_a_forked_child_and_a_pool_worker_are_tuned_and_the_caller_is_not() -> N
     assert_prints_ok(code)
 
 
-def test_the_cli_runs_tuned() -> None:
+def _seen_by(command: str) -> str:
+    """What a CLI command sees of the collector (``govnet app``: its server, not started)."""
     code = (
         "import gc, sys\n"
+        "def seen(): print(gc.get_threshold(), gc.get_freeze_count() > 0)\n"
+        "import govnet.app.launch\n"
+        "govnet.app.launch.main = lambda args: seen()\n"
         "from govnet.cli import cli\n"
-        "@cli.app.command('thresholds')\n"
-        "def thresholds(): print(gc.get_threshold(), gc.get_freeze_count() > 0)\n"
-        "sys.argv = ['govnet', 'thresholds']\n"
+        "cli.app.command('thresholds')(seen)\n"
+        f"sys.argv = ['govnet', {command!r}]\n"
         "from govnet.cli.main import main\n"
         "main()\n"
     )
     done = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=120
     )
-    assert done.stdout == f"{THRESHOLDS} True\n", (done.stdout, done.stderr)
+    return done.stdout + done.stderr
+
+
+def test_a_cli_command_runs_tuned_and_the_app_server_does_not() -> None:
+    """A command runs once and exits; ``govnet app`` serves on in the same process."""
+    assert _seen_by("thresholds") == f"{THRESHOLDS} True\n"
+    assert _seen_by("app") == f"{gc.get_threshold()} False\n"
