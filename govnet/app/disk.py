@@ -183,5 +183,7 @@ def warm(ledger: str | Path | None = None, years: int = 2) -> None:
 if __name__ == "__main__":  # the source the app shows first: GOVNET_LEDGER, else the demo
     from govnet.app import disk  # not this __main__: Summary must pickle as govnet.app.disk's
     from graph import config
+    from graph.collector import one_job
 
+    one_job()  # this process warms the cache, then exits
     disk.warm(config.get("ledger") or None)
