@@ -4,15 +4,18 @@ Cheaper than a process pool for one task: the child gets its inputs by fork (not
 pickled in) and sends its result back pickled through a pipe. Where forking is not safe
 or possible (no ``os.fork``, another Python thread whose held locks the child would
 inherit, e.g. the Streamlit app), or the child fails, the function runs in the caller.
+For many tasks, ``process_pool`` gives the analysis' one kind of process pool.
 """
 
 from __future__ import annotations
 
+import multiprocessing as mp
 import os
 import pickle
 import signal
 import threading
 from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
 from typing import Generic, TypeVar
 
 from graph.collector import one_job
@@ -101,3 +104,14 @@ def both(fn: Callable[..., T], mine: tuple, other: tuple) -> tuple[T, T]:
         pending.cancel()
         raise
     return first, pending.result()
+
+
+def process_pool(workers: int) -> ProcessPoolExecutor:
+    """A pool of ``workers`` processes, each a one-job process (``graph.collector``).
+
+    Forked workers start with govnet already imported (a fresh interpreter spends about
+    1.5 CPU s importing it); a threaded host (e.g. the Streamlit app, a progress bar) must
+    not fork its locks, so there they come from a fork server.
+    """
+    method = "fork" if threading.active_count() == 1 else "forkserver"
+    return ProcessPoolExecutor(workers, mp_context=mp.get_context(method), initializer=one_job)

@@ -11,10 +11,7 @@ and small inputs run serially because starting a process would cost more than it
 from __future__ import annotations
 
 import itertools
-import multiprocessing as mp
 import os
-import threading
-from concurrent.futures import ProcessPoolExecutor
 
 import numpy as np
 import pandas as pd
@@ -22,8 +19,7 @@ import pandas as pd
 from graph.analysis.core import leadership_edges
 from graph.analysis.kernels import Partition, analyze_batch
 from graph.analysis.scope import Context
-from graph.collector import one_job
-from graph.forked import Pending, beside, spare_core
+from graph.forked import Pending, beside, process_pool, spare_core
 
 # Below this many structure edges in total a serial run is faster than starting workers.
 PARALLEL_MIN_EDGES = 150_000
@@ -178,11 +174,7 @@ def run_partitions(parts: list[Partition], parallel: bool | None = None) -> list
     order = sorted(range(len(parts)), key=lambda i: -(len(parts[i].edges) + len(parts[i].nodes)))
     n_chunks = min(len(parts), workers * 8)
     chunks = [[parts[i] for i in order[k::n_chunks]] for k in range(n_chunks)]
-    # fork is cheapest; a threaded host (e.g. the Streamlit app) must not fork its locks
-    method = "fork" if threading.active_count() == 1 else "forkserver"
-    with ProcessPoolExecutor(
-        workers, mp_context=mp.get_context(method), initializer=one_job
-    ) as pool:
+    with process_pool(workers) as pool:
         results = [r for chunk in pool.map(analyze_batch, chunks) for r in chunk]
     by_cid = {r["cid"]: r for r in results}
     return [by_cid[p.cid] for p in parts]

@@ -11,11 +11,9 @@ whole-ledger ``analyze`` ends with, so the result equals it.
 
 from __future__ import annotations
 
-import multiprocessing as mp
 import os
-import threading
 from collections.abc import Callable, Collection, Iterator, Mapping
-from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+from concurrent.futures import FIRST_COMPLETED, wait
 from contextlib import contextmanager
 from dataclasses import replace
 from functools import partial
@@ -37,7 +35,7 @@ from rich.text import Text
 from graph.analysis.model import Analysis, Measured
 from graph.analysis.rubric import Rubric, load_rubric
 from graph.analysis.run import measure, score
-from graph.collector import one_job
+from graph.forked import process_pool
 from graph.network import Network
 from graph.tables import Tables
 
@@ -159,14 +157,8 @@ def run_local(
         for part in parts:
             keep(task(part))
         return out
-    # Forked workers start with govnet already imported (a fresh interpreter spends about
-    # 1.5 CPU s importing it); a threaded host (e.g. the Streamlit app, a progress bar)
-    # must not fork its locks. At most 2×workers groups in flight, so finished results
-    # never pile up unread.
-    method = "fork" if threading.active_count() == 1 else "forkserver"
-    with ProcessPoolExecutor(
-        workers, mp_context=mp.get_context(method), initializer=one_job
-    ) as pool:
+    # At most 2×workers groups in flight, so finished results never pile up unread.
+    with process_pool(workers) as pool:
         running: set = set()
         for part in parts:
             running.add(pool.submit(task, part))
