@@ -7,7 +7,7 @@ optional dependency (the app, db or scale extra) into one line naming the extra.
 import sys
 
 from govnet.cli.cli import app
-from graph.collector import one_job
+from graph.collector import leave, one_job
 from graph.extras import missing
 
 # ``govnet app`` only starts a server process: the other commands' imports (pandas and the
@@ -31,18 +31,25 @@ __all__ = ["app", "main"]
 
 
 def main() -> None:
-    """Run the CLI; a command that needs an extra that is not installed says which one."""
-    if not SERVES:  # one command, then exit (the app's server lives on: Python's defaults)
+    """Run the CLI; a command that needs an extra that is not installed says which one.
+
+    A command runs once, then the process leaves without the interpreter's teardown
+    (``graph.collector``); ``govnet app``'s server lives on here with Python's defaults."""
+    if not SERVES:
         one_job()
     try:
         app()
+        code: object = 0
     except ImportError as exc:
         command = next((a for a in sys.argv[1:] if not a.startswith("-")), "")
         extra = missing(exc, f"govnet {command}".strip())
         if extra is None:
             raise
         print(extra, file=sys.stderr)
-        sys.exit(1)
+        code = 1
+    except SystemExit as done:  # how click ends every command, failed or not
+        code = done.code
+    (sys.exit if SERVES else leave)(code)
 
 
 if __name__ == "__main__":

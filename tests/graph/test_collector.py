@@ -53,3 +53,42 @@ def test_a_cli_command_runs_tuned_and_the_app_server_does_not() -> None:
     """A command runs once and exits; ``govnet app`` serves on in the same process."""
     assert _seen_by("thresholds") == f"{THRESHOLDS} True\n"
     assert _seen_by("app") == f"{gc.get_threshold()} False\n"
+
+
+def _ends(code: int, thread: bool) -> subprocess.CompletedProcess:
+    """A CLI command that registers an exit handler, writes a line without its newline,
+    with an object held by a module that prints when freed, exits with ``code`` (optionally while
+    another thread is still at work)."""
+    script = (
+        "import atexit, sys, threading, time, typer\n"
+        "from govnet.cli import cli\n"
+        "class Freed:\n"
+        "    def __del__(self): print('freed', file=sys.stderr)\n"
+        "cli.held = Freed()  # freed one by one when the interpreter tears its modules down\n"
+        "def ends(code: int, thread: bool = False):\n"
+        "    atexit.register(print, 'handler', file=sys.stderr)\n"
+        "    if thread:\n"
+        "        threading.Thread(target=lambda: (time.sleep(0.3), print('joined'))).start()\n"
+        "    print('partial', end='')\n"
+        "    raise typer.Exit(code)\n"
+        "cli.app.command('ends')(ends)\n"
+        f"sys.argv = {['govnet', 'ends', str(code), *(['--thread'] if thread else [])]!r}\n"
+        "from govnet.cli.main import main\n"
+        "main()\n"
+    )
+    return subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, cwd=ROOT, timeout=120
+    )
+
+
+def test_a_cli_command_leaves_with_its_code_output_and_exit_handlers_but_no_teardown() -> None:
+    for code in (0, 3):
+        done = _ends(code, thread=False)
+        assert (done.returncode, done.stdout) == (code, "partial")
+        assert done.stderr == "handler\n"  # and nothing freed one by one at the end
+
+
+def test_a_cli_command_with_a_thread_still_running_exits_as_usual() -> None:
+    done = _ends(4, thread=True)
+    assert (done.returncode, done.stdout) == (4, "partialjoined\n")
+    assert done.stderr.startswith("handler\n")
