@@ -74,6 +74,10 @@ class Measured:
     community rows are those of the communities/villages among ``own["places"]``, its
     node rows those whose id is in ``own`` of their table. ``combine`` joins disjoint
     partial measures, ``update`` swaps a partial one into a cached whole.
+
+    ``flows``: a whole measure's resource suggestions (``resource_suggestions`` of its
+    open matters and spare resources), solved while its graph metrics ran in another
+    process; None where ``score`` is to solve them (a partial or combined measure).
     """
 
     year: int
@@ -85,10 +89,11 @@ class Measured:
     units: pd.DataFrame
     places: pd.DataFrame
     own: Mapping[str, frozenset[str]] | None = None
+    flows: pd.DataFrame | None = None
 
     def only(self, own: Mapping[str, Collection[str]]) -> Measured:
         """The rows owned by ``own`` (ledger table → ids), marked as a partial measure."""
-        return replace(self, **self._rows(own, keep=True), own=_frozen(own))
+        return replace(self, **self._rows(own, keep=True), own=_frozen(own), flows=None)
 
     def _rows(self, own: Mapping[str, Collection[str]], keep: bool) -> dict[str, pd.DataFrame]:
         """Every row table with the rows owned by ``own`` kept (or, keep=False, dropped)."""
@@ -116,7 +121,7 @@ class Measured:
             if any(o is None for o in owns)
             else {t: frozenset().union(*(o[t] for o in owns)) for t in owns[0]}
         )
-        return replace(parts[0], **kw)
+        return replace(parts[0], **kw, flows=None)
 
     def update(self, fresh: Measured) -> Measured:
         """This (cached) measure with ``fresh``'s rows in place of the ones it owns.

@@ -39,7 +39,6 @@ from graph.analysis.scope import STREET_KINDS, Context, build_context
 from graph.analysis.stars import community_stars, earned_counts
 from graph.analysis.suggest import COLUMNS as SUGGESTION_COLUMNS
 from graph.analysis.suggest import (
-    load_solver,
     open_matters,
     partner_suggestions,
     resource_suggestions,
@@ -240,8 +239,9 @@ def measure(
             spare_capacity(ctx)[SPARE_COLUMNS].reset_index(drop=True),
             street_units(ctx),
         )
+        flows = None
         if own is None:  # a whole district is scored next (a part is measured for what-ifs)
-            load_solver()
+            flows = resource_suggestions(rest[1], rest[2])  # while the graph metrics run
     except BaseException:
         pending.cancel()
         raise
@@ -256,6 +256,7 @@ def measure(
         found if evidence else found.iloc[:0],
         *rest,
         places[places["kind"].isin([*STREET_KINDS, "district"])][["id", "name", "kind"]],
+        flows=flows,
     )
     return out if own is None else out.only(own)
 
@@ -327,9 +328,10 @@ def score(
     table = m.communities.sort_values("id", kind="stable").reset_index(drop=True)
     table, detail, max_stars = (rate or _rated)(table, rubric)
     streets, goods, district, flag = rollups(table, m.places, rubric, max_stars)
+    flows = resource_suggestions(m.open_matters, m.spare) if m.flows is None else m.flows
     suggestions = pd.concat(
         [
-            resource_suggestions(m.open_matters, m.spare).astype(object),
+            flows.astype(object),
             partner_suggestions(m.units, table, m.co_builders, rubric).astype(object),
         ],
         ignore_index=True,

@@ -15,7 +15,6 @@ optimum as an edge per (matter, resource) pair with far fewer edges.
 
 from __future__ import annotations
 
-import contextlib
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -125,14 +124,6 @@ def _solve(matters: pd.DataFrame, resources: pd.DataFrame) -> list[dict]:
                 hop = nxt if nxt[0] == "r" else _take(flow, hubs, nxt)
                 pairs.append({"matter_id": next(waiting)[0], "resource_id": next(supply[hop[1:]])})
     return pairs
-
-
-def load_solver() -> None:
-    """Import OR-Tools' min-cost flow now (a tenth of a second of loading a C++ library):
-    ``measure`` does it while its graph searches finish in another process, so that
-    ``score`` does not wait for it."""
-    with contextlib.suppress(ImportError):
-        import ortools.graph.python.min_cost_flow  # noqa: F401
 
 
 # A flow network as plain dicts, u → v → (capacity, weight), nodes and arcs in insertion

@@ -12,6 +12,7 @@ import pytest
 
 from graph.analysis import Measured, analyze, measure, score, to_json
 from graph.analysis.rubric import load_rubric
+from graph.analysis.suggest import resource_suggestions
 from graph.network import Network
 from loaders.ledger import read_ledger
 from tests.conftest import ROOT
@@ -73,3 +74,17 @@ def test_an_edit_remeasured_in_its_communities_rescores_the_district(
     row = after.community(target["id"])
     assert row["co_building_units"] == target["co_building_units"] + 3
     assert to_json(after) != to_json(before)
+
+
+def test_a_whole_measure_carries_its_solved_flows_and_a_part_does_not(
+    demo_net: Network, cached: Measured, rubric
+) -> None:
+    """The flows solved while the graph metrics ran are score's own; a part or a combination
+    of parts leaves them to score, whose open matters and spare resources may differ."""
+    assert cached.flows is not None and len(cached.flows)
+    pd.testing.assert_frame_equal(
+        cached.flows, resource_suggestions(cached.open_matters, cached.spare)
+    )
+    part = measure(demo_net, YEAR, rubric, communities=[cached.communities["id"].iloc[0]])
+    assert part.flows is None
+    assert Measured.combine([part]).flows is None and cached.update(part).flows is None
