@@ -11,6 +11,7 @@ import re
 from collections.abc import Callable
 from functools import cache
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -118,13 +119,26 @@ YMD = r"^\s*\d{4}[-/.年](?P<month>\d{1,2})[-/.月](?P<day>\d{1,2})"
 
 
 def _real_days(text: pa.Array, parsed: pa.Array) -> pa.Array:
-    """Missing where the typed month or day is not the parsed one (2024-02-30 rolls over)."""
-    parts = pc.extract_regex(text, YMD)
+    """Missing where the typed month or day is not the parsed one (2024-02-30 rolls over).
+
+    Arrow's strptime checks the month and rejects days 0 and 32 on, but carries days 29–31
+    past a month's end into days 1–3 of the next: only rows parsed to those days are read
+    again (a tenth of them, instead of every row through a regex)."""
+    early = pc.indices_nonzero(pc.fill_null(pc.less_equal(pc.day(parsed), 3), False))
+    if not len(early):
+        return parsed
+    typed, got = text.take(early), parsed.take(early)
+    parts = pc.extract_regex(typed, YMD)
     month = pc.cast(pc.struct_field(parts, "month"), pa.int64())
     day = pc.cast(pc.struct_field(parts, "day"), pa.int64())
-    same = pc.and_(pc.equal(pc.month(parsed), month), pc.equal(pc.day(parsed), day))
-    keep = pc.fill_null(same, True)  # forms without that shape were checked by pandas
-    return pc.if_else(keep, parsed, pa.scalar(None, parsed.type))
+    same = pc.and_(pc.equal(pc.month(got), month), pc.equal(pc.day(got), day))
+    # forms without that shape were checked by pandas
+    wrong = early.filter(pc.invert(pc.fill_null(same, True))).to_numpy()
+    if not len(wrong):
+        return parsed
+    mask = np.zeros(len(parsed), bool)
+    mask[wrong] = True
+    return pc.if_else(pa.array(mask), pa.scalar(None, parsed.type), parsed)
 
 
 def parse_date(s: pd.Series) -> pd.Series:
