@@ -64,6 +64,8 @@ def coerce(table: str, df: pd.DataFrame) -> pd.DataFrame:
     fixes the container types so tables from different sources compare equal.
     """
     spec = TABLES[table]
+    if _coerced(table, df):  # e.g. a loader's table given to ``Network``: 2 ms a table
+        return df.copy(deep=False)
     out = pd.DataFrame(index=pd.RangeIndex(len(df)))
     for key in spec.column_keys:
         dtype = column_dtype(table, key)
@@ -82,6 +84,23 @@ def coerce(table: str, df: pd.DataFrame) -> pd.DataFrame:
                 "Float64"
             )
     return out
+
+
+def _coerced(table: str, df: pd.DataFrame) -> bool:
+    """Whether ``df`` is already as ``coerce`` makes it: the columns in its order, each of
+    its dtype, and a plain row index."""
+    spec = TABLES[table]
+    extra = sorted(c for c in df.columns if c not in spec.column_keys)
+    if list(df.columns) != [*spec.column_keys, *extra] or (extra and not spec.extra_numeric):
+        return False
+    index = df.index
+    if not (isinstance(index, pd.RangeIndex) and index.start == 0 and index.step == 1):
+        return False
+    dtypes = df.dtypes.tolist()
+    return all(
+        d == pd.api.types.pandas_dtype(column_dtype(table, c))
+        for c, d in zip(df.columns, dtypes, strict=True)
+    )
 
 
 def empty_tables() -> Tables:
