@@ -1,31 +1,41 @@
-"""Entry point of the ``govnet`` console script: imports every command module.
+"""Entry point of the ``govnet`` console script: imports the command modules it runs.
 
-One import per line, so a new command module is a one-line change. ``main`` turns a missing
-optional dependency (the app, db or scale extra) into one line naming the extra.
+A new command module is one line in ``MODULES``. ``main`` turns a missing optional
+dependency (the app, db or scale extra) into one line naming the extra.
 """
 
+import importlib
 import sys
 
 from govnet.cli.cli import app
 from graph.collector import leave, one_job
 from graph.extras import missing
 
-# ``govnet app`` only starts a server process: the other commands' imports (pandas and the
-# engine, about a CPU second) would delay every app start, so they are skipped for it.
-SERVES = sys.argv[1:2] == ["app"]
-if SERVES:
-    from govnet.cli import serve  # noqa: F401
-else:  # The command modules register their commands on ``app`` when imported.
-    from govnet.cli import (
-        analyze,  # noqa: F401
-        db,  # noqa: F401
-        export_graph,  # noqa: F401
-        ledger,  # noqa: F401
-        profile,  # noqa: F401
-        scale,  # noqa: F401
-        serve,  # noqa: F401
-        whatif,  # noqa: F401
-    )
+# The module that registers each command (a group: its subcommands too). ``govnet COMMAND``
+# imports that module only: ``govnet app`` starts a server without pandas and the engine
+# (about a CPU second), and an analysis without the database commands' imports. Without a
+# known command (``govnet``, ``--help``, a typo) every module is imported, so help lists
+# them all. tests/govnet/test_cli_modules.py checks this against what each one registers.
+MODULES = {
+    "analyze": "analyze",
+    "app": "serve",
+    "convert": "scale",
+    "db": "db",
+    "demo": "ledger",
+    "export": "db",
+    "export-graph": "export_graph",
+    "info": "ledger",
+    "load": "db",
+    "profile": "profile",
+    "query": "db",
+    "template": "ledger",
+    "validate": "ledger",
+    "whatif": "whatif",
+}
+COMMAND = sys.argv[1] if len(sys.argv) > 1 else ""
+SERVES = COMMAND == "app"
+for _module in [MODULES[COMMAND]] if COMMAND in MODULES else sorted(set(MODULES.values())):
+    importlib.import_module(f"govnet.cli.{_module}")  # registers its commands on ``app``
 
 __all__ = ["app", "main"]
 
