@@ -10,12 +10,11 @@ from typing import TYPE_CHECKING, Annotated
 
 import pandas as pd
 import typer
-from rich.console import Console
-from rich.table import Table
 
 from govnet.cli.cli import app
 
-if TYPE_CHECKING:  # imported where used: the CLI starts without the engine, openpyxl, pyarrow
+if TYPE_CHECKING:  # imported where used: the CLI starts without the engine, openpyxl, pyarrow,
+    # and a JSON or xlsx report is written without rich
     from graph.analysis import Analysis
     from graph.analysis.rubric import Rubric
     from graph.network import Network
@@ -38,6 +37,8 @@ SHOWN += ["volunteers_per_1000", "closure_rate", "sla_rate", "backlog", "weak_sc
 
 
 def _fail(message: str, code: int = 1) -> None:
+    from rich.console import Console
+
     Console(stderr=True).print(f"[red]{message}[/red]")
     raise typer.Exit(code)
 
@@ -191,6 +192,9 @@ def undecided_stars(detail: pd.DataFrame) -> pd.Series:
 
 
 def _print_table(a: Analysis) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
     from graph.analysis.metrics import zh
 
     console = Console()
@@ -301,13 +305,13 @@ def analyze_command(
 
             with replaced(out) as tmp:  # the whole file or none of it
                 tmp.write_text(text, encoding="utf-8")
-            Console(stderr=True).print(f"wrote {out}")
+            typer.echo(f"wrote {out}", err=True)
         else:
             typer.echo(text)
     elif fmt is Format.xlsx:
         from graph.analysis import write_report
 
         path = write_report(a, out or Path(f"govnet-analysis-{a.year}.xlsx"))
-        Console(stderr=True).print(f"wrote {path}")
+        typer.echo(f"wrote {path}", err=True)
     else:
         _print_table(a)
