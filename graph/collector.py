@@ -41,8 +41,10 @@ def leave(code: object = 0) -> NoReturn:
     What a program relies on at exit still happens: the ``atexit`` handlers run (temporary
     folders, logging), then the standard streams are flushed. Files a job writes are closed
     by the job itself. Where another thread still runs (a Dask cluster's, a pool's), the
-    usual exit joins it. Only for a one-job process of govnet's own (the CLI's ``main``)."""
-    if threading.active_count() > 1:
+    usual exit joins it; under a profiler or tracer (cProfile, coverage, a debugger), which
+    writes its results at the very end, too. Only for a one-job process of govnet's own
+    (the CLI's ``main``)."""
+    if threading.active_count() > 1 or sys.getprofile() or sys.gettrace():
         sys.exit(code)
     if code is not None and not isinstance(code, int):
         print(code, file=sys.stderr)  # as sys.exit("message") does

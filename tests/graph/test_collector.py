@@ -92,3 +92,18 @@ def test_a_cli_command_with_a_thread_still_running_exits_as_usual() -> None:
     done = _ends(4, thread=True)
     assert (done.returncode, done.stdout) == (4, "partialjoined\n")
     assert done.stderr.startswith("handler\n")
+
+
+def test_a_cli_command_under_cprofile_exits_as_usual_so_the_stats_are_written(
+    tmp_path,
+) -> None:
+    stats = tmp_path / "cli.prof"
+    done = subprocess.run(
+        [sys.executable, "-m", "cProfile", "-o", str(stats), "-m", "govnet.cli.main", "--help"],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    assert stats.stat().st_size > 0
