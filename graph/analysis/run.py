@@ -230,8 +230,11 @@ def measure(
     try:
         if replies is None:
             replies = records_replies(tables["matters"])
-        found = extension_evidence(ctx) + resource_evidence(
-            ctx, acts, sla_limits(ctx.units, rubric), replies
+        # combined now, while the graph metrics run: their metrics are other ones (reach,
+        # ext_social, structure), so no row of theirs can repeat one of these
+        found = ev.combine(
+            extension_evidence(ctx)
+            + resource_evidence(ctx, acts, sla_limits(ctx.units, rubric), replies)
         )
         rest = (
             co_builders(ctx).reset_index(drop=True),
@@ -246,7 +249,8 @@ def measure(
         pending.cancel()
         raise
     results = pending.result()
-    found = ev.combine(found + _graph_evidence(results, acts, social))
+    graph_found = ev.combine(_graph_evidence(results, acts, social))
+    found = pd.concat([found, graph_found], ignore_index=True)
     places = tables["places"]
     table = _table(ctx, core, results, found, acts)
     table["three_zero"] = three_zero(tables["conditions"], table["id"], year).array
