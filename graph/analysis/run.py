@@ -56,6 +56,8 @@ MATTER_COLUMNS = ["id", "domain", "submitted_at", "community_id", "street_id", "
 SPARE_COLUMNS = ["id", "domain", "spare", "loc_community_id", "loc_street_id", "loc_district_id"]
 COUNT_METRICS = ("co_building_units", "needs_total", "needs_closed", "unmatched_needs", "backlog")
 ID_ORDER = ["id", "name", "kind", "street_id", "district_id", "core", "population"]
+# the metrics counted from the evidence of the graph's searches (``_graph_evidence``)
+GRAPH_EVIDENCE = ("ext_social", "reach")
 # the columns measure fills: every community metric but the district-wide weak-link ones
 MEASURED = [m for m in COMMUNITY_METRICS if m not in WEAK_COLUMNS]
 
@@ -93,9 +95,10 @@ def _graph_evidence(results: list[dict], acts: pd.DataFrame, social: pd.DataFram
 
 
 def _table(
-    ctx: Context, core: pd.Series, results: list[dict], evidence: pd.DataFrame, acts: pd.DataFrame
+    ctx: Context, core: pd.Series, evidence: pd.DataFrame, acts: pd.DataFrame, conditions
 ) -> pd.DataFrame:
-    """The communities table (before weak links and stars)."""
+    """The communities table's columns from ``measure``'s own evidence, indexed by id: all
+    but the graph's (``_with_graph``), so it is built while the graph metrics run."""
     u = ctx.units.copy()
     uid = pd.Index(u["id"].astype(object))
     u.index = uid
@@ -103,9 +106,8 @@ def _table(
     u["core"] = core.reindex(uid).astype("string")
     u["has_core"] = u["core"].notna().astype(bool)
     for m in EXTENSIONS:
-        u[m] = ev.share(counts, uid, m)
-    u["coverage_index"] = u[EXTENSIONS].astype(float).mean(axis=1, skipna=True).astype("Float64")
-    u["reach"] = ev.share(counts, uid, "reach").where(u["has_core"], 0.0).astype("Float64")
+        if m not in GRAPH_EVIDENCE:
+            u[m] = ev.share(counts, uid, m)
     groups = acts.groupby("community_id")["group"].nunique()
     u["actor_kinds"] = groups.reindex(uid, fill_value=0).astype("Int64")
     assert set(acts["group"]) <= set(ACTOR_KIND_GROUPS)
@@ -121,6 +123,19 @@ def _table(
     top = ev.count(counts, uid, "top_provider_share", ev.NUM).astype("Float64")
     links = ev.count(counts, uid, "top_provider_share", ev.DEN).astype("Float64")
     u["top_provider_share"] = (top / links).where(links > 0).astype("Float64")
+    u["three_zero"] = three_zero(conditions, u["id"], ctx.year).array
+    return u
+
+
+def _with_graph(u: pd.DataFrame, evidence: pd.DataFrame, results: list[dict]) -> pd.DataFrame:
+    """``_table``'s rows with the graph metrics: reach and ext_social from the graph's
+    evidence, the coverage index over all six extensions, the structure counts."""
+    uid = u.index
+    counts = ev.tally(evidence)
+    for m in GRAPH_EVIDENCE:
+        u[m] = ev.share(counts, uid, m)
+    u["coverage_index"] = u[EXTENSIONS].astype(float).mean(axis=1, skipna=True).astype("Float64")
+    u["reach"] = u["reach"].where(u["has_core"], 0.0).astype("Float64")
     by = {r["cid"]: r for r in results}
     r = [by[c] for c in uid]
     u["components"] = pd.array([x["components"] for x in r], dtype="Int64")
@@ -230,12 +245,13 @@ def measure(
     try:
         if replies is None:
             replies = records_replies(tables["matters"])
-        # combined now, while the graph metrics run: their metrics are other ones (reach,
-        # ext_social, structure), so no row of theirs can repeat one of these
+        # combined and counted now, while the graph metrics run: theirs are other metrics
+        # (GRAPH_EVIDENCE), so no row of theirs can repeat one of these
         found = ev.combine(
             extension_evidence(ctx)
             + resource_evidence(ctx, acts, sla_limits(ctx.units, rubric), replies)
         )
+        table = _table(ctx, core, found, acts, tables["conditions"])
         rest = (
             co_builders(ctx).reset_index(drop=True),
             open_matters(ctx)[MATTER_COLUMNS].reset_index(drop=True),
@@ -251,9 +267,8 @@ def measure(
     results = pending.result()
     graph_found = ev.combine(_graph_evidence(results, acts, social))
     found = pd.concat([found, graph_found], ignore_index=True)
+    table = _with_graph(table, graph_found, results)
     places = tables["places"]
-    table = _table(ctx, core, results, found, acts)
-    table["three_zero"] = three_zero(tables["conditions"], table["id"], year).array
     out = Measured(
         year,
         table[[*ID_ORDER, *MEASURED]],
