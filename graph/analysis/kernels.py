@@ -10,40 +10,51 @@ compare with, value for value.
 
 from __future__ import annotations
 
+import functools
 import itertools
 import sys
+import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from types import ModuleType
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 import numpy as np
+
+if TYPE_CHECKING:
+    import igraph as ig
 
 # What igraph plots with; it imports each one it finds when it is imported itself.
 PLOTTING = ("matplotlib", "plotly", "cairo", "cairocffi")
 T = TypeVar("T")
 
 
+@functools.cache
 def _igraph() -> ModuleType:
-    """igraph without the plotting back ends the process has not imported yet.
+    """igraph, imported on first use (where the graph metrics run: a district's run in a
+    forked process, so the caller never imports it), without the plotting back ends the
+    process has not imported yet.
 
     ``import igraph`` imports every plotting library installed (``matplotlib.pyplot`` alone is
     0.8 CPU s, more than a district's kernels take) for drawing govnet never does. Those not
     yet imported are hidden only while igraph imports: a notebook that plots imports its
     library first and keeps igraph's plotting; a later ``import matplotlib`` works.
     """
-    hidden = [] if "igraph" in sys.modules else [m for m in PLOTTING if m not in sys.modules]
-    for name in hidden:
-        sys.modules[name] = None  # type: ignore[assignment]  # importing it fails
-    try:
-        import igraph
-    finally:
+    with _IMPORTING:  # the app's sessions may ask at once: one hides, imports and restores
+        hidden = [] if "igraph" in sys.modules else [m for m in PLOTTING if m not in sys.modules]
         for name in hidden:
-            del sys.modules[name]
+            sys.modules[name] = None  # type: ignore[assignment]  # importing it fails
+        try:
+            import igraph
+        finally:
+            for name in hidden:
+                del sys.modules[name]
     return igraph
 
 
-ig = _igraph()
+_IMPORTING = threading.Lock()
+
+
 BROKERS = 3
 
 
@@ -65,7 +76,7 @@ def analyze_batch(parts: list[Partition]) -> list[dict]:
     if not parts:
         return []
     s = _Batch([p.nodes for p in parts], [p.edges for p in parts])
-    g = ig.Graph(n=len(s.names), edges=s.edges)
+    g = _igraph().Graph(n=len(s.names), edges=s.edges)
     g.simplify()  # the simple graph NetworkX's ``nx.Graph`` keeps (no repeated links)
     part_of = np.repeat(np.arange(len(parts)), np.diff(s.starts))
     membership = np.asarray(g.connected_components().membership, dtype=np.int64)
@@ -234,7 +245,7 @@ def _between(
     sums = np.zeros(len(kept))
     for lo, hi in _spans(np.searchsorted(kept, starts).tolist()):
         piece = inner[np.searchsorted(inner[:, 0], lo) : np.searchsorted(inner[:, 0], hi)]
-        h = ig.Graph(n=hi - lo, edges=piece - lo)
+        h = _igraph().Graph(n=hi - lo, edges=piece - lo)
         w = weight[lo:hi]
         bits = [np.flatnonzero((w >> k) & 1).tolist() for k in range(int(w.max()).bit_length())]
         for k, j in itertools.combinations_with_replacement(range(len(bits)), 2):
@@ -272,7 +283,7 @@ def _reached(parts: list[Partition]) -> list[list[str]]:
         [[] if p.core is None else p.l_edges for p in parts],
     )
     root = len(s.names)
-    lg = ig.Graph(n=root + 1, edges=s.edges, directed=True)
+    lg = _igraph().Graph(n=root + 1, edges=s.edges, directed=True)
     lg.add_edges([(root, s.index[i][p.core]) for i, p in enumerate(parts) if p.core is not None])
     seen = np.zeros(root + 1, dtype=bool)
     seen[lg.subcomponent(root, mode="out")] = True
