@@ -95,7 +95,11 @@ def _graph_evidence(results: list[dict], acts: pd.DataFrame, social: pd.DataFram
 
 
 def _table(
-    ctx: Context, core: pd.Series, evidence: pd.DataFrame, acts: pd.DataFrame, conditions
+    ctx: Context,
+    core: pd.Series,
+    evidence: pd.DataFrame,
+    acts: pd.DataFrame,
+    conditions: pd.DataFrame,
 ) -> pd.DataFrame:
     """The communities table's columns from ``measure``'s own evidence, indexed by id: all
     but the graph's (``_with_graph``), so it is built while the graph metrics run."""
