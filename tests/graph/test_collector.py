@@ -30,6 +30,13 @@ def test_a_forked_child_and_a_pool_worker_are_tuned_and_the_caller_is_not() -> N
     assert_prints_ok(code)
 
 
+def _python(code: str) -> subprocess.CompletedProcess:
+    """``code`` run in a fresh interpreter from the repository, its output captured."""
+    return subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=120
+    )
+
+
 def _seen_by(command: str) -> str:
     """What a CLI command sees of the collector (``govnet app``: its server, not started)."""
     code = (
@@ -43,9 +50,7 @@ def _seen_by(command: str) -> str:
         "from govnet.cli.main import main\n"
         "main()\n"
     )
-    done = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=120
-    )
+    done = _python(code)
     return done.stdout + done.stderr
 
 
@@ -76,9 +81,7 @@ def _ends(code: int, thread: bool) -> subprocess.CompletedProcess:
         "from govnet.cli.main import main\n"
         "main()\n"
     )
-    return subprocess.run(
-        [sys.executable, "-c", script], capture_output=True, text=True, cwd=ROOT, timeout=120
-    )
+    return _python(script)
 
 
 def test_a_cli_command_leaves_with_its_code_output_and_exit_handlers_but_no_teardown() -> None:
