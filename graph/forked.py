@@ -9,6 +9,8 @@ For many tasks, ``process_pool`` gives the analysis' one kind of process pool.
 
 from __future__ import annotations
 
+import atexit
+import contextlib
 import multiprocessing as mp
 import os
 import pickle
@@ -60,9 +62,15 @@ class Pending(Generic[T]):
             return self._fn(*self._args)
         with os.fdopen(self._read, "rb") as pipe:
             data = pipe.read()
-        _, status = os.waitpid(self._pid, 0)
-        self._pid = None
-        return pickle.loads(data) if status == 0 and data else self._fn(*self._args)
+        pid, self._pid = self._pid, None
+        try:  # the child writes only a whole result, after ``fn`` returned
+            value = pickle.loads(data)
+        except Exception:  # it failed (nothing written) or died while writing
+            os.waitpid(pid, 0)
+            return self._fn(*self._args)
+        _EXITING.append(pid)  # not waited for: see ``_reap``
+        _reap()
+        return value
 
     def cancel(self) -> None:
         if self._pid is not None:
@@ -72,10 +80,31 @@ class Pending(Generic[T]):
             self._pid = None
 
 
+# Children whose whole result came back, maybe still exiting: a district's child takes
+# 10–15 ms to unmap its copy of the parent's memory, which the caller need not wait for.
+_EXITING: list[int] = []
+
+
+def _reap(wait: bool = False) -> None:
+    """Reap the children of ``_EXITING`` that have exited; ``wait``: all of them.
+
+    A notebook reaps them at its next fork; every process at its exit (long after they
+    ended), so their CPU time is counted as its children's (``RUSAGE_CHILDREN``)."""
+    for pid in list(_EXITING):
+        with contextlib.suppress(ChildProcessError):  # reaped already (``os.wait`` elsewhere)
+            if os.waitpid(pid, 0 if wait else os.WNOHANG)[0] == 0:
+                continue
+        _EXITING.remove(pid)
+
+
+atexit.register(_reap, True)
+
+
 def beside(fn: Callable[..., T], *args: object) -> Pending[T]:
     """Start ``fn(*args)`` in a forked child if ``can_fork()``, else compute it now."""
     if not can_fork():
         return Pending.done(fn(*args))
+    _reap()
     read, write = os.pipe()
     pid = os.fork()
     if pid == 0:  # the child: no cleanup handlers, no flushing the parent's buffers
