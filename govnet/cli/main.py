@@ -5,11 +5,18 @@ dependency (the app, db or scale extra) into one line naming the extra.
 """
 
 import importlib
+import os
 import sys
 
-from govnet.cli.cli import app
-from graph.collector import leave, one_job
-from graph.extras import missing
+# Pydantic looks for plugins (observability hooks govnet never installs) in the entry
+# points of every installed distribution the first time a model is built: 20-25 ms of
+# each command's start (Typer's arguments and the rubric are Pydantic models). Set
+# PYDANTIC_DISABLE_PLUGINS to an empty value to have them loaded.
+os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
+
+from govnet.cli.cli import app  # noqa: E402  (after the setting above)
+from graph.collector import leave, one_job  # noqa: E402
+from graph.extras import missing  # noqa: E402
 
 # The module that registers each command (a group: its subcommands too). ``govnet COMMAND``
 # imports that module only: ``govnet app`` starts a server without pandas and the engine

@@ -8,6 +8,7 @@ and every command any module registers must be in ``MODULES``.
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 
@@ -15,9 +16,9 @@ from govnet.cli.main import MODULES
 from tests.conftest import ROOT
 
 
-def _run(code: str) -> object:
+def _run(code: str, env: dict[str, str] | None = None) -> object:
     done = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=120
+        [sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=120, env=env
     )
     assert done.returncode == 0, done.stderr
     return json.loads(done.stdout)
@@ -50,3 +51,21 @@ def test_a_command_imports_its_module_only_and_help_imports_them_all() -> None:
     assert _run(code.format(command="analyze", modules=modules)) == ["analyze"]
     assert _run(code.format(command="query", modules=modules)) == ["db"]
     assert _run(code.format(command="--help", modules=modules)) == sorted(modules)
+
+
+def test_the_cli_looks_for_no_pydantic_plugin_unless_asked() -> None:
+    """Looking for Pydantic's plugins scans every installed package's entry points: the CLI
+    skips it (its arguments and the rubric are Pydantic models), unless the variable is
+    set, to an empty value to have them loaded."""
+    code = (
+        "import json, os, sys\n"
+        "sys.argv = ['govnet', 'analyze']\n"
+        "import govnet.cli.main\n"
+        "from graph.analysis.rubric import load_rubric\n"
+        "load_rubric(None)\n"
+        "from pydantic.plugin import _loader\n"
+        "print(json.dumps([os.environ['PYDANTIC_DISABLE_PLUGINS'], _loader._plugins is None]))\n"
+    )
+    env = {k: v for k, v in os.environ.items() if k != "PYDANTIC_DISABLE_PLUGINS"}
+    assert _run(code, env) == ["__all__", True]
+    assert _run(code, {**env, "PYDANTIC_DISABLE_PLUGINS": ""}) == ["", False]
