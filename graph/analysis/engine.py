@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import itertools
 import os
+from collections.abc import Callable
+from typing import TypeVar
 
 import numpy as np
 import pandas as pd
@@ -21,6 +23,7 @@ from graph.analysis.kernels import Partition, analyze_batch
 from graph.analysis.scope import Context
 from graph.forked import Pending, beside, process_pool, spare_core
 
+T = TypeVar("T")
 # Below this many structure edges in total a serial run is faster than starting workers.
 PARALLEL_MIN_EDGES = 150_000
 # From this many a forked process pays (a fork and the results' pickle: a few hundredths
@@ -144,10 +147,12 @@ def started(
     core: pd.Series,
     actors: pd.DataFrame,
     targets: pd.DataFrame,
+    then: Callable[[list[dict]], T],
     parallel: bool | None = None,
-) -> Pending[list[dict]]:
+) -> Pending[T]:
     """Start the graph metrics of every community: the ``result()`` is
-    ``run_partitions(build_partitions(ctx, core, actors, targets), parallel)``.
+    ``then(run_partitions(build_partitions(ctx, core, actors, targets), parallel))``
+    (``then`` runs where they ran: what the caller makes of them is made meanwhile too).
 
     With ``parallel=None`` a mid-sized input (a district: about a CPU second of joins and
     graph searches) is partitioned and analyzed in a forked process (``graph.forked``)
@@ -158,8 +163,10 @@ def started(
     """
     size = 2 * _members_at_most(ctx, core, actors)
     if parallel is None and BESIDE_MIN_EDGES <= size < PARALLEL_MIN_EDGES and spare_core():
-        return beside(_partitions_analyzed, ctx, core, actors, targets)
-    return Pending.done(run_partitions(build_partitions(ctx, core, actors, targets), parallel))
+        return beside(_partitions_analyzed, ctx, core, actors, targets, then)
+    return Pending.done(
+        then(run_partitions(build_partitions(ctx, core, actors, targets), parallel))
+    )
 
 
 def _members_at_most(ctx: Context, core: pd.Series, actors: pd.DataFrame) -> int:
@@ -177,9 +184,13 @@ def _members_at_most(ctx: Context, core: pd.Series, actors: pd.DataFrame) -> int
 
 
 def _partitions_analyzed(
-    ctx: Context, core: pd.Series, actors: pd.DataFrame, targets: pd.DataFrame
-) -> list[dict]:
-    return analyze_batch(build_partitions(ctx, core, actors, targets))
+    ctx: Context,
+    core: pd.Series,
+    actors: pd.DataFrame,
+    targets: pd.DataFrame,
+    then: Callable[[list[dict]], T],
+) -> T:
+    return then(analyze_batch(build_partitions(ctx, core, actors, targets)))
 
 
 def run_partitions(parts: list[Partition], parallel: bool | None = None) -> list[dict]:

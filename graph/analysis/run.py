@@ -9,6 +9,7 @@ scored once.
 from __future__ import annotations
 
 from collections.abc import Callable, Collection, Iterable, Mapping
+from functools import partial
 
 import numpy as np
 import pandas as pd
@@ -69,6 +70,14 @@ def latest_year(network: Network) -> int:
             "the ledger has no conditions or matters, so no year to analyze; pass year="
         )
     return max(network.years)
+
+
+def _graph_found(
+    results: list[dict], acts: pd.DataFrame, social: pd.DataFrame
+) -> tuple[list[dict], pd.DataFrame]:
+    """The per-community graph results and their evidence, combined: made where the
+    results are (``started``), so a district's forked process makes them beside the rest."""
+    return results, ev.combine(_graph_evidence(results, acts, social))
 
 
 def _graph_evidence(results: list[dict], acts: pd.DataFrame, social: pd.DataFrame) -> list:
@@ -241,11 +250,13 @@ def measure(
         ctx.units = ctx.units[isin(ctx.units["id"], own.get("places", ()))]
         ctx.units = ctx.units.reset_index(drop=True)
     core, acts, social, targets = _graph_inputs(ctx)
-    # the graph metrics may run in another process meanwhile (``started``)
+    # the graph metrics and their evidence may be made in another process meanwhile
+    graph = partial(_graph_found, acts=acts, social=social)
     if baseline:
-        pending = Pending.done(run_whole_graph(ctx, build_partitions(ctx, core, acts, targets)))
+        whole = run_whole_graph(ctx, build_partitions(ctx, core, acts, targets))
+        pending = Pending.done(graph(whole))
     else:
-        pending = started(ctx, core, acts, targets, parallel)
+        pending = started(ctx, core, acts, targets, graph, parallel)
     try:
         if replies is None:
             replies = records_replies(tables["matters"])
@@ -268,8 +279,7 @@ def measure(
     except BaseException:
         pending.cancel()
         raise
-    results = pending.result()
-    graph_found = ev.combine(_graph_evidence(results, acts, social))
+    results, graph_found = pending.result()
     found = pd.concat([found, graph_found], ignore_index=True)
     table = _with_graph(table, graph_found, results)
     places = tables["places"]
