@@ -74,10 +74,33 @@ def latest_year(network: Network) -> int:
 
 def _graph_found(
     results: list[dict], acts: pd.DataFrame, social: pd.DataFrame
-) -> tuple[list[dict], pd.DataFrame]:
-    """The per-community graph results and their evidence, combined: made where the
-    results are (``started``), so a district's forked process makes them beside the rest."""
-    return results, ev.combine(_graph_evidence(results, acts, social))
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The graph's columns per community (indexed by community id: the GRAPH_EVIDENCE
+    shares and the structure counts) and their evidence, combined. Made where the results
+    are (``started``): a district's forked process makes them beside the rest and sends
+    back these, not the results' lists of ids (the evidence holds them once)."""
+    found = ev.combine(_graph_evidence(results, acts, social))
+    uid = pd.Index([x["cid"] for x in results], dtype=object)
+    counts = ev.tally(found)
+    columns = pd.DataFrame(
+        {
+            "components": pd.array([x["components"] for x in results], dtype="Int64"),
+            "isolates": pd.array([len(x["isolates"]) for x in results], dtype="Int64"),
+            "articulation_points": pd.array(
+                [
+                    None if x["articulation_points"] is None else len(x["articulation_points"])
+                    for x in results
+                ],
+                dtype="Int64",
+            ),
+            "bridges": pd.array([len(x["bridges"]) for x in results], dtype="Int64"),
+            "brokers": pd.Series([x["brokers"] for x in results], dtype=object).array,
+            "core_constraint": pd.array([x["core_constraint"] for x in results], dtype="Float64"),
+            **{m: ev.share(counts, uid, m).array for m in GRAPH_EVIDENCE},
+        },
+        index=uid,
+    )
+    return columns, found
 
 
 def _graph_evidence(results: list[dict], acts: pd.DataFrame, social: pd.DataFrame) -> list:
@@ -140,26 +163,13 @@ def _table(
     return u
 
 
-def _with_graph(u: pd.DataFrame, evidence: pd.DataFrame, results: list[dict]) -> pd.DataFrame:
-    """``_table``'s rows with the graph metrics: reach and ext_social from the graph's
-    evidence, the coverage index over all six extensions, the structure counts."""
-    uid = u.index
-    counts = ev.tally(evidence)
-    for m in GRAPH_EVIDENCE:
-        u[m] = ev.share(counts, uid, m)
+def _with_graph(u: pd.DataFrame, graph: pd.DataFrame) -> pd.DataFrame:
+    """``_table``'s rows with the graph's columns (``_graph_found``) and the coverage index
+    over all six extensions."""
+    for c in graph.columns:
+        u[c] = graph[c]  # aligned on the community ids
     u["coverage_index"] = u[EXTENSIONS].astype(float).mean(axis=1, skipna=True).astype("Float64")
     u["reach"] = u["reach"].where(u["has_core"], 0.0).astype("Float64")
-    by = {r["cid"]: r for r in results}
-    r = [by[c] for c in uid]
-    u["components"] = pd.array([x["components"] for x in r], dtype="Int64")
-    u["isolates"] = pd.array([len(x["isolates"]) for x in r], dtype="Int64")
-    u["articulation_points"] = pd.array(
-        [None if x["articulation_points"] is None else len(x["articulation_points"]) for x in r],
-        dtype="Int64",
-    )
-    u["bridges"] = pd.array([len(x["bridges"]) for x in r], dtype="Int64")
-    u["brokers"] = [x["brokers"] for x in r]
-    u["core_constraint"] = pd.array([x["core_constraint"] for x in r], dtype="Float64")
     return u.reset_index(drop=True)
 
 
@@ -279,9 +289,9 @@ def measure(
     except BaseException:
         pending.cancel()
         raise
-    results, graph_found = pending.result()
+    graph_columns, graph_found = pending.result()
     found = pd.concat([found, graph_found], ignore_index=True)
-    table = _with_graph(table, graph_found, results)
+    table = _with_graph(table, graph_columns)
     places = tables["places"]
     out = Measured(
         year,
