@@ -12,6 +12,9 @@ start to its end (imports included):
   the previous release: ``git archive REV | tar -x -C /tmp/before``), and whether its JSON
   is the same.
 
+The commands take turns, one run each per round, so a drift of the machine's speed (10-30%
+within minutes on a shared machine) reaches all of them alike.
+
 Every govnet JSON must be the same as the cold run's of this checkout (else the bench fails).
 
 Modules are compiled once before timing, as an installed package's are.
@@ -63,10 +66,19 @@ def timed(cmd: list[str], root: Path, cache: Path | None = None) -> tuple[float,
     return wall, cpu
 
 
-def best(cmd: list[str], root: Path, repeat: int, cache: Path | None = None) -> tuple[float, float]:
-    timed(cmd, root, cache)  # compiles the modules (see ``main``); fills ``cache``
-    runs = [timed(cmd, root, cache) for _ in range(repeat)]
-    return min(w for w, _ in runs), min(c for _, c in runs)
+def best(
+    runs: dict[str, tuple[list[str], Path, Path | None]], repeat: int
+) -> dict[str, tuple[float, float]]:
+    """The best wall and CPU seconds of each labelled ``(cmd, root, cache)`` over ``repeat``
+    rounds, each round running every command once: the machine's speed drifts by 10-30%
+    within minutes, and taking turns lets every command see the same drift."""
+    for cmd, root, cache in runs.values():
+        timed(cmd, root, cache)  # compiles the modules (see ``main``); fills ``cache``
+    times: dict[str, list[tuple[float, float]]] = {label: [] for label in runs}
+    for _ in range(repeat):
+        for label, (cmd, root, cache) in runs.items():
+            times[label].append(timed(cmd, root, cache))
+    return {label: (min(w for w, _ in t), min(c for _, c in t)) for label, t in times.items()}
 
 
 def main() -> None:
@@ -87,24 +99,19 @@ def main() -> None:
         os.environ["PYTHONPYCACHEPREFIX"] = str(Path(tmp) / "pycache")
         write_demo(tmp, scale=args.scale, seed=args.seed, formats=("csv",))
         folder = str(Path(tmp) / "csv")
-        rows = {}
-        rows["pandas.read_csv (baseline)"] = best(
-            [sys.executable, "-c", BASELINE, folder], ROOT, args.repeat
-        )
-        outs = {}
         cached = Path(tmp) / "cache"
-        runs = [
-            (COLD, ROOT, None),
-            (CACHED, ROOT, cached),
-        ]
+        runs = {
+            "pandas.read_csv (baseline)": ([sys.executable, "-c", BASELINE, folder], ROOT, None)
+        }
+        sources = [(COLD, ROOT, None), (CACHED, ROOT, cached)]
         if args.before:
-            runs.append((BEFORE, args.before.resolve(), None))
-        for label, root, cache in runs:
-            out = Path(tmp) / f"{len(outs)}.json"
+            sources.append((BEFORE, args.before.resolve(), None))
+        out = {label: Path(tmp) / f"{i}.json" for i, (label, _r, _c) in enumerate(sources)}
+        for label, root, cache in sources:
             cmd = [sys.executable, "-m", "govnet.cli.main", "analyze", folder]
-            cmd += ["--format", "json", "--out", str(out)]
-            rows[label] = best(cmd, root, args.repeat, cache)
-            outs[label] = json.loads(out.read_text(encoding="utf-8"))
+            runs[label] = ([*cmd, "--format", "json", "--out", str(out[label])], root, cache)
+        rows = best(runs, args.repeat)
+        outs = {label: json.loads(out[label].read_text(encoding="utf-8")) for label in out}
         if outs[CACHED] != outs[COLD]:
             raise SystemExit("the cached run's JSON differs from the cold run's")
     base_wall, base_cpu = rows["pandas.read_csv (baseline)"]
