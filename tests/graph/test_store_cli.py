@@ -182,6 +182,12 @@ def test_a_killed_load_is_completed_by_a_rerun(db: dict, tmp_path: Path) -> None
         assert dupes.empty
 
 
+def _interruptible() -> None:
+    """Ctrl-C's SIGINT as a terminal delivers it: a test run started in the background of a
+    script has SIGINT ignored, and a child inherits that (Python then never handles it)."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def _start(port: int, data: Path) -> tuple[subprocess.Popen, str]:
     proc = subprocess.Popen(
         [*GOVNET, "db", "start", "--port", str(port), "--data", str(data)],
@@ -190,6 +196,7 @@ def _start(port: int, data: Path) -> tuple[subprocess.Popen, str]:
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
+        preexec_fn=_interruptible,
     )
     first = proc.stdout.readline()
     return proc, first
