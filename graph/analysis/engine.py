@@ -48,15 +48,20 @@ def _grouped(df: pd.DataFrame, cols: list[str]) -> dict[str, list]:
     return out
 
 
-def structure_members(ctx: Context, core: pd.Series, actors: pd.DataFrame) -> pd.DataFrame:
-    """(community_id, id) of structure nodes: actors, core, party orgs and people in C."""
-    party = ctx.orgs[ctx.orgs["party"] & ctx.orgs["community_id"].notna()]
-    frames = [
+def _member_frames(ctx: Context, core: pd.Series, actors: pd.DataFrame) -> list[pd.DataFrame]:
+    """(community_id, id) of each kind of structure node: actors, core, party orgs and
+    people in C (a node may stand in several; rows outside any C have no community_id)."""
+    return [
         actors[["community_id", "id"]],
         pd.DataFrame({"community_id": core.index, "id": core.to_numpy()}),
-        party[["community_id", "id"]],
-        ctx.people[ctx.people["community_id"].notna()][["community_id", "id"]],
+        ctx.orgs.loc[ctx.orgs["party"], ["community_id", "id"]],
+        ctx.people[["community_id", "id"]],
     ]
+
+
+def structure_members(ctx: Context, core: pd.Series, actors: pd.DataFrame) -> pd.DataFrame:
+    """(community_id, id) of structure nodes: actors, core, party orgs and people in C."""
+    frames = _member_frames(ctx, core, actors)
     members = pd.concat(frames, ignore_index=True).dropna().astype(object)
     return members.drop_duplicates().reset_index(drop=True)
 
@@ -173,13 +178,9 @@ def _members_at_most(ctx: Context, core: pd.Series, actors: pd.DataFrame) -> int
     """``structure_members``' rows in the measured units, counted without building them
     (a node in two of its parts counts twice): the size ``started`` decides by, so the
     members themselves are built in the forked process, not before it starts."""
-    units = core.index
-    party = ctx.orgs["party"].to_numpy(dtype=bool, na_value=False)
-    return (
-        int(actors["community_id"].isin(units).sum())
-        + int(core.notna().sum())
-        + int((ctx.orgs["community_id"].isin(units).to_numpy() & party).sum())
-        + int(ctx.people["community_id"].isin(units).sum())
+    return sum(
+        int((f["community_id"].isin(core.index) & f["id"].notna()).sum())
+        for f in _member_frames(ctx, core, actors)
     )
 
 
