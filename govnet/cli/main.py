@@ -10,7 +10,7 @@ import sys
 
 # Pydantic looks for plugins (observability hooks govnet never installs) in the entry
 # points of every installed distribution the first time a model is built: ≈ 15 ms of
-# each command's start (Typer's arguments and the rubric are Pydantic models). Set
+# each command that builds one (the rubric is a Pydantic model). Set
 # PYDANTIC_DISABLE_PLUGINS to an empty value to have them loaded.
 os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
 

@@ -69,3 +69,21 @@ def test_the_cli_looks_for_no_pydantic_plugin_unless_asked() -> None:
     env = {k: v for k, v in os.environ.items() if k != "PYDANTIC_DISABLE_PLUGINS"}
     assert _run(code, env) == ["__all__", True]
     assert _run(code, {**env, "PYDANTIC_DISABLE_PLUGINS": ""}) == ["", False]
+
+
+def test_parsing_a_commands_arguments_imports_no_pydantic() -> None:
+    """Typer 0.29 builds a Pydantic adapter per argument when a command starts (0.1 s of
+    every command): ``pyproject.toml`` holds Typer below it (docs/decisions.md)."""
+    code = (
+        "import json, sys\n"
+        "sys.argv = ['govnet', 'analyze']\n"
+        "import typer\n"
+        "import govnet.cli.main\n"
+        "from govnet.cli.cli import app\n"
+        "group = typer.main.get_command(app)\n"
+        "ctx = group.make_context('govnet', ['analyze'])\n"
+        "args = ['ledger', '--year', '2024', '--format', 'json', '--out', 'a.json']\n"
+        "sub = group.get_command(ctx, 'analyze').make_context('analyze', args, parent=ctx)\n"
+        "print(json.dumps([sub.params['year'], sub.params['fmt'], 'pydantic' in sys.modules]))\n"
+    )
+    assert _run(code) == [2024, "json", False]
