@@ -5,6 +5,7 @@ from __future__ import annotations
 import tempfile
 from contextlib import ExitStack
 from enum import StrEnum
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -17,6 +18,7 @@ if TYPE_CHECKING:  # imported where used: the CLI starts without the engine, ope
     # and a JSON or xlsx report is written without rich
     from graph.analysis import Analysis
     from graph.analysis.rubric import Rubric
+    from graph.forked import Pending
     from graph.network import Network
     from loaders.errors import LedgerInvalid
 
@@ -51,12 +53,18 @@ def invalid_ledger(e: LedgerInvalid) -> str:
 
 
 def _load(
-    ledger: Path | None, db: str | None, graph: str | None, *, personal: bool = True
+    ledger: Path | None,
+    db: str | None,
+    graph: str | None,
+    *,
+    personal: bool = True,
+    ahead: Pending[Network] | None = None,
 ) -> Network:
     """The network from a ledger file or from a graph database, with readable errors.
 
     ``personal=False``: a ledger's people without their (pseudonymized) personal columns,
-    for a command that only analyzes (``read_ledger``)."""
+    for a command that only analyzes (``read_ledger``). ``ahead``: that ledger being read
+    already (``_read_ahead``); its errors are raised here, as a read's."""
     if db:
         from graph.store import StoreError, open_store
 
@@ -76,12 +84,25 @@ def _load(
     from loaders.ledger import read_ledger
 
     try:
-        return read_ledger(ledger, personal=personal)
+        return ahead.result() if ahead else read_ledger(ledger, personal=personal)
     except LedgerInvalid as e:
         _fail(invalid_ledger(e))
     except (FileNotFoundError, OSError) as e:
         _fail(f"cannot read {ledger}: {e}")
     raise AssertionError("unreachable")
+
+
+def _read_ahead(ledger: Path) -> Pending[Network] | None:
+    """The ledger read for an analysis in a forked process on an idle core, while this one
+    imports the engine and its libraries (``preload``); None on a busy machine or where
+    forking is unsafe (then ``_load`` reads it here)."""
+    from graph.forked import beside, can_fork, spare_core
+
+    if not (can_fork() and spare_core()):
+        return None
+    from loaders.ledger import read_ledger
+
+    return beside(partial(read_ledger, ledger, personal=False))
 
 
 def is_dataset(path: Path | None) -> bool:
@@ -159,20 +180,35 @@ def analyze_whole(
     if not cache:
         return _analyze(ledger, db, graph, year, rubric)
     from govnet import __version__
-    from govnet.app.disk import ledger_key
-    from graph.analysis.persist import persisted_analysis
+    from graph.analysis.persist import analysis_stored, persisted_analysis
 
     if db or ledger is None:
         return persisted_analysis(_load(ledger, db, graph), year, rubric, __version__)[0]
+    from govnet.app.disk import ledger_key
+
     try:
         key = ledger_key(ledger)
     except (OSError, ValueError):  # a bad setting: read_ledger reports it the usual way
         return _analyze(ledger, db, graph, year, rubric)
+    rules = None  # the shipped rubric: read by the engine, only on a miss
+    if rubric:
+        from graph.analysis.rubric import load_rubric
+
+        rules = load_rubric(rubric)  # once, for both calls below
+    ahead = None if analysis_stored(key, year, rules, __version__) else _read_ahead(ledger)
 
     def read() -> Network:  # only on a miss
-        return _load(ledger, None, None, personal=False)
+        if ahead is not None:
+            from graph.analysis.engine import preload
 
-    return persisted_analysis(read, year, rubric, __version__, ledger=key)[0]
+            preload()  # while the other core reads
+        return _load(ledger, None, None, personal=False, ahead=ahead)
+
+    try:
+        return persisted_analysis(read, year, rules, __version__, ledger=key)[0]
+    finally:
+        if ahead is not None:
+            ahead.cancel()  # nothing to do once taken
 
 
 def _fmt(v: object) -> str:

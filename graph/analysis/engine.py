@@ -10,6 +10,7 @@ and small inputs run serially because starting a process would cost more than it
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import os
 from collections.abc import Callable
@@ -19,7 +20,7 @@ import numpy as np
 import pandas as pd
 
 from graph.analysis.core import leadership_edges
-from graph.analysis.kernels import Partition, analyze_batch
+from graph.analysis.kernels import Partition, analyze_batch, igraph_module
 from graph.analysis.scope import Context
 from graph.forked import Pending, beside, process_pool, spare_core
 
@@ -29,6 +30,16 @@ PARALLEL_MIN_EDGES = 150_000
 # From this many a forked process pays (a fork and the results' pickle: a few hundredths
 # of a second) when the caller has other work to do meanwhile.
 BESIDE_MIN_EDGES = 20_000
+
+
+def preload() -> None:
+    """Import the graph kernels' and the flow solver's libraries now (≈ 0.08 s), for a caller
+    with time to spare before it analyzes (``govnet analyze`` while its ledger is read in
+    another process): the forked graph metrics then start with igraph already imported,
+    and the suggestions find OR-Tools imported."""
+    igraph_module()
+    with contextlib.suppress(ImportError):  # NetworkX solves the flows without it
+        import ortools.graph.python.min_cost_flow  # noqa: F401
 
 
 def _grouped(df: pd.DataFrame, cols: list[str]) -> dict[str, list]:

@@ -30,7 +30,7 @@ T = TypeVar("T")
 
 
 @functools.cache
-def _igraph() -> ModuleType:
+def igraph_module() -> ModuleType:
     """igraph, imported on first use (where the graph metrics run: a district's run in a
     forked process, so the caller never imports it), without the plotting back ends the
     process has not imported yet.
@@ -76,11 +76,11 @@ def analyze_batch(parts: list[Partition]) -> list[dict]:
     if not parts:
         return []
     s = _Batch([p.nodes for p in parts], [p.edges for p in parts])
-    g = _igraph().Graph(n=len(s.names), edges=s.edges)
+    g = igraph_module().Graph(n=len(s.names), edges=s.edges)
     g.simplify()  # the simple graph NetworkX's ``nx.Graph`` keeps (no repeated links)
     part_of = np.repeat(np.arange(len(parts)), np.diff(s.starts))
     # the membership list itself: igraph's VertexClustering around it costs a pass in Python
-    membership = np.asarray(_igraph().GraphBase.connected_components(g), dtype=np.int64)
+    membership = np.asarray(igraph_module().GraphBase.connected_components(g), dtype=np.int64)
     components = _components(membership, part_of, len(parts))
     degree, ends = np.asarray(g.degree()), _ends(g)
     bridges = _bridges(g, ends, s.names, part_of, len(parts))
@@ -257,7 +257,7 @@ def _between(
     sums = np.zeros(len(kept))
     for lo, hi in _spans(np.searchsorted(kept, starts).tolist()):
         piece = inner[np.searchsorted(inner[:, 0], lo) : np.searchsorted(inner[:, 0], hi)]
-        h = _igraph().Graph(n=hi - lo, edges=piece - lo)
+        h = igraph_module().Graph(n=hi - lo, edges=piece - lo)
         w = weight[lo:hi]
         bits = [np.flatnonzero((w >> k) & 1).tolist() for k in range(int(w.max()).bit_length())]
         for k, j in itertools.combinations_with_replacement(range(len(bits)), 2):
@@ -295,7 +295,7 @@ def _reached(parts: list[Partition]) -> list[list[str]]:
         [[] if p.core is None else p.l_edges for p in parts],
     )
     root = len(s.names)
-    lg = _igraph().Graph(n=root + 1, edges=s.edges, directed=True)
+    lg = igraph_module().Graph(n=root + 1, edges=s.edges, directed=True)
     lg.add_edges([(root, s.index[i][p.core]) for i, p in enumerate(parts) if p.core is not None])
     seen = np.zeros(root + 1, dtype=bool)
     seen[lg.subcomponent(root, mode="out")] = True

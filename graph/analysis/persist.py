@@ -146,9 +146,7 @@ def persisted_analysis(
     load = cache(network) if callable(network) else lambda: network  # read at most once
     if ledger is None:
         ledger = fingerprint(load())
-    rubric, rules = _rules(rubric) if rubric is not None else (None, None)
-    year = None if year is None else int(year)  # 2024 and numpy's 2024: one key
-    key = key_of(ledger, year, rules, version, code_digest())
+    rubric, key = _analysis_key(ledger, year, rubric, version)
 
     def compute():
         from graph.analysis.run import analyze  # the engine: only for a miss
@@ -163,6 +161,28 @@ def persisted_analysis(
         a, year_hit = persisted_analysis(load, entry.year, rubric, version, directory, ledger)
         return a, hit and year_hit
     return entry, hit
+
+
+def analysis_stored(
+    ledger: str, year: int | None, rubric, version: str, directory: Path | None = None
+) -> bool:
+    """Whether ``persisted_analysis`` would find this ledger's analysis on disk (keyed as
+    there), without reading it: a caller may start reading the ledger early on a miss."""
+    rubric, key = _analysis_key(ledger, year, rubric, version)
+    folder = directory or config.cache_dir()
+    if year is None:  # the latest year: the entry naming it, then that year's own
+        _, entry = _read(folder / "analysis" / f"{key}.pickle")
+        if not isinstance(entry, Latest):
+            return False
+        key = _analysis_key(ledger, entry.year, rubric, version)[1]
+    return stored("analysis", key, directory)
+
+
+def _analysis_key(ledger: str, year: int | None, rubric, version: str) -> tuple[object, str]:
+    """The rubric in force (None: the shipped one) and the entry's key."""
+    rubric, rules = _rules(rubric) if rubric is not None else (None, None)
+    year = None if year is None else int(year)  # 2024 and numpy's 2024: one key
+    return rubric, key_of(ledger, year, rules, version, code_digest())
 
 
 @dataclass(frozen=True)

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import json
 import shutil
+import subprocess
+import sys
 
 import pytest
 from typer.testing import CliRunner
@@ -74,3 +76,53 @@ def test_an_invalid_ledger_is_never_kept(cache, tmp_path) -> None:
         r = CliRunner().invoke(app, ["analyze", str(copy), "--format", "json"])
         assert r.exit_code == 1 and "duplicate id" in r.output
     assert not list(cache.glob("*.pickle"))
+
+
+AHEAD = """
+import os, sys
+import graph.forked as forked
+import loaders.ledger as ledger
+forked.spare_core = lambda: True  # an idle machine's way, whatever the load of the tests
+real = ledger.read_ledger
+def read_ledger(*args, **kwargs):
+    with open({pids!r}, "a") as f:
+        f.write(f"{{os.getpid()}}\\n")
+    return real(*args, **kwargs)
+ledger.read_ledger = read_ledger
+print(os.getpid(), flush=True)
+sys.argv = ["govnet", "analyze", {ledger!r}, "--format", "json", "--out", {out!r}]
+import govnet.cli.main
+govnet.cli.main.main()
+"""
+
+
+def test_a_miss_reads_the_ledger_beside_the_engines_imports(cache, tmp_path) -> None:
+    """On an idle machine a miss reads the ledger in a forked process while this one imports
+    the engine (``_read_ahead``): the same JSON as a read in the process, the ledger read
+    once, elsewhere. A hit reads nothing; an invalid ledger is reported once."""
+    pids, out = tmp_path / "pids", tmp_path / "out.json"
+
+    def run(ledger) -> tuple[int, subprocess.CompletedProcess]:
+        code = AHEAD.format(pids=str(pids), ledger=str(ledger), out=str(out))
+        done = subprocess.run(
+            [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=300
+        )
+        return int(done.stdout.split()[0]), done
+
+    parent, done = run(SMALL)
+    assert done.returncode == 0, done.stderr
+    assert json.loads(out.read_text(encoding="utf-8")) == _json(str(SMALL), "--no-cache")
+    read_by = pids.read_text().split()
+    assert len(read_by) == 1 and int(read_by[0]) != parent
+    pids.unlink()
+    out.unlink()
+    _, done = run(SMALL)
+    assert done.returncode == 0 and out.is_file() and not pids.exists()  # a hit
+    bad = shutil.copytree(SMALL, tmp_path / "bad")
+    places = bad / "places.csv"
+    lines = places.read_text(encoding="utf-8").splitlines()
+    places.write_text("\n".join([lines[0], lines[1], lines[1], *lines[2:]]), encoding="utf-8")
+    parent, done = run(bad)
+    assert done.returncode == 1 and done.stderr.count("invalid ledger") == 1, done.stderr
+    assert "duplicate id" in done.stderr
+    assert parent in map(int, pids.read_text().split())  # the child's error: read again here

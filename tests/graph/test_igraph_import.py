@@ -20,7 +20,7 @@ def _run(code: str) -> str:
 def test_the_kernels_import_no_plotting_library_and_leave_them_importable() -> None:
     out = _run(
         "import sys; import graph.analysis.kernels as k; print('igraph' in sys.modules); "
-        "g = k._igraph().Graph(n=2); "
+        "g = k.igraph_module().Graph(n=2); "
         "print(sorted(set(k.PLOTTING) & set(sys.modules)), g.vcount()); "
         "import matplotlib.pyplot; print(matplotlib.pyplot.__name__)"
     )
@@ -29,7 +29,7 @@ def test_the_kernels_import_no_plotting_library_and_leave_them_importable() -> N
 
 def test_a_process_that_plots_first_keeps_igraphs_plotting() -> None:
     out = _run(
-        "import matplotlib; import graph.analysis.kernels as k; k._igraph(); "
+        "import matplotlib; import graph.analysis.kernels as k; k.igraph_module(); "
         "from igraph.drawing import shapes; print(shapes.mpl is matplotlib)"
     )
     assert out == "True"

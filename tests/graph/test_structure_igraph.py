@@ -66,7 +66,7 @@ def test_betweenness_equals_networkx(shapes, rnd, span) -> None:
     with the batch cut into pieces of several sizes."""
     graphs = [_graph(rnd, *s, tag=f"g{i}-") for i, s in enumerate(shapes)]
     batch = kernels._Batch([list(g) for g in graphs], [list(g.edges()) for g in graphs])
-    g = kernels._igraph().Graph(n=len(batch.names), edges=batch.edges)
+    g = kernels.igraph_module().Graph(n=len(batch.names), edges=batch.edges)
     membership = np.asarray(g.connected_components().membership)
     with pytest.MonkeyPatch.context() as mp:
         mp.setattr(kernels, "SPAN", span)
