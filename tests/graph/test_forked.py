@@ -43,6 +43,31 @@ def test_result_comes_back_whole() -> None:
     assert beside(dict, big).result() == big
 
 
+def test_arrays_come_back_through_shared_memory_equal_and_writable() -> None:
+    """On Linux a child's arrays come back out of band in an in-memory file the caller maps
+    (``_write_shared``): NumPy arrays and Arrow strings equal to the child's, each at an
+    aligned address, and writable without touching the file. In a fresh interpreter, so
+    that it forks."""
+    code = (
+        "import os, numpy as np, pandas as pd\n"
+        "import graph.forked as forked\n"
+        "def make():\n"
+        "    text = pd.array([f'id{i}' for i in range(50_000)] + [None], dtype='string[pyarrow]')\n"
+        "    return os.getpid(), np.arange(100_001), pd.DataFrame({'id': text, 'x': 0.5})\n"
+        "pending = forked.beside(make)\n"
+        "assert pending._shared is not None  # an in-memory file (Linux)\n"
+        "pid, numbers, frame = pending.result()\n"
+        "_, want_numbers, want_frame = make()\n"
+        "assert pid != os.getpid() and pending._shared is None\n"
+        "assert (numbers == want_numbers).all() and frame.equals(want_frame)\n"
+        "assert numbers.ctypes.data % forked.ALIGN == 0\n"
+        "numbers[0] = 7; frame.loc[0, 'x'] = 2.0\n"
+        "assert numbers[0] == 7 and frame['x'].iloc[0] == 2.0\n"
+        "print('ok')\n"
+    )
+    assert_prints_ok(code)
+
+
 def test_a_failing_child_fails_in_the_caller() -> None:
     with pytest.raises(ValueError, match="not a number"):  # at once where it cannot fork
         beside(int, "not a number").result()
