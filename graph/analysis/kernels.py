@@ -32,8 +32,8 @@ T = TypeVar("T")
 @functools.cache
 def igraph_module() -> ModuleType:
     """igraph, imported on first use (where the graph metrics run: a district's run in a
-    forked process, so the caller never imports it), without the plotting back ends the
-    process has not imported yet.
+    forked process, so the caller imports it only with time to spare, ``engine.preload``),
+    without the plotting back ends the process has not imported yet.
 
     ``import igraph`` imports every plotting library installed (``matplotlib.pyplot`` alone is
     0.8 CPU s, more than a district's kernels take) for drawing govnet never does. Those not
