@@ -16,6 +16,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import shutil
+import unicodedata
 import zipfile
 from collections.abc import Iterable
 from pathlib import Path
@@ -99,6 +100,12 @@ def plain(value: object) -> object:
     return value
 
 
+def text_width(text: str) -> int:
+    """Columns ``text`` takes in a sheet: two for each wide (Chinese) character, as Excel
+    sizes them, so a column of 5-character names is not cut at 5."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
 def frames_workbook(sheets: dict[str, pd.DataFrame], freeze: str | None = None) -> Workbook:
     """One sheet per table (bold header row, widths from the first rows), written
     streaming so a province-sized table needs little memory."""
@@ -108,8 +115,8 @@ def frames_workbook(sheets: dict[str, pd.DataFrame], freeze: str | None = None) 
         if freeze:
             ws.freeze_panes = freeze
         for i, col in enumerate(df.columns, start=1):
-            head = [len(str(v)) for v in df.iloc[:50, i - 1]]
-            width = max([len(str(col)) * 2, *head])
+            head = [text_width(str(v)) for v in df.iloc[:50, i - 1]]
+            width = max([text_width(str(col)), *head])
             ws.column_dimensions[get_column_letter(i)].width = min(40, width + 2)
         ws.append(row_cells(ws, [str(c) for c in df.columns], font=_BOLD))
         for row in df.itertuples(index=False, name=None):
